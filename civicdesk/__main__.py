@@ -1,0 +1,4 @@
+from civicdesk.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""audit_record: write one chained entry in the caller's transaction. audit_verify: check the chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Model
+
+from civicdesk.audit.context import current_origin
+from civicdesk.audit.models import AuditEntry
+from civicdesk.core.clock import now
+
+GENESIS = "0" * 64
+# Any constant: serialises appends across processes on PostgreSQL (SQLite's IMMEDIATE
+# transactions already hold the one write lock).
+_ADVISORY_LOCK_KEY = 0x41554449  # "AUDI"
+
+
+def _canonical(entry: AuditEntry) -> bytes:
+    payload = {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "actor": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "agency": entry.agency_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "data": entry.data,
+        "ip": entry.ip,
+        "user_agent": entry.user_agent,
+        "channel": entry.channel,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def compute_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(_canonical(entry)).hexdigest()
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    profile = getattr(actor, "staff_profile", None)
+    name = profile.display_name if profile is not None else ""
+    return f"{actor.get_username()} ({name})" if name else actor.get_username()
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: Model | None = None,
+    agency=None,
+    data: dict | None = None,
+) -> AuditEntry:
+    """Append an entry. Call it inside the service's own transaction so both commit or neither."""
+    origin = current_origin.get()
+    if agency is None and target is not None:
+        agency = getattr(target, "agency", None)
+    if agency is None and actor is not None:
+        profile = getattr(actor, "staff_profile", None)
+        agency = profile.agency if profile is not None else None
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+        entry = AuditEntry(
+            seq=(last["seq"] + 1) if last else 1,
+            at=now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=_actor_label(actor),
+            agency=agency,
+            action=action,
+            object_type=target._meta.label_lower if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            object_repr=str(target)[:200] if target is not None else "",
+            data=json.loads(json.dumps(data or {}, default=str)),
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+            channel=origin.channel,
+            prev_hash=last["hash"] if last else GENESIS,
+        )
+        entry.hash = compute_hash(entry)
+        entry.save()
+    return entry
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    head: str
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
+    """Walk the chain in order: a changed row breaks its hash, a removed one breaks the links."""
+    total = AuditEntry.objects.count()
+    problems: list[str] = []
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            problems.append(f"entries {expected_seq}..{entry.seq - 1} are missing")
+        if entry.prev_hash != expected_prev:
+            problems.append(f"entry {entry.seq} does not link to the entry before it")
+        if compute_hash(entry) != entry.hash:
+            problems.append(f"entry {entry.seq} was changed after it was written")
+        expected_prev, expected_seq = entry.hash, entry.seq + 1
+        checked += 1
+        if progress is not None and (checked % 1000 == 0 or checked == total):
+            progress(checked, total)
+    return VerifyResult(checked=checked, head=expected_prev, problems=problems)

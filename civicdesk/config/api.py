@@ -1,0 +1,28 @@
+"""The JSON API: one NinjaAPI, one router per app, errors a person can act on."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from civicdesk.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="civicdesk API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=django_auth,
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError):
+    return api.create_response(
+        request, {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status
+    )
+
+
+from civicdesk.organisations.api import router as organisations_router  # noqa: E402
+
+api.add_router("/organisations/", organisations_router)

@@ -1,0 +1,125 @@
+"""Harbour City: the fictional city `civicdesk demo` loads. Idempotent: a second run adds nothing."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
+from civicdesk.organisations.roles import Role
+from civicdesk.organisations.services import (
+    agency_create,
+    department_create,
+    site_create,
+    staff_create,
+)
+
+LANGUAGES = ["en", "zh-hant", "zh-hans", "ms"]
+WEEKDAYS_9_TO_5 = {str(d): [["09:00", "17:00"]] for d in range(5)}
+COUNTER_HOURS = {**{str(d): [["08:30", "18:00"]] for d in range(5)}, "5": [["09:00", "12:30"]]}
+ESTATE_HOURS = {str(d): [["09:00", "13:00"], ["14:00", "17:30"]] for d in range(5)}
+LATE_HOURS = {**{str(d): [["10:00", "20:00"]] for d in range(5)}, "5": [["10:00", "16:00"]]}
+
+AGENCIES = [
+    {
+        "code": "HSG", "name": "Harbour City Housing Authority", "colour": "#1d4f91",
+        "email": "enquiries@housing.harbour.example",
+        "departments": [("MAINT", "Estate Maintenance"), ("ALLOC", "Allocation and Tenancy"),
+                        ("RENT", "Rent and Payments"), ("ESTM", "Estate Management")],
+        "sites": [
+            ("HCC", "Harbour Central Customer Centre", "1 Harbour Road, Central", COUNTER_HOURS),
+            ("NPE", "North Point Estate Office", "Block C, North Point Estate", ESTATE_HOURS),
+            ("LBE", "Lantern Bay Estate Office", "12 Lantern Bay Road", ESTATE_HOURS),
+            ("KRT", "Kowloon Ridge Tenancy Centre", "88 Ridge Street", LATE_HOURS),
+        ],
+    },
+    {
+        "code": "TRN", "name": "Harbour City Transport Department", "colour": "#8a1538",
+        "email": "enquiries@transport.harbour.example",
+        "departments": [("ROADS", "Road Maintenance"), ("BUS", "Bus and Ferry Services"),
+                        ("LIC", "Vehicle and Driver Licensing"), ("PARK", "Parking")],
+        "sites": [
+            ("LIC1", "Central Licensing Office", "3 Queensway, Admiralty", COUNTER_HOURS),
+            ("LIC2", "Kowloon Licensing Office", "20 Nathan Road", COUNTER_HOURS),
+            ("FRY", "Star Ferry Customer Desk", "Star Ferry Pier", LATE_HOURS),
+            ("PRK", "Parking Permits Office", "5 Harcourt Road", WEEKDAYS_9_TO_5),
+        ],
+    },
+    {
+        "code": "ENV", "name": "Harbour City Environment Agency", "colour": "#00594c",
+        "email": "enquiries@environment.harbour.example",
+        "departments": [("CLEAN", "Street Cleansing"), ("TREE", "Trees and Parks"),
+                        ("NOISE", "Noise and Air Quality"), ("WASTE", "Waste and Recycling")],
+        "sites": [
+            ("ENC", "Environment Centre Wan Chai", "130 Hennessy Road", WEEKDAYS_9_TO_5),
+            ("RCY", "Recycling Hub Sham Shui Po", "9 Yen Chow Street", LATE_HOURS),
+            ("PKS", "Parks Office Victoria Park", "Victoria Park, Causeway Bay", ESTATE_HOURS),
+            ("TKO", "Tseung Kwan O District Office", "2 Po Yap Road", WEEKDAYS_9_TO_5),
+        ],
+    },
+]
+
+STAFF_ROLES = [
+    (Role.FRONTLINE, "frontline", "Frontline Officer"),
+    (Role.TEAM_LEAD, "lead", "Team Lead"),
+    (Role.QSM, "qsm", "Quality Service Manager"),
+    (Role.AGENCY_ADMIN, "admin", "Agency Admin"),
+    (Role.TRAINER, "trainer", "Trainer"),
+    (Role.EXECUTIVE, "exec", "Executive"),
+]
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def load_organisations() -> list[tuple[str, str, str]]:
+    """Create what is missing; return (username, role, password) for accounts created now."""
+    created: list[tuple[str, str, str]] = []
+    for spec in AGENCIES:
+        agency = Agency.objects.filter(code=spec["code"]).first() or agency_create(
+            actor=None, code=spec["code"], name=spec["name"], languages=LANGUAGES,
+            colour=spec["colour"], office_hours=WEEKDAYS_9_TO_5, email=spec["email"],
+        )
+        departments = []
+        for code, name in spec["departments"]:
+            departments.append(
+                Department.objects.filter(agency=agency, code=code).first()
+                or department_create(actor=None, agency=agency, code=code, name=name)
+            )
+        sites = []
+        for code, name, address, hours in spec["sites"]:
+            sites.append(
+                Site.objects.filter(agency=agency, code=code).first()
+                or site_create(actor=None, agency=agency, code=code, name=name, address=address,
+                               opening_hours=hours)
+            )
+        lead = None
+        for role, suffix, title in STAFF_ROLES:
+            username = f"{agency.code.lower()}.{suffix}"
+            existing = StaffProfile.objects.filter(user__username=username).first()
+            if existing is not None:
+                lead = existing if role is Role.TEAM_LEAD else lead
+                continue
+            password = _password()
+            in_units = role in (Role.FRONTLINE, Role.TEAM_LEAD)
+            profile = staff_create(
+                actor=None, username=username, password=password,
+                display_name=f"{title} ({agency.code})", role=role, agency=agency,
+                email=f"{username}@staff.harbour.example",
+                departments=departments[:2] if in_units else (),
+                sites=sites[:2] if in_units else (),
+                supervisor=lead if role is Role.FRONTLINE else None,
+            )
+            lead = profile if role is Role.TEAM_LEAD else lead
+            created.append((username, role.label, password))
+    if not get_user_model().objects.filter(username="sysadmin").exists():
+        password = _password()
+        staff_create(actor=None, username="sysadmin", password=password,
+                     display_name="System Admin", role=Role.SYSTEM_ADMIN, agency=None,
+                     email="sysadmin@harbour.example")
+        created.append(("sysadmin", Role.SYSTEM_ADMIN.label, password))
+    return created
