@@ -11,6 +11,5 @@ class RequestOrigin:
     channel: str = "web"
 
 
-current_origin: ContextVar[RequestOrigin] = ContextVar(
-    "civicdesk_request_origin", default=RequestOrigin(channel="system")
-)
+SYSTEM_ORIGIN = RequestOrigin(channel="system")
+current_origin: ContextVar[RequestOrigin] = ContextVar("civicdesk_request_origin")

@@ -14,11 +14,13 @@ class AuditEntry(models.Model):
 
     seq = models.BigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(default=now, editable=False, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("who"), max_length=150)
-    agency = models.ForeignKey("organisations.Agency", on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+")
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(_("what"), max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Model
 
-from civicdesk.audit.context import current_origin
+from civicdesk.audit.context import SYSTEM_ORIGIN, current_origin
 from civicdesk.audit.models import AuditEntry
 from civicdesk.core.clock import now
 
@@ -61,7 +61,7 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEntry:
     """Append an entry. Call it inside the service's own transaction so both commit or neither."""
-    origin = current_origin.get()
+    origin = current_origin.get(SYSTEM_ORIGIN)
     if agency is None and target is not None:
         agency = getattr(target, "agency", None)
     if agency is None and actor is not None:

@@ -29,7 +29,13 @@ def list_agencies(request):
 @router.get("/sites", response=list[SiteOut], auth=None)
 def list_sites(request):
     return [
-        SiteOut(agency=s.agency.code, code=s.code, name=s.name, address=s.address,
-                timezone=s.timezone, opening_hours=s.opening_hours)
+        SiteOut(
+            agency=s.agency.code,
+            code=s.code,
+            name=s.name,
+            address=s.address,
+            timezone=s.timezone,
+            opening_hours=s.opening_hours,
+        )
         for s in site_list_public()
     ]

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from civicdesk.organisations.hours import WeeklyHours, parse_weekly_hours
+from civicdesk.organisations.hours import MIDNIGHT_CLOSE, WeeklyHours, parse_weekly_hours
 
 # A calendar with no open hours at all would loop forever; nothing real is closed this long.
 MAX_SEARCH_DAYS = 3 * 366
@@ -66,7 +66,11 @@ class WorkingCalendar:
         result = []
         for opens, closes in self.weekly[day.weekday()]:
             start = datetime.combine(day, opens, tzinfo=self.tz).astimezone(UTC)
-            end = datetime.combine(day, closes, tzinfo=self.tz).astimezone(UTC)
+            if closes == MIDNIGHT_CLOSE:  # "24:00": the start of the next day
+                end_local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz)
+            else:
+                end_local = datetime.combine(day, closes, tzinfo=self.tz)
+            end = end_local.astimezone(UTC)
             if end > start:
                 result.append((start, end))
         return result
@@ -185,8 +189,14 @@ def _as_utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
-def build_calendar(*, timezone: str, weekly_hours, holiday_country: str = "",
-                   holiday_subdivision: str = "", closures=()) -> WorkingCalendar:
+def build_calendar(
+    *,
+    timezone: str,
+    weekly_hours,
+    holiday_country: str = "",
+    holiday_subdivision: str = "",
+    closures=(),
+) -> WorkingCalendar:
     return WorkingCalendar(
         tz=ZoneInfo(timezone),
         weekly=parse_weekly_hours(weekly_hours),
@@ -198,16 +208,18 @@ def build_calendar(*, timezone: str, weekly_hours, holiday_country: str = "",
 
 def site_calendar(site) -> WorkingCalendar:
     """Opening hours of a site, with its own and its agency's closures."""
+    from django.db.models import Q
+
     from civicdesk.organisations.models import Closure
 
-    closures = Closure.objects.filter(agency_id=site.agency_id).filter(
-        site__isnull=True
-    ).values_list("date", flat=True).union(
-        Closure.objects.filter(site=site).values_list("date", flat=True)
-    )
+    closures = Closure.objects.filter(
+        Q(agency_id=site.agency_id, site__isnull=True) | Q(site=site)
+    ).values_list("date", flat=True)
     return build_calendar(
-        timezone=site.timezone, weekly_hours=site.opening_hours,
-        holiday_country=site.holiday_country, holiday_subdivision=site.holiday_subdivision,
+        timezone=site.timezone,
+        weekly_hours=site.opening_hours,
+        holiday_country=site.holiday_country,
+        holiday_subdivision=site.holiday_subdivision,
         closures=list(closures),
     )
 
@@ -216,9 +228,13 @@ def agency_calendar(agency) -> WorkingCalendar:
     """Office hours of an agency: what service standards for cases count in."""
     from civicdesk.organisations.models import Closure
 
-    closures = Closure.objects.filter(agency=agency, site__isnull=True).values_list("date", flat=True)
+    closures = Closure.objects.filter(agency=agency, site__isnull=True).values_list(
+        "date", flat=True
+    )
     return build_calendar(
-        timezone=agency.timezone, weekly_hours=agency.office_hours,
-        holiday_country=agency.holiday_country, holiday_subdivision=agency.holiday_subdivision,
+        timezone=agency.timezone,
+        weekly_hours=agency.office_hours,
+        holiday_country=agency.holiday_country,
+        holiday_subdivision=agency.holiday_subdivision,
         closures=list(closures),
     )

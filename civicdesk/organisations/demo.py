@@ -24,10 +24,16 @@ LATE_HOURS = {**{str(d): [["10:00", "20:00"]] for d in range(5)}, "5": [["10:00"
 
 AGENCIES = [
     {
-        "code": "HSG", "name": "Harbour City Housing Authority", "colour": "#1d4f91",
+        "code": "HSG",
+        "name": "Harbour City Housing Authority",
+        "colour": "#1d4f91",
         "email": "enquiries@housing.harbour.example",
-        "departments": [("MAINT", "Estate Maintenance"), ("ALLOC", "Allocation and Tenancy"),
-                        ("RENT", "Rent and Payments"), ("ESTM", "Estate Management")],
+        "departments": [
+            ("MAINT", "Estate Maintenance"),
+            ("ALLOC", "Allocation and Tenancy"),
+            ("RENT", "Rent and Payments"),
+            ("ESTM", "Estate Management"),
+        ],
         "sites": [
             ("HCC", "Harbour Central Customer Centre", "1 Harbour Road, Central", COUNTER_HOURS),
             ("NPE", "North Point Estate Office", "Block C, North Point Estate", ESTATE_HOURS),
@@ -36,10 +42,16 @@ AGENCIES = [
         ],
     },
     {
-        "code": "TRN", "name": "Harbour City Transport Department", "colour": "#8a1538",
+        "code": "TRN",
+        "name": "Harbour City Transport Department",
+        "colour": "#8a1538",
         "email": "enquiries@transport.harbour.example",
-        "departments": [("ROADS", "Road Maintenance"), ("BUS", "Bus and Ferry Services"),
-                        ("LIC", "Vehicle and Driver Licensing"), ("PARK", "Parking")],
+        "departments": [
+            ("ROADS", "Road Maintenance"),
+            ("BUS", "Bus and Ferry Services"),
+            ("LIC", "Vehicle and Driver Licensing"),
+            ("PARK", "Parking"),
+        ],
         "sites": [
             ("LIC1", "Central Licensing Office", "3 Queensway, Admiralty", COUNTER_HOURS),
             ("LIC2", "Kowloon Licensing Office", "20 Nathan Road", COUNTER_HOURS),
@@ -48,10 +60,16 @@ AGENCIES = [
         ],
     },
     {
-        "code": "ENV", "name": "Harbour City Environment Agency", "colour": "#00594c",
+        "code": "ENV",
+        "name": "Harbour City Environment Agency",
+        "colour": "#00594c",
         "email": "enquiries@environment.harbour.example",
-        "departments": [("CLEAN", "Street Cleansing"), ("TREE", "Trees and Parks"),
-                        ("NOISE", "Noise and Air Quality"), ("WASTE", "Waste and Recycling")],
+        "departments": [
+            ("CLEAN", "Street Cleansing"),
+            ("TREE", "Trees and Parks"),
+            ("NOISE", "Noise and Air Quality"),
+            ("WASTE", "Waste and Recycling"),
+        ],
         "sites": [
             ("ENC", "Environment Centre Wan Chai", "130 Hennessy Road", WEEKDAYS_9_TO_5),
             ("RCY", "Recycling Hub Sham Shui Po", "9 Yen Chow Street", LATE_HOURS),
@@ -81,8 +99,13 @@ def load_organisations() -> list[tuple[str, str, str]]:
     created: list[tuple[str, str, str]] = []
     for spec in AGENCIES:
         agency = Agency.objects.filter(code=spec["code"]).first() or agency_create(
-            actor=None, code=spec["code"], name=spec["name"], languages=LANGUAGES,
-            colour=spec["colour"], office_hours=WEEKDAYS_9_TO_5, email=spec["email"],
+            actor=None,
+            code=spec["code"],
+            name=spec["name"],
+            languages=LANGUAGES,
+            colour=spec["colour"],
+            office_hours=WEEKDAYS_9_TO_5,
+            email=spec["email"],
         )
         departments = []
         for code, name in spec["departments"]:
@@ -94,8 +117,14 @@ def load_organisations() -> list[tuple[str, str, str]]:
         for code, name, address, hours in spec["sites"]:
             sites.append(
                 Site.objects.filter(agency=agency, code=code).first()
-                or site_create(actor=None, agency=agency, code=code, name=name, address=address,
-                               opening_hours=hours)
+                or site_create(
+                    actor=None,
+                    agency=agency,
+                    code=code,
+                    name=name,
+                    address=address,
+                    opening_hours=hours,
+                )
             )
         lead = None
         for role, suffix, title in STAFF_ROLES:
@@ -107,8 +136,12 @@ def load_organisations() -> list[tuple[str, str, str]]:
             password = _password()
             in_units = role in (Role.FRONTLINE, Role.TEAM_LEAD)
             profile = staff_create(
-                actor=None, username=username, password=password,
-                display_name=f"{title} ({agency.code})", role=role, agency=agency,
+                actor=None,
+                username=username,
+                password=password,
+                display_name=f"{title} ({agency.code})",
+                role=role,
+                agency=agency,
                 email=f"{username}@staff.harbour.example",
                 departments=departments[:2] if in_units else (),
                 sites=sites[:2] if in_units else (),
@@ -118,8 +151,14 @@ def load_organisations() -> list[tuple[str, str, str]]:
             created.append((username, role.label, password))
     if not get_user_model().objects.filter(username="sysadmin").exists():
         password = _password()
-        staff_create(actor=None, username="sysadmin", password=password,
-                     display_name="System Admin", role=Role.SYSTEM_ADMIN, agency=None,
-                     email="sysadmin@harbour.example")
+        staff_create(
+            actor=None,
+            username="sysadmin",
+            password=password,
+            display_name="System Admin",
+            role=Role.SYSTEM_ADMIN,
+            agency=None,
+            email="sysadmin@harbour.example",
+        )
         created.append(("sysadmin", Role.SYSTEM_ADMIN.label, password))
     return created

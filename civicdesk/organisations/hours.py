@@ -4,6 +4,7 @@ Keys are weekdays, 0 = Monday. A missing or empty weekday is closed. Intervals m
 and must close after they open; "24:00" closes at midnight.
 """
 
+import itertools
 from datetime import time
 
 WeeklyHours = dict[int, tuple[tuple[time, time], ...]]
@@ -44,7 +45,7 @@ def parse_weekly_hours(raw) -> WeeklyHours:
                 raise ValueError(f"Weekday {weekday}: {pair[0]}-{pair[1]} closes before it opens.")
             parsed.append((opens, closes))
         parsed.sort()
-        for (_o1, c1), (o2, _c2) in zip(parsed, parsed[1:], strict=False):
+        for (_o1, c1), (o2, _c2) in itertools.pairwise(parsed):
             if o2 < c1:
                 raise ValueError(f"Weekday {weekday}: intervals overlap.")
         if parsed:

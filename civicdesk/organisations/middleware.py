@@ -3,8 +3,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a signed-in admin may reach before passing two-factor.
-_OPEN_PREFIXES = ("/staff/sign-in", "/staff/sign-out", "/staff/two-factor", "/static/", "/healthz",
-                  "/i18n/")
+_OPEN_PREFIXES = (
+    "/staff/sign-in",
+    "/staff/sign-out",
+    "/staff/two-factor",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+)
 
 
 class TwoFactorRequiredMiddleware:

@@ -40,10 +40,15 @@ def validate_languages(value) -> None:
 class CalendarFields(models.Model):
     """What the working-time calendar needs: a zone, weekly hours and a holiday calendar."""
 
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Hong_Kong",
-                                validators=[validate_timezone])
-    holiday_country = models.CharField(_("public holidays of country"), max_length=3,
-                                       default="HK", help_text=_("ISO 3166 code, e.g. HK, SG, MY."))
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Hong_Kong", validators=[validate_timezone]
+    )
+    holiday_country = models.CharField(
+        _("public holidays of country"),
+        max_length=3,
+        default="HK",
+        help_text=_("ISO 3166 code, e.g. HK, SG, MY."),
+    )
     holiday_subdivision = models.CharField(_("subdivision"), max_length=10, blank=True)
 
     class Meta:
@@ -53,14 +58,18 @@ class CalendarFields(models.Model):
 class Agency(CalendarFields, TimeStampedModel):
     code = models.CharField(_("code"), max_length=10, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
-    languages = models.JSONField(_("languages served"), default=list,
-                                 validators=[validate_languages])
-    colour = models.CharField(_("brand colour"), max_length=7, default="#1d70b8",
-                              validators=[colour_validator])
+    languages = models.JSONField(
+        _("languages served"), default=list, validators=[validate_languages]
+    )
+    colour = models.CharField(
+        _("brand colour"), max_length=7, default="#1d70b8", validators=[colour_validator]
+    )
     email = models.EmailField(_("public email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     office_hours = models.JSONField(
-        _("office hours"), default=dict, validators=[validate_weekly_hours],
+        _("office hours"),
+        default=dict,
+        validators=[validate_weekly_hours],
         help_text=_('Weekday 0 (Monday) to 6 as keys, e.g. {"0": [["09:00", "17:00"]]}.'),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -102,14 +111,18 @@ class Site(CalendarFields, TimeStampedModel):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     opening_hours = models.JSONField(
-        _("opening hours"), default=dict, validators=[validate_weekly_hours],
+        _("opening hours"),
+        default=dict,
+        validators=[validate_weekly_hours],
         help_text=_('Weekday 0 (Monday) to 6 as keys, e.g. {"5": [["09:00", "12:00"]]}.'),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["agency__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="site_code_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="site_code_per_agency")
+        ]
         verbose_name = _("site")
 
     def __str__(self) -> str:
@@ -120,8 +133,14 @@ class Closure(models.Model):
     """A day an agency (or one of its sites) is closed beyond public holidays: a typhoon, a move."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="closures")
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="closures", help_text=_("Empty: the whole agency."))
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        help_text=_("Empty: the whole agency."),
+    )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=200)
 
@@ -136,16 +155,23 @@ class Closure(models.Model):
 
 
 class StaffProfile(TimeStampedModel):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="staff_profile")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff",
-                               null=True, blank=True,
-                               help_text=_("Empty only for system admins, who span agencies."))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+        help_text=_("Empty only for system admins, who span agencies."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     departments = models.ManyToManyField(Department, blank=True, related_name="staff")
     sites = models.ManyToManyField(Site, blank=True, related_name="staff")
-    supervisor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="reports")
+    supervisor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
     display_name = models.CharField(_("display name"), max_length=120)
     preferred_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
 

@@ -14,22 +14,32 @@ def site_list_public(*, agency: Agency | None = None) -> QuerySet[Site]:
 
 
 def agency_list_for(user) -> QuerySet[Agency]:
-    return scope_queryset(user, Area.ORGANISATION, Access.READ, Agency.objects.all(),
-                          agency_field="pk")
+    return scope_queryset(
+        user, Area.ORGANISATION, Access.READ, Agency.objects.all(), agency_field="pk"
+    )
 
 
 def department_list_for(user) -> QuerySet[Department]:
-    return scope_queryset(user, Area.ORGANISATION, Access.READ,
-                          Department.objects.select_related("agency"))
+    return scope_queryset(
+        user, Area.ORGANISATION, Access.READ, Department.objects.select_related("agency")
+    )
 
 
 def site_list_for(user) -> QuerySet[Site]:
-    return scope_queryset(user, Area.ORGANISATION, Access.READ, Site.objects.select_related("agency"))
+    return scope_queryset(
+        user, Area.ORGANISATION, Access.READ, Site.objects.select_related("agency")
+    )
 
 
 def staff_list_for(user) -> QuerySet[StaffProfile]:
     return scope_queryset(
-        user, Area.STAFF, Access.READ,
-        StaffProfile.objects.select_related("user", "agency").prefetch_related("departments", "sites"),
-        department_field="departments", site_field="sites", staff_field=None,
+        user,
+        Area.STAFF,
+        Access.READ,
+        StaffProfile.objects.select_related("user", "agency").prefetch_related(
+            "departments", "sites"
+        ),
+        department_field="departments",
+        site_field="sites",
+        staff_field=None,
     ).distinct()

@@ -19,5 +19,8 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    audit_record(actor=None, action="auth.sign_in_failed",
-                 data={"username": str(credentials.get("username", ""))[:150]})
+    audit_record(
+        actor=None,
+        action="auth.sign_in_failed",
+        data={"username": str(credentials.get("username", ""))[:150]},
+    )

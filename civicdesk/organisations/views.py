@@ -39,8 +39,13 @@ class SignInView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest):
     areas = [
-        {"area": area.value, "title": AREA_TEXT[area][0], "description": AREA_TEXT[area][1],
-         "read": SCOPE_TEXT[read], "write": SCOPE_TEXT.get(write)}
+        {
+            "area": area.value,
+            "title": AREA_TEXT[area][0],
+            "description": AREA_TEXT[area][1],
+            "read": SCOPE_TEXT[read],
+            "write": SCOPE_TEXT.get(write),
+        }
         for area, read, write in visible_areas(request.user)
     ]
     return render(request, "organisations/home.html", {"areas": areas})

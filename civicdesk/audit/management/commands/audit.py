@@ -6,13 +6,17 @@ from civicdesk.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `civicdesk audit verify` checks the hash chain for edits and deletions."
+    help = (
+        "Audit log tools. `civicdesk audit verify` checks the hash chain for edits and deletions."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="Check every entry's hash and link.")
-        verify.add_argument("--expect-head", help="Fail unless the chain ends at this hash "
-                            "(detects entries removed from the end).")
+        verify.add_argument(
+            "--expect-head",
+            help="Fail unless the chain ends at this hash (detects entries removed from the end).",
+        )
 
     def handle(self, *args, action, **options):
         def progress(done: int, total: int) -> None:
@@ -29,6 +33,8 @@ class Command(BaseCommand):
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"Audit log is NOT intact: {len(result.problems)} problem(s) "
-                               f"in {result.checked} entries.")
+            raise CommandError(
+                f"Audit log is NOT intact: {len(result.problems)} problem(s) "
+                f"in {result.checked} entries."
+            )
         self.stdout.write(f"Audit log intact: {result.checked} entries, head {result.head}")

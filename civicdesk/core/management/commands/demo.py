@@ -6,8 +6,10 @@ from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = ("Load Harbour City, the demo city: agencies, sites, staff and history. "
-            "Running it again changes nothing.")
+    help = (
+        "Load Harbour City, the demo city: agencies, sites, staff and history. "
+        "Running it again changes nothing."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -17,8 +19,11 @@ class Command(BaseCommand):
             # Every other civicdesk app may add its part of the city in a `demo.load()`.
             for config in apps.get_app_configs():
                 module = f"{config.name}.demo"
-                if (config.name.startswith("civicdesk.")
-                        and config.label != "organisations" and util.find_spec(module)):
+                if (
+                    config.name.startswith("civicdesk.")
+                    and config.label != "organisations"
+                    and util.find_spec(module)
+                ):
                     import_module(module).load(stdout=self.stdout, stderr=self.stderr)
         if not accounts:
             self.stdout.write("Harbour City is already loaded; nothing changed.")

@@ -10,10 +10,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1,
-                            help="uvicorn worker processes (use PostgreSQL when more than one).")
-        parser.add_argument("--no-collectstatic", action="store_true",
-                            help="Skip collecting static files before serving.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="uvicorn worker processes (use PostgreSQL when more than one).",
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Skip collecting static files before serving.",
+        )
         parser.add_argument("--log-level", default="info")
 
     def handle(self, *args, host, port, workers, no_collectstatic, log_level, **options):
@@ -22,6 +29,11 @@ class Command(BaseCommand):
         self.stdout.write(f"civicdesk serving on http://{host}:{port} ({workers} worker(s))")
         uvicorn.run(
             "civicdesk.config.asgi:application",
-            host=host, port=port, workers=workers, log_level=log_level,
-            proxy_headers=True, forwarded_allow_ips="127.0.0.1", lifespan="off",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            proxy_headers=True,
+            forwarded_allow_ips="127.0.0.1",
+            lifespan="off",
         )
