@@ -42,7 +42,7 @@ def test_healthz_503_over_real_http_when_database_is_unreachable(tmp_path):
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
                 pytest.fail("healthz answered 200 with no database")
             except urllib.error.HTTPError as error:
                 assert error.code == 503
