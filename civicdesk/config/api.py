@@ -23,6 +23,12 @@ def application_error(request: HttpRequest, exc: ApplicationError):
     )
 
 
+@api.get("/ping", auth=None, tags=["meta"])
+def ping(request: HttpRequest):
+    """A bare JSON endpoint of the same stack: the baseline benchmarks compare against."""
+    return {"pong": True}
+
+
 from civicdesk.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/organisations/", organisations_router)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "civicdesk.core",
     "civicdesk.organisations",
     "civicdesk.audit",
+    "civicdesk.notify",
 ]
 
 MIDDLEWARE = [

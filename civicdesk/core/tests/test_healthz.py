@@ -33,7 +33,17 @@ def test_healthz_503_over_real_http_when_database_is_unreachable(tmp_path):
         "DJANGO_SETTINGS_MODULE": "civicdesk.config.settings.local",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "civicdesk", "serve", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "civicdesk",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-worker",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
@@ -5,7 +8,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve civicdesk over ASGI with uvicorn, static files included, as in production."
+    help = (
+        "Serve civicdesk over ASGI with uvicorn, static files included, as in production. "
+        "Also starts a task worker and the periodic-job loop unless --no-worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -17,23 +23,37 @@ class Command(BaseCommand):
             help="uvicorn worker processes (use PostgreSQL when more than one).",
         )
         parser.add_argument(
-            "--no-collectstatic",
+            "--no-worker",
             action="store_true",
-            help="Skip collecting static files before serving.",
+            help="Do not start the background task worker and periodic jobs here "
+            "(run `civicdesk db_worker` and `civicdesk tick --loop 30` elsewhere).",
         )
         parser.add_argument("--log-level", default="info")
 
-    def handle(self, *args, host, port, workers, no_collectstatic, log_level, **options):
-        if not no_collectstatic and not getattr(settings, "WHITENOISE_USE_FINDERS", False):
+    def handle(self, *args, host, port, workers, no_worker, log_level, **options):
+        if not getattr(settings, "WHITENOISE_USE_FINDERS", False):
             call_command("collectstatic", interactive=False, verbosity=0)
+        helpers = []
+        if not no_worker:
+            cli = [sys.executable, "-m", "civicdesk"]
+            helpers = [
+                subprocess.Popen([*cli, "db_worker", "--interval", "1"]),
+                subprocess.Popen([*cli, "tick", "--loop", "30"]),
+            ]
         self.stdout.write(f"civicdesk serving on http://{host}:{port} ({workers} worker(s))")
-        uvicorn.run(
-            "civicdesk.config.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            proxy_headers=True,
-            forwarded_allow_ips="127.0.0.1",
-            lifespan="off",
-        )
+        try:
+            uvicorn.run(
+                "civicdesk.config.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level=log_level,
+                proxy_headers=True,
+                forwarded_allow_ips="127.0.0.1",
+                lifespan="off",
+            )
+        finally:
+            for helper in helpers:
+                helper.terminate()
+            for helper in helpers:
+                helper.wait(timeout=10)

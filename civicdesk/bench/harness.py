@@ -1,0 +1,103 @@
+"""Shared pieces for benchmarks: a throwaway database, a real `civicdesk serve`, percentiles."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr; stdout carries only the JSON result."""
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def database_kind(url: str | None) -> str:
+    return "postgresql" if url and url.startswith(("postgres", "postgresql")) else "sqlite"
+
+
+@contextlib.contextmanager
+def bench_environment(database_url: str | None) -> Iterator[dict]:
+    """Environment for a benchmark run: the given database, or a throwaway SQLite file."""
+    with tempfile.TemporaryDirectory(prefix="civicdesk-bench-") as var_dir:
+        env = {
+            **os.environ,
+            "CIVICDESK_VAR_DIR": var_dir,
+            "DJANGO_SETTINGS_MODULE": "civicdesk.config.settings.local",
+            "DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        env["DATABASE_URL"] = database_url or f"sqlite:///{Path(var_dir) / 'bench.sqlite3'}"
+        yield env
+
+
+def civicdesk(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "civicdesk", *args], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+@contextlib.contextmanager
+def running_server(env: dict, *, workers: int = 1, url: str | None = None) -> Iterator[str]:
+    """Yield the base URL of a running civicdesk: `url` if given, else a fresh `civicdesk serve`."""
+    if url:
+        yield url.rstrip("/")
+        return
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "civicdesk",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-worker",
+        ],
+        env=env,
+        stdout=sys.stderr,  # stdout carries only the benchmark's JSON
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("civicdesk serve did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
