@@ -69,6 +69,7 @@ class Agency(CalendarFields, TimeStampedModel):
     office_hours = models.JSONField(
         _("office hours"),
         default=dict,
+        blank=True,
         validators=[validate_weekly_hours],
         help_text=_('Weekday 0 (Monday) to 6 as keys, e.g. {"0": [["09:00", "17:00"]]}.'),
     )
@@ -113,6 +114,7 @@ class Site(CalendarFields, TimeStampedModel):
     opening_hours = models.JSONField(
         _("opening hours"),
         default=dict,
+        blank=True,
         validators=[validate_weekly_hours],
         help_text=_('Weekday 0 (Monday) to 6 as keys, e.g. {"5": [["09:00", "12:00"]]}.'),
     )

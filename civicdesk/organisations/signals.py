@@ -1,6 +1,8 @@
 """Sign-ins and sign-outs are staff actions too: audit them."""
 
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from civicdesk.audit.services import audit_record
@@ -24,3 +26,22 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         action="auth.sign_in_failed",
         data={"username": str(credentials.get("username", ""))[:150]},
     )
+
+
+@receiver(post_save, sender=LogEntry)
+def _admin_action(sender, instance: LogEntry, created: bool, **kwargs):
+    """Django admin changes are staff actions too."""
+    if created:
+        action = {ADDITION: "add", CHANGE: "change", DELETION: "delete"}.get(
+            instance.action_flag, "other"
+        )
+        audit_record(
+            actor=instance.user,
+            action=f"admin.{action}",
+            data={
+                "model": instance.content_type.model if instance.content_type else "",
+                "object_id": instance.object_id,
+                "object": instance.object_repr,
+                "change": instance.get_change_message(),
+            },
+        )

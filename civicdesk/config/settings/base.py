@@ -167,3 +167,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# WhiteNoise hands Django a synchronous file iterator; under ASGI Django consumes it in a
+# thread and warns each time. The behaviour is correct, so the warning is noise.
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")

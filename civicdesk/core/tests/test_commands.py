@@ -100,3 +100,21 @@ def test_file_database_is_in_wal_mode(tmp_path):
     )
     assert result.stdout.strip() == "wal"
     assert (tmp_path / "civicdesk.sqlite3").exists()
+
+
+def test_passwords_are_hashed_with_argon2_outside_tests(tmp_path):
+    env = {
+        **os.environ,
+        "CIVICDESK_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "civicdesk.config.settings.local",
+    }
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import django; django.setup();"
+        "from django.contrib.auth.hashers import make_password;"
+        "print(make_password('a long passphrase'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("argon2$argon2id$")

@@ -122,3 +122,37 @@ def test_language_switch_by_link(client):
     page = client.get("/staff/sign-in/")
     assert '<html lang="zh-hant"' in page.content.decode()
     assert client.get("/language/xx/?next=https://evil.example/")["Location"] == "/"
+
+
+def test_django_admin_changes_are_audited(client, agency):
+    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
+    sysadmin.user.is_staff = sysadmin.user.is_superuser = True
+    sysadmin.user.save()
+    device = TOTPDevice.objects.create(user=sysadmin.user, name="phone", confirmed=True)
+    sign_in(client, sysadmin)
+    client.post("/staff/two-factor/", {"token": current_code(device)})
+    response = client.post(
+        f"/admin/organisations/agency/{agency.pk}/change/",
+        {
+            "code": agency.code,
+            "name": "Renamed Housing",
+            "languages": '["en"]',
+            "colour": "#1d70b8",
+            "email": "",
+            "website": "",
+            "office_hours": "{}",
+            "timezone": "Asia/Hong_Kong",
+            "holiday_country": "HK",
+            "holiday_subdivision": "",
+            "is_active": "on",
+            "departments-TOTAL_FORMS": "0",
+            "departments-INITIAL_FORMS": "0",
+            "departments-MIN_NUM_FORMS": "0",
+            "departments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    errors = response.context and response.context["adminform"].form.errors
+    assert response.status_code == 302, errors
+    entry = AuditEntry.objects.filter(action="admin.change").get()
+    assert entry.data["object"] == "HSG Renamed Housing"
+    assert entry.actor == sysadmin.user
