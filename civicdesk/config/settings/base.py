@@ -112,6 +112,7 @@ OTP_TOTP_ISSUER = "civicdesk"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
+FORMS_URLFIELD_ASSUME_HTTPS = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
