@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,28 @@ SCOPE_TEXT = {
 }
 
 
+# Where each area's page lives, once its app provides one (url names that do not resolve yet are
+# shown without a link).
+AREA_URLS = {
+    Area.AUDIT: "audit:log",
+    Area.CASES: "cases:work",
+    Area.QUEUES: "queues:overview",
+    Area.SURVEYS: "surveys:results",
+    Area.PLEDGES: "pledges:manage",
+    Area.INSIGHTS: "insights:home",
+    Area.WORKFORCE: "workforce:home",
+    Area.TRAINING: "workforce:training",
+    Area.PERFORMANCE: "insights:performance",
+}
+
+
+def _area_url(area: Area) -> str | None:
+    try:
+        return reverse(AREA_URLS[area]) if area in AREA_URLS else None
+    except NoReverseMatch:
+        return None
+
+
 class SignInView(auth_views.LoginView):
     template_name = "organisations/sign_in.html"
     authentication_form = SignInForm
@@ -45,6 +68,7 @@ def home(request: HttpRequest):
             "description": AREA_TEXT[area][1],
             "read": SCOPE_TEXT[read],
             "write": SCOPE_TEXT.get(write),
+            "url": _area_url(area),
         }
         for area, read, write in visible_areas(request.user)
     ]

@@ -154,3 +154,18 @@ def test_public_home_and_chinese_pages_pass_axe(page, axe):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "zh-hant"
     assert axe(page) == []
+
+
+def test_qsm_reaches_the_audit_log_by_keyboard(page, axe):
+    agency = AgencyFactory(code="HSG", name="Harbour City Housing Authority")
+    qsm = StaffFactory(agency=agency, role=Role.QSM)
+    page.goto("/staff/sign-in/")
+    page.get_by_label("Username").fill(qsm.user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"^http://[^/]+/staff/$"))
+    page.get_by_role("link", name="Audit log").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/staff/audit/$"))
+    assert "auth.sign_in" in page.locator("table").inner_text()
+    assert axe(page) == []
