@@ -53,8 +53,8 @@ vendor:
 
 ## make messages: refresh and compile translations (needs GNU gettext)
 messages: install
-	cd civicdesk && ../$(BIN)/civicdesk makemessages -l zh_Hant -l zh_Hans -l ms --no-obsolete
-	cd civicdesk && ../$(BIN)/civicdesk compilemessages
+	cd civicdesk && CIVICDESK_VAR_DIR=$(abspath var) $(abspath $(BIN))/civicdesk makemessages -l zh_Hant -l zh_Hans -l ms --no-obsolete
+	cd civicdesk && CIVICDESK_VAR_DIR=$(abspath var) $(abspath $(BIN))/civicdesk compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
