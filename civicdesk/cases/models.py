@@ -384,3 +384,13 @@ class IntakeKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} {self.name}"
+
+
+class TrackAttempt(models.Model):
+    """A failed look-up on the tracking page, by a hashed client address: guessing is throttled."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.client[:8]} {self.at}"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
     path("staff/", include("civicdesk.organisations.urls")),
+    path("cases/", include("civicdesk.cases.urls")),
 ]
 
 if settings.DEBUG:

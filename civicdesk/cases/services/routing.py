@@ -227,7 +227,9 @@ def cases_mark_breaches(*, limit: int = 1000) -> int:
         if kind is None:
             continue
         with transaction.atomic():
-            locked = Case.objects.select_for_update(of=("self",)).filter(pk=case.pk, breached_at__isnull=True)
+            locked = Case.objects.select_for_update(of=("self",)).filter(
+                pk=case.pk, breached_at__isnull=True
+            )
             if not locked.update(breached_at=at, breach_escalated_at=at):
                 continue
             case_event(case=case, actor=None, action="breached", data={"promise": kind})
