@@ -175,7 +175,7 @@ class AssistedCaseForm(PublicCaseForm):
             ("chat", _("Chat")),
             ("social", _("Social media")),
             ("email", _("Email")),
-        ],  # fmt: skip
+        ],
         widget=forms.RadioSelect,
         initial="phone",
     )

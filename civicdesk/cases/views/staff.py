@@ -138,7 +138,7 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
             initial={"into": case.possible_duplicate_of.reference}
             if case.possible_duplicate_of_id
             else None
-        ),  # fmt: skip
+        ),
         "part_form": forms.get("part") or PartForm(case=case),
         "refer_form": forms.get("refer") or ReferForm(),
     }
