@@ -120,6 +120,8 @@ def _case(request: HttpRequest, reference: str):
 def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     case = _case(request, reference)
     related = selectors.case_detail_related(case)
+    # Not "messages": that name belongs to django.contrib.messages in the layout.
+    related["conversation"] = related.pop("messages")
     can_write = selectors.case_can_write(request.user, case)
     forms = forms or {}
     context = {
