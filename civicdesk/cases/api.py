@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyHeader, django_auth
 
@@ -323,7 +323,7 @@ def create_case(request: HttpRequest, payload: CaseIn):
         else None,
         created=case.created,
     )
-    return (201 if case.created else 200), out
+    return Status(201 if case.created else 200, out)
 
 
 @router.get("/", response={200: list[CaseOut], **ERRORS})
@@ -368,7 +368,7 @@ def inbound_email(request: HttpRequest):
     out = InboundOut(
         reference=result.case.reference, created=result.created, duplicate=result.duplicate
     )
-    return (201 if result.created else 200), out
+    return Status(201 if result.created else 200, out)
 
 
 @router.get("/{reference}", response={200: CaseDetailOut, **ERRORS})

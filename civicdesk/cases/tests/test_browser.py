@@ -85,8 +85,13 @@ def test_qsm_morning_merges_a_duplicate_and_reassigns(page, axe):
 
     housing = AgencyFactory(code="HSG", name="Harbour City Housing Authority")
     maintenance = DepartmentFactory(agency=housing, code="MAINT", name="Estate Maintenance")
-    lift = CategoryFactory(agency=housing, code="lift", name="Lift out of order", department=maintenance)
-    officers = [StaffFactory(agency=housing, role=Role.FRONTLINE, departments=[maintenance]) for _ in range(2)]
+    lift = CategoryFactory(
+        agency=housing, code="lift", name="Lift out of order", department=maintenance
+    )
+    officers = [
+        StaffFactory(agency=housing, role=Role.FRONTLINE, departments=[maintenance])
+        for _ in range(2)
+    ]
     qsm = StaffFactory(agency=housing, role=Role.QSM, display_name="Quality Manager")
     first = case_create(agency=housing, category=lift, kind="complaint", channel="web",
                         description="Lift in Block C broken", contact_email="a@example.org")  # fmt: skip
