@@ -180,9 +180,8 @@ def case_create(
     """
     if actor is not None:
         require_agency_intake(actor, agency)
-    existing = _existing(idempotency_key, email_message_id)
-    if existing is not None:
-        return existing
+    # No look-up first: the unique key makes the insert fail for a repeat, which is rare, so the
+    # common case costs no extra query. The savepoint rollback also returns the reference number.
     try:
         with transaction.atomic():
             case = _case_create(
@@ -232,7 +231,6 @@ def _existing(idempotency_key: str | None, email_message_id: str | None) -> Case
     return case
 
 
-@transaction.atomic
 def _case_create(*, agency, kind, channel, description, subject, category, language,
                  contact_name, contact_email, contact_phone, address, latitude, longitude,
                  priority, site, attachments, idempotency_key, email_message_id, received_at,
@@ -343,12 +341,8 @@ def case_acknowledge_to_citizen(*, case: Case) -> None:
             "promise": promise,
         }
         subject = _("We have received your message")
-    tell_citizen(
-        case=case,
-        body=body,
-        subject=subject,
-        dedupe_key=f"case:{case.reference}:ack",
-    )
+    # No dedupe key: case_create is idempotent, so this runs once per case.
+    tell_citizen(case=case, body=body, subject=subject)
 
 
 def case_citizen_add(
