@@ -32,3 +32,6 @@ def ping(request: HttpRequest):
 from civicdesk.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/organisations/", organisations_router)
+from civicdesk.cases.api import router as cases_router  # noqa: E402
+
+api.add_router("/cases/", cases_router)

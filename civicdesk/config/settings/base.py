@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "civicdesk.organisations",
     "civicdesk.audit",
     "civicdesk.notify",
+    "civicdesk.cases",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +176,17 @@ LOGGING = {
 import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
+# --- cases ---------------------------------------------------------------------------------
+# Where citizens' links in emails point, and the domain of outgoing Message-IDs.
+CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://localhost:8000")
+CIVICDESK_CASE_MAIL_DOMAIN = env.str("CIVICDESK_CASE_MAIL_DOMAIN", default="cases.civicdesk.local")
+CIVICDESK_CASE_ATTACHMENT_MAX_BYTES = env.int(
+    "CIVICDESK_CASE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
+CIVICDESK_CASE_ATTACHMENT_MAX_COUNT = 5
+CIVICDESK_CASE_REOPEN_DAYS = env.int("CIVICDESK_CASE_REOPEN_DAYS", default=30)
+# Citizen tracking: failed look-ups allowed per client address per hour.
+CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR = env.int(
+    "CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR", default=10
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024  # base64 attachments in JSON, raw emails

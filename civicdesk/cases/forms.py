@@ -1,0 +1,307 @@
+"""Forms for citizens and staff. Every error is one a person can act on."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.cases.models import CaseStatus, Category, Kind, Priority, ReferralBody
+from civicdesk.cases.services import AttachmentIn, attachment_check
+from civicdesk.cases.services.common import max_attachments
+from civicdesk.core.errors import ValidationFailed
+from civicdesk.organisations.models import Agency
+
+WIDGET_CLASSES = {
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+    "textarea": "govuk-textarea",
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "number": "govuk-input",
+}
+
+
+class GovukForm(forms.Form):
+    """Gives every widget its GOV.UK class, and its hint and error ids for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._govuk()
+
+    def full_clean(self):
+        super().full_clean()
+        self._govuk()
+
+    def _govuk(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            kind = getattr(widget, "input_type", None) or (
+                "select" if isinstance(widget, forms.Select) else "textarea"
+            )
+            if isinstance(widget, forms.Textarea):
+                kind = "textarea"
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                continue
+            errors = bool(
+                self.is_bound and hasattr(self, "_errors") and self._errors and name in self._errors
+            )
+            base = WIDGET_CLASSES.get(kind, "govuk-input")
+            widget.attrs["class"] = base + (f" {base}--error" if errors else "")
+            auto_id = self[name].auto_id
+            described = ([f"{auto_id}-hint"] if field.help_text else []) + (
+                [f"{auto_id}-error"] if errors else []
+            )
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+            else:
+                widget.attrs.pop("aria-describedby", None)
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 5)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [f for f in files if f]
+        if len(files) > max_attachments():
+            raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": max_attachments()})
+        items = []
+        for upload in files:
+            item = AttachmentIn(filename=upload.name, content=upload.read())
+            try:
+                attachment_check(item)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.message) from exc
+            items.append(item)
+        return items
+
+
+def topic_choices(language: str) -> list:
+    """Categories grouped by agency, each agency ending with "something else"."""
+    groups: dict[Agency, list] = {}
+    categories = Category.objects.filter(is_active=True, agency__is_active=True).select_related(
+        "agency"
+    )
+    for category in categories.order_by("agency__name", "name"):
+        groups.setdefault(category.agency, []).append(
+            (f"{category.agency.code}:{category.code}", category.local_name(language))
+        )
+    for agency in Agency.objects.filter(is_active=True).order_by("name"):
+        groups.setdefault(agency, [])
+    choices: list = [("", _("Choose a topic"))]
+    for agency, items in groups.items():
+        items = [
+            *items,
+            (f"{agency.code}:", _("Something else for %(agency)s") % {"agency": agency.name}),
+        ]
+        choices.append((agency.name, items))
+    return choices
+
+
+class ContactFields(GovukForm):
+    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        help_text=_("We send your reference and our reply here."),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone number (optional)"), max_length=30, required=False
+    )
+
+
+class PublicCaseForm(ContactFields):
+    topic = forms.ChoiceField(label=_("What is it about?"))
+    kind = forms.ChoiceField(
+        label=_("What would you like to do?"),
+        choices=Kind.choices,
+        initial=Kind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Tell us what happened"),
+        max_length=10000,
+        widget=forms.Textarea,
+        help_text=_("Say where and when, and what you would like us to do."),
+        error_messages={"required": _("Tell us what happened.")},
+    )
+    address = forms.CharField(
+        label=_("Where is it? (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: Block C, North Point Estate, 12th floor."),
+    )
+    attachments = AttachmentsField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 5 files: JPG, PNG, GIF, WEBP, PDF or TXT, each smaller than 10 MB."),
+    )
+
+    def __init__(self, *args, language: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = topic_choices(language)
+        self.fields["topic"].error_messages["required"] = _("Choose what it is about.")
+
+    def clean_topic(self):
+        value = self.cleaned_data["topic"]
+        code, _sep, category_code = value.partition(":")
+        agency = Agency.objects.filter(code=code, is_active=True).first()
+        if agency is None:
+            raise forms.ValidationError(_("Choose what it is about."))
+        category = None
+        if category_code:
+            category = Category.objects.filter(
+                agency=agency, code=category_code, is_active=True
+            ).first()
+            if category is None:
+                raise forms.ValidationError(_("Choose what it is about."))
+        return agency, category
+
+
+class AssistedCaseForm(PublicCaseForm):
+    """Staff log a phone call or counter visit on a citizen's behalf."""
+
+    channel = forms.ChoiceField(
+        label=_("How did they contact us?"),
+        choices=[
+            ("phone", _("Phone")),
+            ("counter", _("Counter")),
+            ("chat", _("Chat")),
+            ("social", _("Social media")),
+            ("email", _("Email")),
+        ],
+        widget=forms.RadioSelect,
+        initial="phone",
+    )
+    language = forms.ChoiceField(label=_("Language of the citizen"), choices=[])
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["language"].choices = settings.LANGUAGES
+
+
+class TrackForm(GovukForm):
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=30,
+        help_text=_("For example HSG-2026-000123. It is in the email we sent you."),
+        error_messages={"required": _("Enter your case reference.")},
+    )
+    contact = forms.CharField(
+        label=_("Email address or phone number you gave us"),
+        max_length=254,
+        error_messages={"required": _("Enter the email address or phone number you gave us.")},
+    )
+
+
+class CitizenAddForm(GovukForm):
+    body = forms.CharField(
+        label=_("Add information"),
+        max_length=10000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Write what you want to add.")},
+    )
+    attachments = AttachmentsField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 5 files: JPG, PNG, GIF, WEBP, PDF or TXT, each smaller than 10 MB."),
+    )
+
+
+class ReplyForm(GovukForm):
+    body = forms.CharField(label=_("Reply to the citizen"), max_length=10000, widget=forms.Textarea,
+                           error_messages={"required": _("Write the reply.")})  # fmt: skip
+    then_status = forms.ChoiceField(
+        label=_("Then"),
+        required=False,
+        choices=[
+            ("", _("Keep the status")),
+            (CaseStatus.AWAITING_CITIZEN, _("Wait for the citizen (pauses the clock)")),
+            (CaseStatus.RESOLVED, _("Mark resolved")),
+        ],
+    )
+    interim = forms.BooleanField(label=_("This is an interim reply"), required=False)
+
+
+class NoteForm(GovukForm):
+    body = forms.CharField(label=_("Internal note"), max_length=10000, widget=forms.Textarea,
+                           error_messages={"required": _("Write the note.")})  # fmt: skip
+
+
+class StatusForm(GovukForm):
+    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=5000)
+
+
+class AssignForm(GovukForm):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    assignee = forms.ChoiceField(label=_("Officer"), required=False, choices=[])
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        from civicdesk.organisations.models import StaffProfile
+
+        self.fields["category"].queryset = Category.objects.filter(
+            agency=case.agency, is_active=True
+        )
+        staff = StaffProfile.objects.filter(agency=case.agency, role__in=["frontline", "team_lead"])
+        self.fields["assignee"].choices = [("", _("Choose automatically")),
+                                           *[(str(s.pk), s.display_name) for s in staff]]  # fmt: skip
+
+
+class TransferForm(GovukForm):
+    to_agency = forms.ModelChoiceField(label=_("Transfer to"), queryset=Agency.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("Their category (optional)"), queryset=Category.objects.none(), required=False
+    )
+    reason = forms.CharField(label=_("Why does it belong there?"), max_length=2000, widget=forms.Textarea,
+                             error_messages={"required": _("Say why the case belongs to the other agency.")})  # fmt: skip
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
+            pk=case.agency_id
+        )
+        self.fields["category"].queryset = (
+            Category.objects.filter(is_active=True)
+            .exclude(agency=case.agency_id)
+            .select_related("agency")
+        )
+
+
+class MergeForm(GovukForm):
+    into = forms.CharField(label=_("Merge this case into (reference)"), max_length=30)
+
+
+class PartForm(GovukForm):
+    agency = forms.ModelChoiceField(
+        label=_("Agency for the linked part"), queryset=Agency.objects.none()
+    )
+    note = forms.CharField(label=_("What should they look at?"), required=False, max_length=2000)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).exclude(
+            pk=case.agency_id
+        )
+
+
+class ReferForm(GovukForm):
+    body = forms.ModelChoiceField(label=_("Refer to"), queryset=ReferralBody.objects.all())
+    note = forms.CharField(
+        label=_("Note to the citizen (optional)"), required=False, max_length=2000
+    )

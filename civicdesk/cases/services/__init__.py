@@ -1,0 +1,40 @@
+"""Case writes. Import from here: `from civicdesk.cases.services import case_create`."""
+
+from civicdesk.cases.services.common import AttachmentIn, attachment_check, attachments_check
+from civicdesk.cases.services.intake import (
+    case_citizen_add,
+    case_create,
+    find_possible_duplicate,
+    pick_assignee,
+    reference_allocate,
+)
+from civicdesk.cases.services.routing import (
+    BOUNCE_LIMIT,
+    case_add_part,
+    case_merge,
+    case_refer,
+    case_transfer,
+    cases_mark_breaches,
+)
+from civicdesk.cases.services.work import case_assign, case_note_add, case_reply, case_set_status
+
+__all__ = [
+    "BOUNCE_LIMIT",
+    "AttachmentIn",
+    "attachment_check",
+    "attachments_check",
+    "case_add_part",
+    "case_assign",
+    "case_citizen_add",
+    "case_create",
+    "case_merge",
+    "case_note_add",
+    "case_refer",
+    "case_reply",
+    "case_set_status",
+    "case_transfer",
+    "cases_mark_breaches",
+    "find_possible_duplicate",
+    "pick_assignee",
+    "reference_allocate",
+]

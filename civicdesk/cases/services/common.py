@@ -1,0 +1,199 @@
+"""Helpers the case services share: permissions, audit, attachments, notices to the citizen."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from civicdesk.cases.models import Case, CaseAttachment, CaseMessage, MessageKind
+from civicdesk.core.clock import now
+from civicdesk.core.errors import NotAllowed, ValidationFailed
+from civicdesk.notify.services import notify_enqueue
+from civicdesk.organisations.permissions import Access, Area, Scope, Target, require, scope_for
+
+ALLOWED_TYPES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+    "application/pdf": (b"%PDF-",),
+    "text/plain": (),
+}
+EXTENSIONS = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+}
+
+
+def max_attachment_bytes() -> int:
+    return getattr(settings, "CIVICDESK_CASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def max_attachments() -> int:
+    return getattr(settings, "CIVICDESK_CASE_ATTACHMENT_MAX_COUNT", 5)
+
+
+@dataclass(frozen=True)
+class AttachmentIn:
+    filename: str
+    content: bytes
+
+
+def attachment_check(item: AttachmentIn) -> str:
+    """The content type of a valid attachment, or ValidationFailed saying what to change."""
+    name = (item.filename or "").strip().replace("/", "_").replace("\\", "_")[-150:]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = EXTENSIONS.get(extension)
+    limit_mb = max_attachment_bytes() // (1024 * 1024)
+    if content_type is None:
+        raise ValidationFailed(
+            _("%(name)s must be a JPG, PNG, GIF, WEBP, PDF or TXT file.") % {"name": name or "?"},
+            code="attachment_type",
+        )
+    if len(item.content) == 0:
+        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, code="attachment_empty")
+    if len(item.content) > max_attachment_bytes():
+        raise ValidationFailed(
+            _("%(name)s must be smaller than %(mb)s MB.") % {"name": name, "mb": limit_mb},
+            code="attachment_size",
+        )
+    magic = ALLOWED_TYPES[content_type]
+    if magic and not any(item.content.startswith(m) for m in magic):
+        raise ValidationFailed(
+            _("%(name)s is not really a %(ext)s file.") % {"name": name, "ext": extension.upper()},
+            code="attachment_type",
+        )
+    if content_type == "text/plain":
+        try:
+            item.content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed(
+                _("%(name)s is not a readable text file.") % {"name": name},
+                code="attachment_type",
+            ) from exc
+    return content_type
+
+
+def attachments_check(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, str]]:
+    if len(items) > max_attachments():
+        raise ValidationFailed(
+            _("Attach at most %(n)s files.") % {"n": max_attachments()}, code="attachment_count"
+        )
+    return [(item, attachment_check(item)) for item in items]
+
+
+def attachments_save(
+    *, case: Case, message: CaseMessage | None, checked: list[tuple[AttachmentIn, str]]
+) -> list[CaseAttachment]:
+    saved = []
+    for item, content_type in checked:
+        name = item.filename.strip().replace("/", "_").replace("\\", "_")[-150:]
+        attachment = CaseAttachment(
+            case=case,
+            message=message,
+            filename=name,
+            content_type=content_type,
+            size=len(item.content),
+            at=now(),
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}-{name}", ContentFile(item.content), save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def require_case(actor, case: Case, access: Access = Access.WRITE) -> None:
+    require(
+        actor,
+        Area.CASES,
+        access,
+        Target(
+            agency_id=case.agency_id,
+            department_id=case.department_id,
+            site_id=case.site_id,
+            staff_id=case.assignee_id,
+        ),
+    )
+
+
+def require_agency_intake(actor, agency) -> None:
+    """Anyone who may write cases in an agency may log a contact for it (no wrong door)."""
+    scope = scope_for(actor, Area.CASES, Access.WRITE)
+    if scope is Scope.NONE:
+        raise NotAllowed(_("Your role does not allow this."))
+    if scope is not Scope.ALL and actor.staff_profile.agency_id != agency.id:
+        raise NotAllowed(_("You can only log cases for your own agency."))
+
+
+def public_url(path: str) -> str:
+    base = getattr(settings, "CIVICDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+def outbound_message_id(case: Case) -> str:
+    domain = getattr(settings, "CIVICDESK_CASE_MAIL_DOMAIN", "cases.civicdesk.local")
+    return f"<{case.reference}.{uuid.uuid4().hex[:16]}@{domain}>"
+
+
+def tell_citizen(
+    *,
+    case: Case,
+    body: str,
+    subject: str,
+    author=None,
+    author_label: str = "",
+    kind: str = MessageKind.TO_CITIZEN,
+    dedupe_key: str | None = None,
+) -> CaseMessage:
+    """Store a message to the citizen on the case, and send it by email (or SMS) via the outbox."""
+    message_id = outbound_message_id(case) if case.contact_email else None
+    message = CaseMessage.objects.create(
+        case=case,
+        kind=kind,
+        body=body,
+        author=author if author is not None and getattr(author, "pk", None) else None,
+        author_label=author_label or case.agency.name,
+        at=now(),
+        email_message_id=message_id,
+    )
+    with override(case.language):
+        tracking = public_url(f"/cases/track/?reference={case.reference}")
+        footer = _("Your reference is %(ref)s. Follow your case at %(url)s") % {
+            "ref": case.reference,
+            "url": tracking,
+        }
+    full_subject = f"[{case.reference}] {subject}"
+    if case.contact_email:
+        headers = {"Message-ID": message_id}
+        if case.agency.email:
+            headers["Reply-To"] = case.agency.email
+        notify_enqueue(
+            channel="email",
+            to=case.contact_email,
+            subject=full_subject,
+            body=f"{body}\n\n{footer}",
+            headers=headers,
+            dedupe_key=dedupe_key,
+            agency=case.agency,
+            related=case,
+        )
+    elif case.contact_phone:
+        notify_enqueue(
+            channel="sms",
+            to=case.contact_phone,
+            body=f"{full_subject}. {footer}"[:480],
+            dedupe_key=dedupe_key,
+            agency=case.agency,
+            related=case,
+        )
+    return message

@@ -1,0 +1,401 @@
+"""Creating cases (every channel ends here) and citizens adding to them."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from civicdesk.audit.services import audit_record
+from civicdesk.cases.clock import clock_start
+from civicdesk.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseMessage,
+    CaseStatus,
+    Category,
+    IntakeChannel,
+    Kind,
+    MessageKind,
+    OfficerAbsence,
+    Priority,
+    ReferenceCounter,
+)
+from civicdesk.cases.services.common import (
+    AttachmentIn,
+    attachments_check,
+    attachments_save,
+    require_agency_intake,
+    tell_citizen,
+)
+from civicdesk.cases.workflows import case_event, case_transition
+from civicdesk.core.clock import now
+from civicdesk.core.errors import Conflict, ValidationFailed
+from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
+from civicdesk.organisations.roles import Role
+
+DUPLICATE_WINDOW = timedelta(days=30)
+DUPLICATE_DISTANCE_DEGREES = Decimal("0.002")  # about 200 m at Hong Kong's latitude
+DUPLICATE_TEXT_RATIO = 0.5
+ASSIGNABLE_ROLES = (Role.FRONTLINE, Role.TEAM_LEAD)
+
+
+def reference_allocate(*, agency: Agency, year: int) -> str:
+    """The next reference of an agency's year, without gaps or repeats, under concurrency.
+
+    One UPDATE ... RETURNING takes the counter row's lock (PostgreSQL) or runs inside SQLite's
+    IMMEDIATE write transaction, so two requests can never read the same number. The caller's
+    transaction holds the lock until the case is saved; a rolled-back case gives its number back.
+    """
+    table = ReferenceCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE agency_id = %s AND year = %s RETURNING last"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, year])
+        row = cursor.fetchone()
+    if row is None:
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(agency=agency, year=year, last=1)
+            number = 1
+        except IntegrityError:  # another request created this year's counter first
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [agency.pk, year])
+                number = cursor.fetchone()[0]
+    else:
+        number = row[0]
+    return f"{agency.code}-{year}-{number:06d}"
+
+
+def _is_away(staff_ids, on) -> set[int]:
+    return set(
+        OfficerAbsence.objects.filter(
+            staff_id__in=staff_ids, starts_on__lte=on, ends_on__gte=on
+        ).values_list("staff_id", flat=True)
+    )
+
+
+def pick_assignee(*, department: Department, at: datetime) -> StaffProfile | None:
+    """Round-robin weighted by open workload: the officer present with the fewest open cases,
+    and among equals the one who was given a case longest ago."""
+    candidates = list(
+        StaffProfile.objects.filter(
+            departments=department, role__in=ASSIGNABLE_ROLES, user__is_active=True
+        ).annotate(
+            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=OPEN_STATUSES)),
+            last_given=Max("assigned_cases__assigned_at"),
+        )
+    )
+    if not candidates:
+        return None
+    away = _is_away([c.id for c in candidates], at.date())
+    present = [c for c in candidates if c.id not in away]
+    if not present:
+        return None
+    epoch = datetime.min.replace(tzinfo=at.tzinfo)
+    present.sort(key=lambda c: (c.open_cases, c.last_given or epoch, c.id))
+    return present[0]
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower()[:500], b.lower()[:500]).ratio()
+
+
+def find_possible_duplicate(*, case: Case) -> Case | None:
+    """An open case of the same agency in the window with the same contact, or close by with
+    similar text."""
+    since = case.received_at - DUPLICATE_WINDOW
+    recent = Case.objects.filter(
+        agency_id=case.agency_id,
+        received_at__gte=since,
+        status__in=OPEN_STATUSES,
+        merged_into__isnull=True,
+    ).exclude(pk=case.pk)
+    contact = Q(pk__in=[])
+    if case.contact_email:
+        contact |= Q(contact_email__iexact=case.contact_email)
+    if case.contact_phone:
+        contact |= Q(contact_phone=case.contact_phone)
+    same_contact = recent.filter(contact).order_by("received_at").first() if contact else None
+    if same_contact is not None:
+        return same_contact
+    if case.latitude is None or case.longitude is None:
+        return None
+    d = DUPLICATE_DISTANCE_DEGREES
+    nearby = recent.filter(
+        latitude__range=(case.latitude - d, case.latitude + d),
+        longitude__range=(case.longitude - d, case.longitude + d),
+    ).order_by("received_at")[:20]
+    text = f"{case.subject} {case.description}"
+    for other in nearby:
+        if _similar(text, f"{other.subject} {other.description}") >= DUPLICATE_TEXT_RATIO:
+            return other
+    return None
+
+
+def _check_text(value: str, label: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationFailed(
+            _("%(label)s must be %(n)s characters or fewer.") % {"label": label, "n": limit},
+            code="too_long",
+        )
+    return value
+
+
+def case_create(
+    *,
+    agency: Agency,
+    kind: str,
+    channel: str,
+    description: str,
+    subject: str = "",
+    category: Category | None = None,
+    language: str = "en",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    priority: int = Priority.NORMAL,
+    site: Site | None = None,
+    attachments: list[AttachmentIn] | None = None,
+    idempotency_key: str | None = None,
+    email_message_id: str | None = None,
+    received_at: datetime | None = None,
+    actor=None,
+    acknowledge: bool = True,
+) -> Case:
+    """Store a new case and tell the citizen its reference.
+
+    Idempotent: a second call with the same `idempotency_key` or `email_message_id` returns the
+    first case (with `case.created = False`) and changes nothing.
+    """
+    if actor is not None:
+        require_agency_intake(actor, agency)
+    # No look-up first: the unique key makes the insert fail for a repeat, which is rare, so the
+    # common case costs no extra query. The savepoint rollback also returns the reference number.
+    try:
+        with transaction.atomic():
+            case = _case_create(
+                agency=agency,
+                kind=kind,
+                channel=channel,
+                description=description,
+                subject=subject,
+                category=category,
+                language=language,
+                contact_name=contact_name,
+                contact_email=contact_email,
+                contact_phone=contact_phone,
+                address=address,
+                latitude=latitude,
+                longitude=longitude,
+                priority=priority,
+                site=site,
+                attachments=attachments or [],
+                idempotency_key=idempotency_key,
+                email_message_id=email_message_id,
+                received_at=received_at,
+                actor=actor,
+                acknowledge=acknowledge,
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: theirs is the one case.
+        existing = _existing(idempotency_key, email_message_id)
+        if existing is None:
+            raise
+        return existing
+    case.created = True
+    return case
+
+
+def _existing(idempotency_key: str | None, email_message_id: str | None) -> Case | None:
+    if not idempotency_key and not email_message_id:
+        return None
+    q = Q(pk__in=[])
+    if idempotency_key:
+        q |= Q(idempotency_key=idempotency_key)
+    if email_message_id:
+        q |= Q(email_message_id=email_message_id)
+    case = Case.objects.select_related("agency", "category").filter(q).first()
+    if case is not None:
+        case.created = False
+    return case
+
+
+def _case_create(*, agency, kind, channel, description, subject, category, language,
+                 contact_name, contact_email, contact_phone, address, latitude, longitude,
+                 priority, site, attachments, idempotency_key, email_message_id, received_at,
+                 actor, acknowledge) -> Case:  # fmt: skip
+    if kind not in Kind.values:
+        raise ValidationFailed(_("Choose what kind of feedback this is."), code="kind")
+    if channel not in IntakeChannel.values:
+        raise ValidationFailed(_("Unknown channel."), code="channel")
+    if priority not in Priority.values:
+        raise ValidationFailed(_("Priority must be 1 to 4."), code="priority")
+    description = _check_text(description, _("Description"), 10000)
+    if not description:
+        raise ValidationFailed(_("Tell us what happened."), code="description")
+    if category is not None and (category.agency_id != agency.id or not category.is_active):
+        raise ValidationFailed(_("That category does not belong to this agency."), code="category")
+    if site is not None and site.agency_id != agency.id:
+        raise ValidationFailed(_("That site does not belong to this agency."), code="site")
+    if (latitude is None) != (longitude is None):
+        raise ValidationFailed(_("Give both latitude and longitude, or neither."), code="location")
+    if latitude is not None and not (
+        -90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180
+    ):
+        raise ValidationFailed(_("That location is not on Earth."), code="location")
+    if contact_email:
+        try:
+            validate_email(contact_email.strip())
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                _("Enter an email address like name@example.com."), code="contact_email"
+            ) from exc
+    checked = attachments_check(attachments)
+    at = received_at or now()
+    subject = _check_text(subject, _("Subject"), 200) or description.splitlines()[0][:120]
+    case = Case(
+        reference=reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year),
+        agency=agency,
+        kind=kind,
+        channel=channel,
+        category=category,
+        department_id=category.department_id if category is not None else None,
+        site=site,
+        language=language or "en",
+        subject=subject,
+        description=description,
+        contact_name=_check_text(contact_name, _("Name"), 200),
+        contact_email=_check_text(contact_email, _("Email"), 254).lower(),
+        contact_phone=_check_text(contact_phone, _("Phone"), 30),
+        address=_check_text(address, _("Address"), 300),
+        latitude=round(Decimal(str(latitude)), 6) if latitude is not None else None,
+        longitude=round(Decimal(str(longitude)), 6) if longitude is not None else None,
+        priority=priority,
+        received_at=at,
+        idempotency_key=idempotency_key or None,
+        email_message_id=email_message_id or None,
+    )
+    clock_start(case=case, at=at)
+    if case.department_id is not None:
+        assignee = pick_assignee(department=category.department, at=at)
+        if assignee is not None:
+            case.assignee, case.assigned_at = assignee, at
+    case.possible_duplicate_of = find_possible_duplicate(case=case)
+    case.save()
+    message = CaseMessage.objects.create(
+        case=case,
+        kind=MessageKind.FROM_CITIZEN,
+        body=description,
+        author=None,
+        author_label=case.contact_name or _("Citizen"),
+        at=at,
+        email_message_id=email_message_id or None,
+    )
+    attachments_save(case=case, message=message, checked=checked)
+    case_event(
+        case=case,
+        actor=actor,
+        action="created",
+        data={"channel": channel, "assignee": case.assignee_id},
+    )
+    audit_record(
+        actor=actor,
+        action="case.create",
+        target=case,
+        agency=agency,
+        data={"reference": case.reference, "channel": channel, "kind": kind},
+    )
+    if acknowledge and case.contact:
+        case_acknowledge_to_citizen(case=case)
+    return case
+
+
+def agency_tz(agency: Agency):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(agency.timezone)
+
+
+def case_acknowledge_to_citizen(*, case: Case) -> None:
+    """The automatic acknowledgement: the reference, the promise, the tracking link."""
+    with override(case.language):
+        if case.reply_due_at is not None:
+            due = case.reply_due_at.astimezone(agency_tz(case.agency)).strftime("%Y-%m-%d")
+            promise = _("We will reply by %(date)s.") % {"date": due}
+        else:
+            promise = _("Thank you for taking the time to tell us.")
+        body = _("We have received your %(kind)s about “%(subject)s”. %(promise)s") % {
+            "kind": case.get_kind_display().lower(),
+            "subject": case.subject,
+            "promise": promise,
+        }
+        subject = _("We have received your message")
+    # No dedupe key: case_create is idempotent, so this runs once per case.
+    tell_citizen(case=case, body=body, subject=subject)
+
+
+def case_citizen_add(
+    *,
+    case: Case,
+    body: str,
+    attachments: list[AttachmentIn] | None = None,
+    email_message_id: str | None = None,
+    channel: str = IntakeChannel.WEB,
+) -> CaseMessage:
+    """The citizen adds information: stored on the case, and a paused clock restarts."""
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("agency", "category__standard")
+            .get(pk=case.pk)
+        )
+        if case.merged_into_id is not None:
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("agency", "category__standard")
+                .get(pk=case.merged_into_id)
+            )
+        body = _check_text(body, _("Your message"), 10000)
+        if not body:
+            raise ValidationFailed(_("Write what you want to add."), code="body")
+        if case.status == CaseStatus.CLOSED:
+            raise Conflict(
+                _("This case is closed. Start a new one and mention %(ref)s.")
+                % {"ref": case.reference},
+                code="case_closed",
+            )
+        checked = attachments_check(attachments or [])
+        message = CaseMessage.objects.create(
+            case=case,
+            kind=MessageKind.FROM_CITIZEN,
+            body=body,
+            author_label=case.contact_name or _("Citizen"),
+            at=now(),
+            email_message_id=email_message_id or None,
+        )
+        attachments_save(case=case, message=message, checked=checked)
+        case_event(case=case, actor=None, action="citizen_added", data={"channel": channel})
+        if case.status == CaseStatus.AWAITING_CITIZEN:
+            case_transition(
+                case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=_("The citizen replied.")
+            )
+        case.save()
+        audit_record(
+            actor=None,
+            action="case.citizen_add",
+            target=case,
+            agency=case.agency,
+            data={"message": message.pk, "channel": channel},
+        )
+    return message

@@ -1,0 +1,8 @@
+from civicdesk.core.periodic import register
+
+
+@register("cases.mark_breaches", every_seconds=300)
+def mark_breaches() -> None:
+    from civicdesk.cases.services import cases_mark_breaches
+
+    cases_mark_breaches()

@@ -1,0 +1,34 @@
+from django import template
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from civicdesk.cases.selectors import SOON
+from civicdesk.core.clock import now
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/includes/clock.html")
+def case_clock(case):
+    """A tag saying where the case stands against its service standard."""
+    at = now()
+    if not case.is_open:
+        return {"colour": "grey", "text": case.get_status_display()}
+    if case.paused_at is not None:
+        return {"colour": "blue", "text": _("Paused: waiting for the citizen")}
+    due = case.reply_due_at if case.acknowledged_at else case.acknowledge_due_at
+    what = _("reply") if case.acknowledged_at else _("acknowledgement")
+    if case.breached_at is not None or (due is not None and due < at):
+        since = timesince(due, at) if due else ""
+        return {
+            "colour": "red",
+            "text": _("Overdue %(what)s by %(time)s") % {"what": what, "time": since},
+        }
+    if due is None:
+        return {"colour": "grey", "text": _("No reply due")}
+    colour = "orange" if due - at <= SOON else "green"
+    return {
+        "colour": colour,
+        "text": _("%(what)s due in %(time)s")
+        % {"what": what.capitalize(), "time": timeuntil(due, at)},
+    }

@@ -1,0 +1,163 @@
+"""No wrong door: transfers, parts, referrals, merges, breaches."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from civicdesk.audit.models import AuditEntry
+from civicdesk.cases.models import Case, CaseMessage, CaseStatus, MessageKind, ReferralBody
+from civicdesk.cases.selectors import case_get, case_list, qsm_dashboard
+from civicdesk.cases.services import (
+    case_add_part,
+    case_create,
+    case_merge,
+    case_refer,
+    case_reply,
+    case_transfer,
+    cases_mark_breaches,
+)
+from civicdesk.cases.tests.conftest import HK, MONDAY_10
+from civicdesk.cases.tests.factories import CategoryFactory
+from civicdesk.core.errors import Conflict, NotFound
+from civicdesk.notify.models import OutboxMessage
+from civicdesk.organisations.roles import Role
+from civicdesk.organisations.tests.factories import AgencyFactory, DepartmentFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def env_agency():
+    return AgencyFactory(code="ENV", name="Environment Agency", email="env@example.org")
+
+
+@pytest.fixture
+def trees(env_agency):
+    return CategoryFactory(agency=env_agency, code="tree", name="Fallen tree",
+                           department=DepartmentFactory(agency=env_agency, code="TREE"))  # fmt: skip
+
+
+def _case(agency, **kw):
+    base = {"agency": agency, "kind": "complaint", "channel": "email", "contact_email": "res@example.org",
+                "description": "A tree has fallen across the footpath at Lantern Bay Estate."}  # fmt: skip
+    base.update(kw)
+    return case_create(**base)
+
+
+def test_transfer_keeps_reference_tells_citizen_and_both_qsms_see_it(
+    monday, other_agency, trees, env_agency
+):
+    trn_officer = StaffFactory(agency=other_agency, role=Role.FRONTLINE,
+                               departments=[DepartmentFactory(agency=other_agency)])  # fmt: skip
+    trn_qsm = StaffFactory(agency=other_agency, role=Role.QSM)
+    env_qsm = StaffFactory(agency=env_agency, role=Role.QSM)
+    case = _case(other_agency)
+    reference = case.reference
+    assert reference.startswith("TRN-")
+    # A TRN QSM transfers (the frontline officer has no department tie to an uncategorised case).
+    case = case_transfer(case=case, actor=trn_qsm.user, to_agency=env_agency,
+                         reason="Trees on estates are the Environment Agency's", category=trees)  # fmt: skip
+    assert case.reference == reference and case.agency == env_agency
+    assert case.department == trees.department and case.transfer_count == 1
+    told = OutboxMessage.objects.filter(to="res@example.org").order_by("pk").last()
+    assert reference in told.subject and "Environment Agency" in told.body
+    assert case_get(user=env_qsm.user, reference=reference).pk == case.pk
+    # The sender keeps read-only sight of it for history.
+    assert case_get(user=trn_qsm.user, reference=reference).pk == case.pk
+    with pytest.raises(NotFound):
+        case_get(user=trn_officer.user, reference=reference)
+    actions = set(AuditEntry.objects.values_list("action", "agency__code"))
+    assert {("case.transfer", "TRN"), ("case.transfer_in", "ENV")} <= actions
+
+
+def test_bounced_more_than_twice_is_on_qsm_list(monday, agency, other_agency, env_agency):
+    qsms = {
+        a.code: StaffFactory(agency=a, role=Role.QSM) for a in (agency, other_agency, env_agency)
+    }
+    case = _case(other_agency)
+    for target in (agency, env_agency, other_agency):
+        case = case_transfer(case=case, actor=qsms[case.agency.code].user, to_agency=target,
+                             reason="Not ours")  # fmt: skip
+    assert case.transfer_count == 3
+    assert case in qsm_dashboard(user=qsms["TRN"].user)["bounced"]
+
+
+def test_coordinating_case_has_parts_and_only_it_replies(monday, leak, officer, env_agency, trees):
+    case = _case(leak.agency, category=leak)
+    env_qsm = StaffFactory(agency=env_agency, role=Role.QSM)
+    part = case_add_part(case=case, actor=officer.user, agency=env_agency, category=trees,
+                         note="Tree roots damaged the drain")  # fmt: skip
+    assert part.coordinating_case == case and part.reference.startswith("ENV-")
+    assert OutboxMessage.objects.filter(related_id=str(part.pk)).count() == 0
+    with pytest.raises(Conflict):
+        case_reply(case=part, actor=env_qsm.user, body="Done")
+    case_reply(case=case, actor=officer.user, body="Both agencies are on it.")
+
+
+def test_referral_gives_contact_details_and_resolves(monday, leak, officer):
+    body = ReferralBody.objects.create(name="Electricity Company", phone="2555 5555",
+                                       website="https://power.example")  # fmt: skip
+    case = _case(leak.agency, category=leak)
+    case = case_refer(case=case, actor=officer.user, body=body)
+    assert case.status == CaseStatus.RESOLVED
+    sent = case.messages.filter(kind=MessageKind.TO_CITIZEN).last()
+    assert "2555 5555" in sent.body and "Electricity Company" in sent.body
+
+
+def test_merge_keeps_messages_and_tells_every_citizen(monday, leak, qsm):
+    first = _case(leak.agency, category=leak, contact_email="a@example.org")
+    second = _case(leak.agency, category=leak, contact_email="b@example.org")
+    before = CaseMessage.objects.count()
+    target = case_merge(source=second, target=first, actor=qsm.user)
+    second.refresh_from_db()
+    assert second.merged_into == target and second.status == CaseStatus.CLOSED
+    assert CaseMessage.objects.filter(case=second).count() == 0
+    assert target.messages.filter(original_reference=second.reference).count() >= 2
+    assert CaseMessage.objects.count() == before + 2  # one notice per citizen
+    for address in ("a@example.org", "b@example.org"):
+        notice = OutboxMessage.objects.filter(to=address).order_by("pk").last()
+        assert first.reference in notice.subject
+    assert AuditEntry.objects.filter(action="case.merge", actor=qsm.user).count() == 1
+
+
+def test_breach_marked_once_and_escalated_to_qsm(monday, leak, qsm):
+    qsm.user.email = "qsm@example.org"
+    qsm.user.save()
+    case = _case(leak.agency, category=leak)
+    assert cases_mark_breaches() == 0
+    monday.move_to(datetime(2026, 3, 3, 11, 0, tzinfo=HK))  # past the acknowledgement due
+    assert cases_mark_breaches() == 1
+    assert cases_mark_breaches() == 0
+    case.refresh_from_db()
+    assert case.breached_at is not None
+    assert OutboxMessage.objects.filter(to="qsm@example.org").count() == 1
+    assert case in qsm_dashboard(user=qsm.user)["breached"]
+    assert case in case_list(user=qsm.user, due="breached")
+
+
+def test_paused_case_does_not_breach(monday, leak, officer):
+    case = _case(leak.agency, category=leak)
+    case_reply(case=case, actor=officer.user, body="Which flat?", then_status="awaiting_citizen")
+    monday.move_to(MONDAY_10 + timedelta(days=60))
+    assert cases_mark_breaches() == 0
+
+
+def test_queue_scoping_search_and_query_count(
+    monday, leak, officer, agency, django_assert_max_num_queries
+):
+    other_dept = CategoryFactory(agency=agency)
+    for i in range(5):
+        _case(agency, category=leak, contact_email=f"x{i}@example.org", subject=f"Leak {i}")
+    hidden = _case(agency, category=other_dept, contact_email="y@example.org", subject="Noise")
+    mine = list(case_list(user=officer.user))
+    assert len(mine) == 5 and hidden not in mine
+    assert [c.subject for c in case_list(user=officer.user, query="leak 3")] == ["Leak 3"]
+    ref = mine[0].reference
+    assert [c.reference for c in case_list(user=officer.user, query=ref.lower())] == [ref]
+    with django_assert_max_num_queries(3):
+        rows = [
+            (c.reference, c.category.name, c.department.name, c.assignee)
+            for c in case_list(user=officer.user)
+        ]
+    assert len(rows) == 5
+    assert Case.objects.count() == 6

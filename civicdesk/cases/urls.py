@@ -1,0 +1,16 @@
+from django.urls import path
+
+from civicdesk.cases.views import public, staff
+
+app_name = "cases"
+urlpatterns = [
+    path("new/", public.report, name="report"),
+    path("new/<str:reference>/", public.submitted, name="submitted"),
+    path("track/", public.track, name="track"),
+    path("track/<str:reference>/", public.tracked, name="tracked"),
+    path("staff/", staff.queue, name="staff_queue"),
+    path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
+    path("staff/new/", staff.assisted, name="staff_new"),
+    path("staff/<str:reference>/", staff.case_page, name="staff_case"),
+    path("staff/<str:reference>/<str:action>/", staff.case_action, name="staff_action"),
+]

@@ -1,0 +1,153 @@
+"""Citizen pages: report (works without JavaScript), confirmation, tracking, adding information."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from civicdesk.cases.forms import CitizenAddForm, PublicCaseForm, TrackForm
+from civicdesk.cases.models import Case, MessageKind, TrackAttempt
+from civicdesk.cases.selectors import case_find_for_citizen
+from civicdesk.cases.services import case_citizen_add, case_create
+from civicdesk.core.clock import now
+from civicdesk.core.errors import ApplicationError
+
+SESSION_KEY = "cases_tracked"
+
+
+def _remember(request: HttpRequest, reference: str) -> None:
+    tracked = set(request.session.get(SESSION_KEY, []))
+    tracked.add(reference)
+    request.session[SESSION_KEY] = sorted(tracked)[-20:]
+
+
+def _tracked_case(request: HttpRequest, reference: str) -> Case:
+    """Only a browser that proved reference + contact (or filed the case) may see it."""
+    if reference not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    case = (
+        Case.objects.select_related("agency", "merged_into__agency", "category")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest):
+    language = get_language() or "en"
+    form = PublicCaseForm(request.POST or None, request.FILES or None, language=language)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency, category = data["topic"]
+        try:
+            case = case_create(
+                agency=agency,
+                category=category,
+                kind=data["kind"],
+                channel="web",
+                description=data["description"],
+                address=data["address"],
+                contact_name=data["contact_name"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                attachments=data["attachments"],
+                language=language,
+                idempotency_key=_form_token(request),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            # A resubmitted form finds its first case; anything else must not reveal one.
+            if case.created or case.description == data["description"].strip():
+                _remember(request, case.reference)
+                return redirect("cases:submitted", reference=case.reference)
+            form.add_error(None, _("Something went wrong. Please send the form again."))
+    token = request.POST.get("form_token") or secrets.token_urlsafe(24)
+    return render(request, "cases/report.html", {"form": form, "form_token": token})
+
+
+def _form_token(request: HttpRequest) -> str | None:
+    """A double click or a resubmitted form posts the same token: one case."""
+    token = (request.POST.get("form_token") or "").strip()[:64]
+    return f"web:{token}" if token else None
+
+
+def submitted(request: HttpRequest, reference: str):
+    case = _tracked_case(request, reference)
+    return render(request, "cases/submitted.html", {"case": case})
+
+
+def _client(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest):
+    form = TrackForm(request.POST or None, initial={"reference": request.GET.get("reference", "")})
+    limited = False
+    if request.method == "POST" and form.is_valid():
+        client = _client(request)
+        hour_ago = now() - timedelta(hours=1)
+        failures = TrackAttempt.objects.filter(client=client, at__gte=hour_ago).count()
+        limited = failures >= settings.CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR
+        case = (
+            None
+            if limited
+            else case_find_for_citizen(
+                reference=form.cleaned_data["reference"], contact=form.cleaned_data["contact"]
+            )
+        )
+        if case is not None:
+            _remember(request, case.reference)
+            return redirect("cases:tracked", reference=case.reference)
+        if not limited:
+            TrackAttempt.objects.create(client=client)
+            form.add_error(
+                None,
+                _(
+                    "We could not find a case with that reference and contact. Check both and try again."
+                ),
+            )
+    status = 429 if limited else 200
+    return render(request, "cases/track.html", {"form": form, "limited": limited}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def tracked(request: HttpRequest, reference: str):
+    case = _tracked_case(request, reference)
+    shown = case.merged_into if case.merged_into_id else case
+    form = CitizenAddForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_citizen_add(
+                case=shown,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("Thank you. We have added this to your case."))
+            return redirect("cases:tracked", reference=reference)
+    conversation = shown.messages.filter(
+        kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN]
+    ).prefetch_related("attachments")
+    return render(
+        request,
+        "cases/tracked.html",
+        {"case": case, "shown": shown, "conversation": conversation, "form": form},
+    )

@@ -1,0 +1,238 @@
+"""Staff pages: the queue, the case page and its actions, assisted intake, the QSM's dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicdesk.cases import selectors, services
+from civicdesk.cases.forms import (
+    AssignForm,
+    AssistedCaseForm,
+    MergeForm,
+    NoteForm,
+    PartForm,
+    ReferForm,
+    ReplyForm,
+    StatusForm,
+    TransferForm,
+)
+from civicdesk.cases.models import CaseStatus, Category, Kind
+from civicdesk.cases.workflows import CASE_WORKFLOW
+from civicdesk.core.clock import now
+from civicdesk.core.errors import ApplicationError, NotFound
+from civicdesk.organisations.models import StaffProfile
+from civicdesk.organisations.permissions import Access, Area, Scope, scope_for
+
+
+def _require_cases(request: HttpRequest) -> None:
+    if scope_for(request.user, Area.CASES, Access.READ) is Scope.NONE:
+        raise Http404
+
+
+@login_required
+def queue(request: HttpRequest):
+    _require_cases(request)
+    filters = {
+        "status": request.GET.get("status", "open"),
+        "kind": request.GET.get("kind", ""),
+        "category": request.GET.get("category", ""),
+        "due": request.GET.get("due", ""),
+        "query": request.GET.get("q", "")[:200],
+        "mine": request.GET.get("mine") == "1",
+    }
+    cases = selectors.case_list(user=request.user, **filters)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    profile = request.user.staff_profile
+    categories = Category.objects.filter(is_active=True)
+    if profile.agency_id:
+        categories = categories.filter(agency_id=profile.agency_id)
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": [("open", _("All open")), *CaseStatus.choices, ("", _("Any status"))],
+        "kinds": Kind.choices,
+        "categories": list(categories.values_list("code", "name")),
+        "now": now(),
+        "is_qsm": scope_for(request.user, Area.CASES, Access.READ) >= Scope.AGENCY,
+    }
+    return render(request, "cases/staff/queue.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest):
+    if scope_for(request.user, Area.CASES, Access.READ) < Scope.AGENCY:
+        raise Http404
+    return render(
+        request,
+        "cases/staff/dashboard.html",
+        {**selectors.qsm_dashboard(user=request.user), "now": now()},
+    )
+
+
+@login_required
+def assisted(request: HttpRequest):
+    _require_cases(request)
+    form = AssistedCaseForm(request.POST or None, request.FILES or None,
+                            language=request.LANGUAGE_CODE)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency, category = data["topic"]
+        try:
+            case = services.case_create(
+                agency=agency,
+                category=category,
+                kind=data["kind"],
+                channel=data["channel"],
+                description=data["description"],
+                address=data["address"],
+                contact_name=data["contact_name"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                attachments=data["attachments"],
+                language=data["language"],
+                priority=data["priority"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Case %(ref)s logged. Tell the citizen their reference.")
+                             % {"ref": case.reference})  # fmt: skip
+            return redirect("cases:staff_case", reference=case.reference)
+    return render(request, "cases/staff/assisted.html", {"form": form})
+
+
+def _case(request: HttpRequest, reference: str):
+    _require_cases(request)
+    try:
+        return selectors.case_get(user=request.user, reference=reference)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
+    case = _case(request, reference)
+    related = selectors.case_detail_related(case)
+    # Not "messages": that name belongs to django.contrib.messages in the layout.
+    related["conversation"] = related.pop("messages")
+    can_write = selectors.case_can_write(request.user, case)
+    forms = forms or {}
+    context = {
+        "case": case,
+        **related,
+        "can_write": can_write,
+        "now": now(),
+        "next_statuses": [(s, CaseStatus(s).label) for s in CASE_WORKFLOW.allowed(case.status)],
+        "reply_form": forms.get("reply") or ReplyForm(),
+        "note_form": forms.get("note") or NoteForm(),
+        "status_form": forms.get("status") or StatusForm(),
+        "assign_form": forms.get("assign") or AssignForm(case=case),
+        "transfer_form": forms.get("transfer") or TransferForm(case=case),
+        "merge_form": forms.get("merge")
+        or MergeForm(
+            initial={"into": case.possible_duplicate_of.reference}
+            if case.possible_duplicate_of_id
+            else None
+        ),
+        "part_form": forms.get("part") or PartForm(case=case),
+        "refer_form": forms.get("refer") or ReferForm(),
+    }
+    status = 422 if forms else 200
+    return render(request, "cases/staff/case.html", context, status=status)
+
+
+ACTIONS = {
+    "reply": ReplyForm,
+    "note": NoteForm,
+    "status": StatusForm,
+    "assign": AssignForm,
+    "transfer": TransferForm,
+    "merge": MergeForm,
+    "part": PartForm,
+    "refer": ReferForm,
+}
+NEEDS_CASE = {"assign", "transfer", "part"}
+
+
+def _run(action: str, case, user, data: dict):
+    if action == "reply":
+        services.case_reply(case=case, actor=user, body=data["body"], interim=data["interim"],
+                            then_status=data["then_status"] or None)  # fmt: skip
+        return _("Reply sent to the citizen.")
+    if action == "note":
+        services.case_note_add(case=case, actor=user, body=data["body"])
+        return _("Note added.")
+    if action == "status":
+        services.case_set_status(case=case, actor=user, status=data["status"], note=data["note"])
+        return _("Status changed.")
+    if action == "assign":
+        assignee = None
+        if data["assignee"]:
+            assignee = StaffProfile.objects.filter(
+                pk=data["assignee"], agency_id=case.agency_id
+            ).first()
+        services.case_assign(case=case, actor=user, assignee=assignee, category=data["category"],
+                             automatic=assignee is None, reason=data["reason"])  # fmt: skip
+        return _("Assignment updated.")
+    if action == "transfer":
+        category = data["category"]
+        if category is not None and category.agency_id != data["to_agency"].pk:
+            category = None
+        services.case_transfer(case=case, actor=user, to_agency=data["to_agency"],
+                               reason=data["reason"], category=category)  # fmt: skip
+        return _("Case transferred to %(agency)s. The citizen has been told.") % {
+            "agency": data["to_agency"].name
+        }
+    if action == "merge":
+        target = selectors.case_get(user=user, reference=data["into"])
+        services.case_merge(source=case, target=target, actor=user)
+        return _("Merged into %(ref)s. Every citizen involved has been told.") % {
+            "ref": target.reference
+        }
+    if action == "part":
+        part = services.case_add_part(
+            case=case, actor=user, agency=data["agency"], note=data["note"]
+        )
+        return _("Linked part %(ref)s sent to %(agency)s.") % {"ref": part.reference,
+                                                              "agency": data["agency"].name}  # fmt: skip
+    if action == "refer":
+        services.case_refer(case=case, actor=user, body=data["body"], note=data["note"])
+        return _("The citizen has been given %(name)s's contact details.") % {
+            "name": data["body"].name
+        }
+    raise Http404
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, reference: str, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    case = _case(request, reference)
+    form_class = ACTIONS[action]
+    form = form_class(request.POST, case=case) if action in NEEDS_CASE else form_class(request.POST)
+    if form.is_valid():
+        try:
+            text = _run(action, case, request.user, form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, text)
+            if action == "merge":
+                return redirect(
+                    "cases:staff_case", reference=form.cleaned_data["into"].strip().upper()
+                )
+            if (
+                action == "transfer"
+                and not selectors.case_queryset_for(request.user).filter(pk=case.pk).exists()
+            ):
+                return redirect("cases:staff_queue")
+            return redirect("cases:staff_case", reference=case.reference)
+    return case_page(request, reference, forms={action: form})
