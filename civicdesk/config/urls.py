@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
     path("staff/", include("civicdesk.organisations.urls")),
+    path("queues/", include("civicdesk.queues.urls")),
 ]
 
 if settings.DEBUG:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "civicdesk.organisations",
     "civicdesk.audit",
     "civicdesk.notify",
+    "civicdesk.queues",
 ]
 
 MIDDLEWARE = [
@@ -167,3 +168,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- queues (civicdesk/queues) ---------------------------------------------------------------
+# Priority lanes offered at the kiosk and on the join page (code -> label). Checked-in
+# appointments form one more priority lane. See civicdesk/queues/lanes.py for the call rule.
+CIVICDESK_QUEUE_PRIORITY_LANES = {
+    "elderly": _("Aged 65 or over"),
+    "disabled": _("Disability or reduced mobility"),
+    "pregnant": _("Pregnant or with a baby"),
+}
+# Where citizens reach this site, for links in SMS and email ("https://service.example.gov").
+CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -1,0 +1,1 @@
+"""Periodic queue jobs."""
