@@ -75,3 +75,32 @@ class TransferForm(forms.Form):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [(s.id, s.name) for s in services]
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send the confirmation and calendar invite here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.RegexField(
+        label=_("Mobile number (optional)"),
+        regex=PHONE_RE,
+        required=False,
+        max_length=20,
+        error_messages={"invalid": _("Enter a mobile number like +852 9123 4567.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Your booking reference"),
+        max_length=12,
+        help_text=_("8 letters and numbers, in your confirmation email."),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )

@@ -255,3 +255,94 @@ class TicketPeriod(models.Model):
     @property
     def duration(self):
         return (self.ended_at or now()) - self.started_at
+
+
+# --- appointments ---------------------------------------------------------------------------------
+def new_reference() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a kiosk
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class AppointmentSlot(models.Model):
+    """A bookable time at a service; made from the site's opening hours (holidays skipped)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "starts_at"], name="one_slot_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Appointment(models.Model):
+    slot = models.ForeignKey(AppointmentSlot, on_delete=models.PROTECT, related_name="appointments")
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    reference = models.CharField(max_length=8, unique=True, default=new_reference, editable=False)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointment"
+    )
+    created_at = models.DateTimeField(default=now, editable=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slot__starts_at", "id"]
+        indexes = [models.Index(fields=["slot", "status"], name="appointment_slot_status_idx")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a place")
+    OFFERED = "offered", _("Place offered")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Offer expired")
+    DECLINED = "declined", _("Declined")
+
+
+class WaitlistEntry(models.Model):
+    """Someone waiting for a place in a full slot; offered a cancelled place for a limited time."""
+
+    slot = models.ForeignKey(AppointmentSlot, on_delete=models.CASCADE, related_name="waitlist")
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    created_at = models.DateTimeField(default=now, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = _("waitlist entries")
+
+    def __str__(self) -> str:
+        return f"{self.slot} {self.name}"
