@@ -35,3 +35,4 @@ api.add_router("/organisations/", organisations_router)
 from civicdesk.cases.api import router as cases_router  # noqa: E402
 
 api.add_router("/cases/", cases_router)
+api.add_router("/queues/", "civicdesk.queues.api.router")

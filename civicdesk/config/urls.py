@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/", include("civicdesk.organisations.urls")),
     path("staff/audit/", include("civicdesk.audit.urls")),
     path("cases/", include("civicdesk.cases.urls")),
+    path("queues/", include("civicdesk.queues.urls")),
 ]
 
 if settings.DEBUG:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "civicdesk.audit",
     "civicdesk.notify",
     "civicdesk.cases",
+    "civicdesk.queues",
 ]
 
 MIDDLEWARE = [
@@ -190,3 +191,13 @@ CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR = env.int(
     "CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR", default=10
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024  # base64 attachments in JSON, raw emails
+# --- queues (civicdesk/queues) ---------------------------------------------------------------
+# Priority lanes offered at the kiosk and on the join page (code -> label). Checked-in
+# appointments form one more priority lane. See civicdesk/queues/lanes.py for the call rule.
+CIVICDESK_QUEUE_PRIORITY_LANES = {
+    "elderly": _("Aged 65 or over"),
+    "disabled": _("Disability or reduced mobility"),
+    "pregnant": _("Pregnant or with a baby"),
+}
+# Where citizens reach this site, for links in SMS and email ("https://service.example.gov").
+CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -1,0 +1,494 @@
+"""Appointments: bookable slots, booking and cancelling, the waitlist, and check-in.
+
+The rules, as shown to citizens:
+- Slots follow the site's opening hours; public holidays and closures have none.
+- A slot has a number of places. When it is full you can join its waitlist. When someone cancels,
+  the first person on the waitlist is offered the place by email (and SMS if given) with a link
+  that works for OFFER_HOURS hours (never past the start of the slot); the place is held for them
+  meanwhile. If they decline or the offer runs out, the next person is offered it.
+- Check-in (at the kiosk with the reference, or on the appointment page) opens CHECK_IN_EARLY
+  minutes before the slot. Checked in up to the service's `late_grace_minutes` after the start,
+  you join the appointment priority lane, so you are called ahead of walk-ins by the lane rule
+  (lanes.py: at most K priority calls in a row); within the priority lane your place counts from
+  the slot's start, not from when you arrived. Later than the grace you are still seen that day,
+  but as a walk-in: normal lane, counted from when you checked in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from civicdesk.core.clock import now
+from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
+from civicdesk.notify.services import notify_enqueue
+from civicdesk.organisations.calendar import site_calendar
+from civicdesk.queues.lanes import APPOINTMENT, NORMAL
+from civicdesk.queues.models import (
+    Appointment,
+    AppointmentSlot,
+    AppointmentStatus,
+    Channel,
+    Service,
+    Ticket,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from civicdesk.queues.services import PHONE_RE, ticket_issue
+
+OFFER_HOURS = 2
+CHECK_IN_EARLY = timedelta(minutes=30)
+BOOKING_DAYS = 21
+ACTIVE = [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]
+
+
+def _public_url(name: str, token: str) -> str:
+    return settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(name, kwargs={"token": token})
+
+
+# --- slots ----------------------------------------------------------------------------------------
+def slots_ensure(*, service: Service, day: date) -> list[AppointmentSlot]:
+    """The slots of a service on a local day, created from opening hours if missing."""
+    if not service.appointments_enabled:
+        return []
+    calendar = site_calendar(service.site)
+    length = timedelta(minutes=service.slot_minutes)
+    wanted = []
+    for start, end in calendar.intervals_on(day):
+        at = start
+        while at + length <= end:
+            wanted.append(
+                AppointmentSlot(
+                    service=service,
+                    starts_at=at,
+                    ends_at=at + length,
+                    capacity=service.slot_capacity,
+                )
+            )
+            at += length
+    if wanted:
+        AppointmentSlot.objects.bulk_create(wanted, ignore_conflicts=True)
+        return list(
+            AppointmentSlot.objects.filter(
+                service=service,
+                starts_at__gte=wanted[0].starts_at,
+                starts_at__lte=wanted[-1].starts_at,
+            ).order_by("starts_at")
+        )
+    return []
+
+
+def booking_days(service: Service, *, count: int = 10) -> list[date]:
+    """The next `count` working days of the site, from today."""
+    calendar = site_calendar(service.site)
+    day = now().astimezone(calendar.tz).date()
+    days = []
+    for _i in range(BOOKING_DAYS * 2):
+        if calendar.is_working_day(day):
+            days.append(day)
+            if len(days) == count:
+                break
+        day += timedelta(days=1)
+    return days
+
+
+def with_places(slots) -> list[AppointmentSlot]:
+    """Annotate each slot with `.taken` (booked + held offers) and `.free`."""
+    at = now()
+    ids = [s.id for s in slots]
+    booked = dict(
+        Appointment.objects.filter(slot_id__in=ids, status__in=ACTIVE)
+        .values("slot_id")
+        .annotate(n=Count("id"))
+        .values_list("slot_id", "n")
+    )
+    held = dict(
+        WaitlistEntry.objects.filter(
+            slot_id__in=ids, status=WaitlistStatus.OFFERED, offer_expires_at__gt=at
+        )
+        .values("slot_id")
+        .annotate(n=Count("id"))
+        .values_list("slot_id", "n")
+    )
+    for slot in slots:
+        slot.taken = booked.get(slot.id, 0) + held.get(slot.id, 0)
+        slot.free = max(slot.capacity - slot.taken, 0)
+        slot.is_past = slot.starts_at <= at
+    return slots
+
+
+def _taken(slot: AppointmentSlot, *, excluding_offer: WaitlistEntry | None = None) -> int:
+    booked = Appointment.objects.filter(slot=slot, status__in=ACTIVE).count()
+    held = WaitlistEntry.objects.filter(
+        slot=slot, status=WaitlistStatus.OFFERED, offer_expires_at__gt=now()
+    )
+    if excluding_offer is not None:
+        held = held.exclude(pk=excluding_offer.pk)
+    return booked + held.count()
+
+
+def _lock_slot(slot: AppointmentSlot) -> AppointmentSlot:
+    locked = (
+        AppointmentSlot.objects.select_for_update(of=("self",))
+        .select_related("service", "service__site", "service__site__agency")
+        .filter(pk=slot.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("There is no such appointment time."))
+    return locked
+
+
+def _validate_person(name: str, email: str, phone: str) -> None:
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Enter your name.")
+    if "@" not in email or " " in email.strip() or len(email) > 254:
+        errors["email"] = _("Enter an email address like name@example.com.")
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = _("Enter a mobile number like +852 9123 4567.")
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+
+
+# --- calendar invite and notices --------------------------------------------------------------------
+def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str:
+    slot = appointment.slot
+    site = slot.service.site
+    calendar = Calendar()
+    calendar.add("prodid", "-//civicdesk//queues//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"appointment-{appointment.token}@civicdesk")
+    event.add("dtstamp", now())
+    event.add("dtstart", slot.starts_at)
+    event.add("dtend", slot.ends_at)
+    event.add("summary", f"{slot.service.name} – {site.name}")
+    event.add("location", f"{site.name}, {site.address}")
+    event.add(
+        "description",
+        _("Reference %(ref)s. Check in at the kiosk or here: %(link)s")
+        % {
+            "ref": appointment.reference,
+            "link": _public_url("queues:appointment", appointment.token),
+        },
+    )
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("sequence", 1 if cancelled else 0)
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+def _when(slot: AppointmentSlot) -> str:
+    local = slot.starts_at.astimezone(site_calendar(slot.service.site).tz)
+    return local.strftime("%A %d %B %Y, %H:%M")
+
+
+def _confirm(appointment: Appointment) -> None:
+    slot = appointment.slot
+    with translation.override(appointment.language):
+        subject = _("Appointment booked: %(service)s, %(when)s") % {
+            "service": slot.service.name,
+            "when": _when(slot),
+        }
+        body = _(
+            "Dear %(name)s,\n\nYour appointment for %(service)s at %(site)s (%(address)s) is "
+            "booked for %(when)s. Your reference is %(ref)s.\n\nCheck in at the kiosk with your "
+            "reference, or on this page from 30 minutes before: %(link)s\nYou can cancel there "
+            "too.\n\nThe calendar invite is attached."
+        ) % {
+            "name": appointment.name,
+            "service": slot.service.name,
+            "site": slot.service.site.name,
+            "address": slot.service.site.address,
+            "when": _when(slot),
+            "ref": appointment.reference,
+            "link": _public_url("queues:appointment", appointment.token),
+        }
+    notify_enqueue(
+        channel="email",
+        to=appointment.email,
+        subject=subject,
+        body=body,
+        attachments=[
+            {
+                "filename": "appointment.ics",
+                "mimetype": "text/calendar",
+                "content": appointment_ics(appointment),
+            }
+        ],
+        dedupe_key=f"queues:appointment:{appointment.pk}:booked",
+        agency=slot.service.site.agency,
+        related=appointment,
+    )
+
+
+# --- booking --------------------------------------------------------------------------------------
+@transaction.atomic
+def appointment_book(
+    *, slot: AppointmentSlot, name: str, email: str, phone: str = "", language: str = "en"
+) -> Appointment:
+    """Book a place. A full slot or a past one is a clear error (join the waitlist instead)."""
+    name, email, phone = name.strip()[:120], email.strip(), phone.strip()
+    _validate_person(name, email, phone)
+    slot = _lock_slot(slot)
+    if not slot.service.appointments_enabled or not slot.service.is_active:
+        raise NotFound(_("This service does not take appointments."))
+    if slot.starts_at <= now():
+        raise Conflict(_("This time has passed. Choose a later one."), code="slot_past")
+    if _taken(slot) >= slot.capacity:
+        raise Conflict(
+            _("This time is fully booked. Choose another, or join its waitlist."),
+            code="slot_full",
+        )
+    appointment = Appointment.objects.create(
+        slot=slot, name=name, email=email, phone=phone, language=language[:10]
+    )
+    _confirm(appointment)
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment) -> Appointment:
+    """The citizen cancels; the place goes to the first person on the slot's waitlist."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot__service__site__agency")
+        .get(pk=appointment.pk)
+    )
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(_("This appointment can no longer be cancelled."), code="not_booked")
+    slot = _lock_slot(appointment.slot)
+    appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now()
+    appointment.save(update_fields=["status", "cancelled_at"])
+    with translation.override(appointment.language):
+        subject = _("Appointment cancelled: %(ref)s") % {"ref": appointment.reference}
+        body = _("Your appointment on %(when)s is cancelled.") % {"when": _when(slot)}
+    notify_enqueue(
+        channel="email",
+        to=appointment.email,
+        subject=subject,
+        body=body,
+        attachments=[
+            {
+                "filename": "appointment.ics",
+                "mimetype": "text/calendar",
+                "content": appointment_ics(appointment, cancelled=True),
+            }
+        ],
+        dedupe_key=f"queues:appointment:{appointment.pk}:cancelled",
+        agency=slot.service.site.agency,
+        related=appointment,
+    )
+    _offer_free_places(slot)
+    return appointment
+
+
+# --- waitlist -------------------------------------------------------------------------------------
+@transaction.atomic
+def waitlist_join(
+    *, slot: AppointmentSlot, name: str, email: str, phone: str = "", language: str = "en"
+) -> WaitlistEntry:
+    name, email, phone = name.strip()[:120], email.strip(), phone.strip()
+    _validate_person(name, email, phone)
+    slot = _lock_slot(slot)
+    if slot.starts_at <= now():
+        raise Conflict(_("This time has passed. Choose a later one."), code="slot_past")
+    if _taken(slot) < slot.capacity:
+        raise Conflict(_("This time still has a place: book it."), code="slot_free")
+    if slot.waitlist.filter(
+        email__iexact=email, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+    ).exists():
+        raise Conflict(_("You are already on the waitlist for this time."), code="already_waiting")
+    return WaitlistEntry.objects.create(
+        slot=slot, name=name, email=email, phone=phone, language=language[:10]
+    )
+
+
+def _offer_free_places(slot: AppointmentSlot) -> int:
+    """Offer each free place of a (locked) slot to the next person waiting. Returns offers made."""
+    at = now()
+    if slot.starts_at <= at:
+        return 0
+    offers = 0
+    free = slot.capacity - _taken(slot)
+    for entry in slot.waitlist.filter(status=WaitlistStatus.WAITING).order_by("created_at", "id")[
+        : max(free, 0)
+    ]:
+        entry.status, entry.offered_at = WaitlistStatus.OFFERED, at
+        entry.offer_expires_at = min(at + timedelta(hours=OFFER_HOURS), slot.starts_at)
+        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        link = _public_url("queues:offer", entry.token)
+        with translation.override(entry.language):
+            until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
+            subject = _("A place is free: %(service)s, %(when)s") % {
+                "service": slot.service.name,
+                "when": _when(slot),
+            }
+            body = _(
+                "Dear %(name)s,\n\nA place has come free for %(service)s at %(site)s on "
+                "%(when)s. It is held for you until %(until)s. Accept or decline here: %(link)s"
+            ) % {
+                "name": entry.name,
+                "service": slot.service.name,
+                "site": slot.service.site.name,
+                "when": _when(slot),
+                "until": until.strftime("%H:%M"),
+                "link": link,
+            }
+        common = {"agency": slot.service.site.agency, "related": entry}
+        notify_enqueue(
+            channel="email",
+            to=entry.email,
+            subject=subject,
+            body=body,
+            dedupe_key=f"queues:waitlist:{entry.pk}:offer:email",
+            **common,
+        )
+        if entry.phone:
+            notify_enqueue(
+                channel="sms",
+                to=entry.phone,
+                body=body,
+                dedupe_key=f"queues:waitlist:{entry.pk}:offer:sms",
+                **common,
+            )
+        offers += 1
+    return offers
+
+
+def _lock_entry(entry: WaitlistEntry) -> WaitlistEntry:
+    return WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+
+
+@transaction.atomic
+def waitlist_accept(*, entry: WaitlistEntry) -> Appointment:
+    """Take the offered place: it becomes a booked appointment, confirmed with an invite."""
+    entry = _lock_entry(entry)
+    slot = _lock_slot(entry.slot)
+    if entry.status != WaitlistStatus.OFFERED:
+        raise Conflict(_("There is no open offer on this link."), code="no_offer")
+    if entry.offer_expires_at <= now():
+        raise Conflict(
+            _("Sorry, this offer ran out. The place went to the next person."),
+            code="offer_expired",
+        )
+    if _taken(slot, excluding_offer=entry) >= slot.capacity:  # pragma: no cover - held for them
+        raise Conflict(_("This time is fully booked."), code="slot_full")
+    appointment = Appointment.objects.create(
+        slot=slot, name=entry.name, email=entry.email, phone=entry.phone, language=entry.language
+    )
+    entry.status, entry.appointment = WaitlistStatus.ACCEPTED, appointment
+    entry.save(update_fields=["status", "appointment"])
+    _confirm(appointment)
+    return appointment
+
+
+@transaction.atomic
+def waitlist_decline(*, entry: WaitlistEntry) -> WaitlistEntry:
+    entry = _lock_entry(entry)
+    slot = _lock_slot(entry.slot)
+    if entry.status not in (WaitlistStatus.OFFERED, WaitlistStatus.WAITING):
+        raise Conflict(_("There is no open offer on this link."), code="no_offer")
+    entry.status = WaitlistStatus.DECLINED
+    entry.save(update_fields=["status"])
+    _offer_free_places(slot)
+    return entry
+
+
+@transaction.atomic
+def waitlist_expire_due() -> int:
+    """Expire offers that ran out and offer their places to the next in line."""
+    at = now()
+    expired = list(
+        WaitlistEntry.objects.select_for_update(of=("self",)).filter(
+            status=WaitlistStatus.OFFERED, offer_expires_at__lte=at
+        )
+    )
+    for entry in expired:
+        entry.status = WaitlistStatus.EXPIRED
+        entry.save(update_fields=["status"])
+    for slot_id in {e.slot_id for e in expired}:
+        slot = _lock_slot(AppointmentSlot(pk=slot_id))
+        _offer_free_places(slot)
+    return len(expired)
+
+
+# --- check-in -------------------------------------------------------------------------------------
+def find_appointment(reference: str) -> Appointment | None:
+    reference = reference.strip().upper().replace(" ", "")
+    return (
+        Appointment.objects.select_related("slot__service__site__agency")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+@transaction.atomic
+def appointment_check_in(*, appointment: Appointment, channel: str = Channel.KIOSK) -> Ticket:
+    """Arrived: the appointment joins the queue by the rule in this module's docstring."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot__service__site__agency")
+        .get(pk=appointment.pk)
+    )
+    if appointment.status == AppointmentStatus.CHECKED_IN:
+        raise Conflict(
+            _("You are already checked in: ticket %(number)s.")
+            % {"number": appointment.ticket.number if appointment.ticket else "-"},
+            code="already_checked_in",
+        )
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Conflict(_("This appointment was cancelled."), code="cancelled")
+    slot, at = appointment.slot, now()
+    tz = site_calendar(slot.service.site).tz
+    if at < slot.starts_at - CHECK_IN_EARLY:
+        opens = (slot.starts_at - CHECK_IN_EARLY).astimezone(tz)
+        raise Conflict(
+            _("Too early: check-in opens at %(time)s on %(day)s.")
+            % {"time": opens.strftime("%H:%M"), "day": opens.strftime("%d %B")},
+            code="too_early",
+        )
+    if at.astimezone(tz).date() != slot.starts_at.astimezone(tz).date():
+        raise Conflict(
+            _("This appointment was on another day. Please book again."), code="wrong_day"
+        )
+    on_time = at <= slot.starts_at + timedelta(minutes=slot.service.late_grace_minutes)
+    ticket = ticket_issue(
+        service=slot.service,
+        channel=Channel.APPOINTMENT,
+        lane=APPOINTMENT if on_time else NORMAL,
+        queued_at=slot.starts_at if on_time else None,
+        phone=appointment.phone,
+        email=appointment.email,
+        language=appointment.language,
+    )
+    appointment.status, appointment.checked_in_at = AppointmentStatus.CHECKED_IN, at
+    appointment.ticket = ticket
+    appointment.save(update_fields=["status", "checked_in_at", "ticket"])
+    return ticket
+
+
+def checkin_window(appointment: Appointment) -> tuple[datetime, datetime]:
+    slot = appointment.slot
+    return slot.starts_at - CHECK_IN_EARLY, slot.ends_at
+
+
+def upcoming_slots(service: Service, day: date):
+    return with_places(slots_ensure(service=service, day=day))
+
+
+def appointment_services(site) -> list[Service]:
+    return list(
+        Service.objects.filter(site=site, is_active=True, appointments_enabled=True).select_related(
+            "site", "site__agency"
+        )
+    )

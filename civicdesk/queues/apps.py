@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class QueuesConfig(AppConfig):
+    name = "civicdesk.queues"
+    label = "queues"
+    verbose_name = "Queues"
+
+    def ready(self) -> None:
+        from civicdesk.queues import tasks  # noqa: F401  (registers periodic jobs)

@@ -1,0 +1,316 @@
+"""Harbour City's queues: services and counters at the 12 demo sites, and six months of tickets.
+
+History is simulated day by day with the same lane rule the counters use (lanes.take_priority),
+per-site arrival peaks (mid-morning and mid-afternoon, busier on Mondays), the site's opening
+hours and holidays (site_calendar), no-shows, holds and cancellations, then written in bulk.
+Idempotent: services and counters are matched by letter and name; a site that already has
+history gets none added.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import deque
+from datetime import date, timedelta
+
+from civicdesk.core.clock import now
+from civicdesk.organisations.calendar import site_calendar
+from civicdesk.organisations.models import Site, StaffProfile
+from civicdesk.organisations.roles import Role
+from civicdesk.queues.lanes import APPOINTMENT, NORMAL, take_priority
+from civicdesk.queues.models import Counter, Service, Ticket, TicketPeriod, new_token
+from civicdesk.queues.models import TicketStatus as S
+
+HISTORY_DAYS = 182
+SERVICES = {
+    "HSG": [
+        ("A", "Rent and payments", 6),
+        ("B", "Tenancy matters", 15),
+        ("C", "Repairs and maintenance", 10),
+    ],
+    "TRN": [
+        ("A", "Driving licence renewal", 10),
+        ("B", "Vehicle registration", 15),
+        ("C", "Permits and enquiries", 8),
+    ],
+    "ENV": [
+        ("A", "Permits and licences", 12),
+        ("B", "Recycling and waste", 6),
+        ("C", "General enquiries", 8),
+    ],
+}
+# Counter name -> letters it serves. In the history counter 3 is staffed on Mondays and Fridays.
+COUNTERS = {"1": "AC", "2": "AB", "3": "BC"}
+BUSY_DAYS = {0, 4}
+WEEKDAY_FACTOR = [1.3, 1.1, 1.0, 1.0, 1.15, 0.7, 0.5]
+LANES = [("elderly", 0.07), ("disabled", 0.03), ("pregnant", 0.02)]
+
+
+def _hour_weight(local_hour: float) -> float:
+    """Two peaks: mid-morning and mid-afternoon; quieter at lunch and near closing."""
+    return (
+        0.4
+        + math.exp(-((local_hour - 10.5) ** 2) / 1.5)
+        + 0.8 * math.exp(-((local_hour - 14.5) ** 2) / 1.5)
+    )
+
+
+def load(*, stdout, stderr) -> None:
+    sites = list(Site.objects.select_related("agency").filter(agency__code__in=SERVICES))
+    made = 0
+    for site in sites:
+        services, counters = _ensure_site(site)
+        made += _history(site, services, counters)
+    if made:
+        stdout.write(f"Queues: {made} tickets of history at {len(sites)} sites.")
+
+
+def _ensure_site(site: Site):
+    services = []
+    for position, (prefix, name, minutes) in enumerate(SERVICES[site.agency.code]):
+        service = Service.objects.filter(site=site, prefix=prefix).first()
+        if service is None:
+            service = Service.objects.create(
+                site=site,
+                prefix=prefix,
+                name=name,
+                default_service_minutes=minutes,
+                position=position,
+                appointments_enabled=prefix == "A",
+                slot_minutes=15,
+                slot_capacity=2,
+            )
+        services.append(service)
+    by_prefix = {s.prefix: s for s in services}
+    counters = []
+    for name, letters in COUNTERS.items():
+        counter = Counter.objects.filter(site=site, name=name).first()
+        if counter is None:
+            counter = Counter.objects.create(site=site, name=name)
+            counter.services.set([by_prefix[letter] for letter in letters])
+        counters.append((counter, [by_prefix[letter] for letter in letters]))
+    return services, counters
+
+
+def _history(site: Site, services, counters) -> int:
+    calendar = site_calendar(site)
+    today = now().astimezone(calendar.tz).date()
+    if Ticket.objects.filter(site=site, day__lt=today).exists():
+        return 0
+    officer = (
+        StaffProfile.objects.filter(sites=site, role=Role.FRONTLINE).first()
+        or StaffProfile.objects.filter(agency=site.agency, role=Role.FRONTLINE).first()
+    )
+    rng = random.Random(f"civicdesk-queues-{site.agency.code}-{site.code}")  # noqa: S311
+    size = rng.uniform(0.7, 1.4)
+    tickets, periods = [], []
+    for back in range(HISTORY_DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        intervals = calendar.intervals_on(day)
+        if intervals:
+            _simulate_day(
+                day,
+                intervals,
+                calendar.tz,
+                services,
+                counters,
+                officer,
+                rng,
+                size,
+                tickets,
+                periods,
+            )
+    _write(tickets, periods)
+    return len(tickets)
+
+
+def _arrivals(day: date, intervals, tz, services, rng, size):
+    open_minutes = sum((end - start).total_seconds() / 60 for start, end in intervals)
+    expected = 62 * size * WEEKDAY_FACTOR[day.weekday()] * open_minutes / 480
+    # Thinning: candidate times uniformly over open time, kept by the hour weight.
+    peak = 2.2
+    arrivals = []
+    for start, end in intervals:
+        last_call = end - timedelta(minutes=20)
+        span = (last_call - start).total_seconds()
+        if span <= 0:
+            continue
+        count = _poisson(rng, expected * peak * span / (open_minutes * 60))
+        for _ in range(count):
+            at = start + timedelta(seconds=rng.uniform(0, span))
+            local = at.astimezone(tz)
+            if rng.random() * peak <= _hour_weight(local.hour + local.minute / 60):
+                arrivals.append(at)
+    arrivals.sort()
+    weights = [3, 2, 2][: len(services)]
+    result = []
+    for at in arrivals:
+        service = rng.choices(services, weights=weights)[0]
+        roll, lane = rng.random(), NORMAL
+        for code, share in LANES:
+            if roll < share:
+                lane = code
+                break
+            roll -= share
+        channel = rng.choices(["kiosk", "remote", "staff", "appointment"], [55, 30, 5, 10])[0]
+        if channel == "appointment":
+            lane = APPOINTMENT
+        result.append({"at": at, "service": service, "lane": lane, "channel": channel})
+    return result
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth for small means, normal approximation for large ones.
+    if mean > 30:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _simulate_day(day, intervals, tz, services, counters, officer, rng, size, tickets, periods):
+    arrivals = _arrivals(day, intervals, tz, services, rng, size)
+    if not arrivals:
+        return
+    sequence = dict.fromkeys((s.prefix for s in services), 0)
+    queues = {s.id: {"p": deque(), "n": deque()} for s in services}
+    streak = dict.fromkeys(queues, 0)
+    records = []
+    for item in arrivals:
+        service = item["service"]
+        sequence[service.prefix] += 1
+        waiting = sum(len(q["p"]) + len(q["n"]) for q in [queues[service.id]])
+        ticket = Ticket(
+            site_id=service.site_id,
+            service=service,
+            day=day,
+            prefix=service.prefix,
+            sequence=sequence[service.prefix],
+            channel=item["channel"],
+            lane=item["lane"],
+            queued_at=item["at"],
+            joined_at=item["at"],
+            token=new_token(),
+            language=rng.choice(["en", "en", "en", "zh-hant", "zh-hans", "ms"]),
+        )
+        ticket.estimate_at_join_seconds = int(waiting * service.default_service_minutes * 60 / 2)
+        item["ticket"] = ticket
+        item["gives_up_at"] = (
+            item["at"] + timedelta(minutes=rng.uniform(5, 40))
+            if item["channel"] == "remote" and rng.random() < 0.04
+            else None
+        )
+        records.append(item)
+
+    staffed = len(counters) if day.weekday() in BUSY_DAYS else min(2, len(counters))
+    heap = [(arrivals[0]["at"], index) for index in range(staffed)]
+    heapq.heapify(heap)
+    next_arrival = 0
+    while heap:
+        at, index = heapq.heappop(heap)
+        while next_arrival < len(records) and records[next_arrival]["at"] <= at:
+            item = records[next_arrival]
+            queues[item["service"].id]["p" if item["lane"] != NORMAL else "n"].append(item)
+            next_arrival += 1
+        counter, served = counters[index]
+        choice = _choose(served, queues, streak, at)
+        if choice is None:
+            if next_arrival < len(records):
+                heapq.heappush(heap, (records[next_arrival]["at"], index))
+            continue
+        item, service = choice
+        done_at = _serve(item, service, counter, officer, at, rng, periods)
+        heapq.heappush(heap, (done_at, index))
+
+    for item in records:
+        ticket = item["ticket"]
+        if ticket.status == S.WAITING:  # gave up, or still waiting at closing: cancelled
+            ticket.status = S.CANCELLED
+            ticket.finished_at = item["gives_up_at"] or ticket.joined_at + timedelta(minutes=30)
+            _period(periods, ticket, S.WAITING, ticket.joined_at, ticket.finished_at, None, None)
+        tickets.append(ticket)
+
+
+def _choose(served, queues, streak, at):
+    candidates = []
+    for service in served:
+        queue = queues[service.id]
+        for lane in ("p", "n"):  # drop visitors who gave up before this call
+            while queue[lane] and (queue[lane][0]["gives_up_at"] or at) < at:
+                queue[lane].popleft()
+        use_priority = take_priority(
+            priority_waiting=bool(queue["p"]),
+            normal_waiting=bool(queue["n"]),
+            run=streak[service.id],
+            limit=service.priority_run,
+        )
+        lane = "p" if use_priority else "n"
+        if queue[lane]:
+            candidates.append((queue[lane][0]["at"], lane, service))
+    if not candidates:
+        return None
+    _at, lane, service = min(candidates, key=lambda c: c[0])
+    item = queues[service.id][lane].popleft()
+    streak[service.id] = streak[service.id] + 1 if lane == "p" else 0
+    return item, service
+
+
+def _serve(item, service, counter, officer, at, rng, periods):
+    ticket = item["ticket"]
+    ticket.counter, ticket.officer = counter, officer
+    ticket.called_at = ticket.last_called_at = at
+    _period(periods, ticket, S.WAITING, ticket.joined_at, at, None, None)
+    if rng.random() < 0.04:  # no-show after two recalls
+        ticket.recall_count = 2
+        ticket.finished_at = at + timedelta(minutes=2)
+        ticket.status = S.NO_SHOW
+        _period(periods, ticket, S.CALLED, at, ticket.finished_at, counter, officer)
+        return ticket.finished_at
+    walk = timedelta(seconds=rng.uniform(20, 90))
+    ticket.started_at = at + walk
+    _period(periods, ticket, S.CALLED, at, ticket.started_at, counter, officer)
+    mean = service.default_service_minutes
+    minutes = rng.lognormvariate(math.log(mean) - 0.18, 0.6)
+    serving = timedelta(minutes=min(max(minutes, 1), mean * 6))
+    end = ticket.started_at + serving
+    if rng.random() < 0.03:  # on hold while the visitor fetches a document
+        half = ticket.started_at + serving / 2
+        back = half + timedelta(minutes=rng.uniform(4, 12))
+        _period(periods, ticket, S.SERVING, ticket.started_at, half, counter, officer)
+        _period(periods, ticket, S.ON_HOLD, half, back, counter, officer)
+        end = back + serving / 2
+        _period(periods, ticket, S.SERVING, back, end, counter, officer)
+        ticket.outcome_note = "Came back with the missing document."
+    else:
+        _period(periods, ticket, S.SERVING, ticket.started_at, end, counter, officer)
+    ticket.finished_at = end
+    ticket.status = S.DONE
+    return end
+
+
+def _period(periods, ticket, status, start, end, counter, officer):
+    periods.append((ticket, status, start, end, counter, officer))
+
+
+def _write(tickets, periods) -> None:
+    Ticket.objects.bulk_create(tickets, batch_size=2000)
+    TicketPeriod.objects.bulk_create(
+        [
+            TicketPeriod(
+                ticket_id=ticket.pk,
+                status=status,
+                service_id=ticket.service_id,
+                counter=counter,
+                officer=officer,
+                started_at=start,
+                ended_at=end,
+            )
+            for ticket, status, start, end, counter, officer in periods
+        ],
+        batch_size=5000,
+    )

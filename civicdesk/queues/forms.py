@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.queues.lanes import NORMAL, lane_choices
+from civicdesk.queues.services import PHONE_RE
+
+AHEAD_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (1, 2, 3, 5, 10)]]
+MINUTES_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (5, 10, 15, 30, 60)]]
+
+
+class ContactFields(forms.Form):
+    phone = forms.RegexField(
+        label=_("Mobile number (optional)"),
+        regex=PHONE_RE,
+        required=False,
+        max_length=20,
+        help_text=_("For a text message when your turn is near. For example, +852 9123 4567."),
+        error_messages={"invalid": _("Enter a mobile number like +852 9123 4567.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    notify_ahead = forms.TypedChoiceField(
+        label=_("Tell me when this many people are ahead of me"),
+        choices=AHEAD_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    notify_minutes = forms.TypedChoiceField(
+        label=_("Or when my estimated wait is this many minutes"),
+        choices=MINUTES_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        wants = data.get("notify_ahead") is not None or data.get("notify_minutes") is not None
+        if wants and not (data.get("phone") or data.get("email")):
+            self.add_error("phone", _("Give a mobile number or an email address to be told."))
+        return data
+
+
+class JoinForm(ContactFields):
+    service = forms.TypedChoiceField(
+        label=_("What do you need?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the service you need.")},
+    )
+    lane = forms.ChoiceField(
+        label=_("Do you need priority?"),
+        widget=forms.RadioSelect,
+        initial=NORMAL,
+        help_text=_("Priority visitors are called first, but never more than a few in a row."),
+    )
+
+    field_order = ["service", "lane", "phone", "email", "notify_ahead", "notify_minutes"]
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.id, s.name) for s in services]
+        self.fields["lane"].choices = lane_choices()
+
+
+class TransferForm(forms.Form):
+    service = forms.TypedChoiceField(label=_("Transfer to"), coerce=int)
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.id, s.name) for s in services]
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send the confirmation and calendar invite here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.RegexField(
+        label=_("Mobile number (optional)"),
+        regex=PHONE_RE,
+        required=False,
+        max_length=20,
+        error_messages={"invalid": _("Enter a mobile number like +852 9123 4567.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class ReferenceForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Your booking reference"),
+        max_length=12,
+        help_text=_("8 letters and numbers, in your confirmation email."),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
+        ),
+    )

@@ -1,0 +1,103 @@
+""" "Your turn is near" and "you are called": notices to visitors who left a number or address.
+
+A waiting ticket with contact details gets one notice when it reaches the number of people ahead
+or the minutes of estimated wait the visitor chose (whichever comes first), and one when it is
+called. The outbox's dedupe key makes each go out once even if two processes check at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from civicdesk.core.clock import now
+from civicdesk.notify.services import notify_enqueue
+from civicdesk.queues.models import Ticket, TicketStatus
+
+
+def _send(ticket: Ticket, *, key: str, subject: str, body: str) -> None:
+    if ticket.phone:
+        notify_enqueue(
+            channel="sms",
+            to=ticket.phone,
+            body=body,
+            dedupe_key=f"queues:ticket:{ticket.pk}:{key}:sms",
+            agency=ticket.site.agency,
+            related=ticket,
+        )
+    if ticket.email:
+        notify_enqueue(
+            channel="email",
+            to=ticket.email,
+            subject=subject,
+            body=body,
+            dedupe_key=f"queues:ticket:{ticket.pk}:{key}:email",
+            agency=ticket.site.agency,
+            related=ticket,
+        )
+
+
+def ticket_link(ticket: Ticket) -> str:
+    return settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(
+        "queues:ticket", kwargs={"token": ticket.token}
+    )
+
+
+def check_near(service) -> int:
+    """Send "your turn is near" to every waiting ticket of `service` that has reached its
+    threshold and was not told yet. Returns how many were told."""
+    pending = Ticket.objects.filter(
+        service=service,
+        status=TicketStatus.WAITING,
+        near_notified_at__isnull=True,
+    ).filter(Q(notify_ahead__isnull=False) | Q(notify_minutes__isnull=False))
+    if not pending.exists():
+        return 0
+    from civicdesk.queues.estimation import estimate_wait
+    from civicdesk.queues.selectors import people_ahead, waiting_in_call_order
+
+    order = waiting_in_call_order(service)
+    told = 0
+    for ticket in pending.select_related("site", "site__agency", "service"):
+        ahead = people_ahead(ticket, order=order)
+        near = ticket.notify_ahead is not None and ahead <= ticket.notify_ahead
+        minutes = None
+        if not near and ticket.notify_minutes is not None:
+            minutes = int(estimate_wait(ticket).total_seconds() // 60)
+            near = minutes <= ticket.notify_minutes
+        if not near:
+            continue
+        with translation.override(ticket.language):
+            body = _(
+                "%(site)s: your ticket %(number)s is nearly called - %(ahead)d ahead of you. "
+                "Please come back to the waiting area. %(link)s"
+            ) % {
+                "site": ticket.site.name,
+                "number": ticket.number,
+                "ahead": ahead,
+                "link": ticket_link(ticket),
+            }
+            subject = _("Your turn is near: %(number)s") % {"number": ticket.number}
+        _send(ticket, key="near", subject=subject, body=body)
+        Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=now())
+        told += 1
+    return told
+
+
+def ticket_called(ticket: Ticket, counter) -> None:
+    if not (ticket.phone or ticket.email):
+        return
+    with translation.override(ticket.language):
+        body = _("%(site)s: ticket %(number)s, please go to counter %(counter)s now.") % {
+            "site": ticket.site.name,
+            "number": ticket.number,
+            "counter": counter.name,
+        }
+        subject = _("Your turn: %(number)s to counter %(counter)s") % {
+            "number": ticket.number,
+            "counter": counter.name,
+        }
+    _send(ticket, key=f"called:{ticket.transfer_count}", subject=subject, body=body)

@@ -1,0 +1,498 @@
+"""Writes for tickets and counters. Each is atomic, checks permissions, audits staff actions and
+publishes a ticket event after commit (events.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.audit.services import audit_record
+from civicdesk.core.clock import now
+from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
+from civicdesk.organisations.calendar import site_calendar
+from civicdesk.organisations.permissions import Access, Area, Target, require
+from civicdesk.queues import notices
+from civicdesk.queues.events import publish_on_commit
+from civicdesk.queues.lanes import APPOINTMENT, NORMAL, priority_lanes, take_priority
+from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketSequence
+from civicdesk.queues.models import TicketStatus as S
+from civicdesk.queues.workflows import ticket_set_status
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+MAX_NOTIFY_AHEAD = 50
+MAX_NOTIFY_MINUTES = 240
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def _site_target(site) -> Target:
+    return Target(agency_id=site.agency_id, site_id=site.id)
+
+
+def _require_site(actor, site) -> None:
+    require(actor, Area.QUEUES, Access.WRITE, _site_target(site))
+
+
+def _profile(actor):
+    return getattr(actor, "staff_profile", None) if actor is not None else None
+
+
+def local_day(site, at: datetime) -> date:
+    return at.astimezone(ZoneInfo(site.timezone)).date()
+
+
+def next_sequence(*, site_id: int, day: date, prefix: str) -> int:
+    """Take the next number for (site, day, letter) in the caller's transaction.
+
+    One INSERT ... ON CONFLICT DO UPDATE ... RETURNING statement: the row lock it takes is held
+    until commit, so concurrent joins queue on it and a rolled-back join gives its number back.
+    No gaps, no repeats, on SQLite (3.35+) and PostgreSQL alike.
+    """
+    table = connection.ops.quote_name(TicketSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (site_id, day, prefix, last) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (site_id, day, prefix) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [site_id, day, prefix],
+        )
+        return cursor.fetchone()[0]
+
+
+def _validate_contact(phone: str, email: str, notify_ahead, notify_minutes) -> None:
+    errors = {}
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = _("Enter a mobile number like +852 9123 4567.")
+    if email and ("@" not in email or len(email) > 254 or " " in email.strip()):
+        errors["email"] = _("Enter an email address like name@example.com.")
+    if notify_ahead is not None and not 0 <= notify_ahead <= MAX_NOTIFY_AHEAD:
+        errors["notify_ahead"] = _("Choose between 0 and %(n)d people.") % {"n": MAX_NOTIFY_AHEAD}
+    if notify_minutes is not None and not 0 <= notify_minutes <= MAX_NOTIFY_MINUTES:
+        errors["notify_minutes"] = _("Choose between 0 and %(n)d minutes.") % {
+            "n": MAX_NOTIFY_MINUTES
+        }
+    if (notify_ahead is not None or notify_minutes is not None) and not (phone or email):
+        errors["phone"] = _("Give a mobile number or an email address to be told.")
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+
+
+def _lock_ticket(ticket_id: int) -> Ticket:
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("service", "site", "site__agency", "counter")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("There is no such ticket."))
+    return ticket
+
+
+def _staff_ticket(actor, ticket: Ticket | int) -> Ticket:
+    ticket = _lock_ticket(ticket if isinstance(ticket, int) else ticket.pk)
+    _require_site(actor, ticket.site)
+    return ticket
+
+
+def _counter_for(actor, counter: Counter, *, site=None) -> Counter:
+    counter = (
+        Counter.objects.select_for_update(of=("self",))
+        .select_related("site", "site__agency")
+        .filter(pk=counter.pk)
+        .first()
+    )
+    if counter is None or not counter.is_active:
+        raise NotFound(_("There is no such counter."))
+    _require_site(actor, counter.site)
+    if site is not None and counter.site_id != site.id:
+        raise Conflict(
+            _("Counter %(counter)s is at another site.") % {"counter": counter.name},
+            code="wrong_site",
+        )
+    return counter
+
+
+def _audit(actor, action: str, ticket: Ticket, **data) -> None:
+    audit_record(
+        actor=actor,
+        action=f"ticket.{action}",
+        target=ticket,
+        agency=ticket.site.agency,
+        data={"number": ticket.number, "site": ticket.site_id, **data},
+    )
+
+
+# --- joining ------------------------------------------------------------------------------------
+@transaction.atomic
+def ticket_issue(
+    *,
+    service: Service,
+    channel: str,
+    actor=None,
+    lane: str = NORMAL,
+    phone: str = "",
+    email: str = "",
+    notify_ahead: int | None = None,
+    notify_minutes: int | None = None,
+    language: str = "en",
+    queued_at: datetime | None = None,
+    check_open: bool = True,
+) -> Ticket:
+    """Give a visitor the next number of a service. Citizens join by kiosk or remotely with no
+    actor; staff issue tickets at the door (channel "staff") and are audited."""
+    at = now()
+    channel = Channel(channel) if channel in Channel.values else None
+    if channel is None:
+        raise ValidationFailed(_("Unknown channel."), errors={"channel": _("Unknown channel.")})
+    service = Service.objects.select_related("site", "site__agency").get(pk=service.pk)
+    site = service.site
+    if not (service.is_active and site.is_active and site.agency.is_active):
+        raise NotFound(_("This service is not available."), code="unknown_service")
+    if channel == Channel.STAFF:
+        _require_site(actor, site)
+    appointment_lane = lane == APPOINTMENT and channel == Channel.APPOINTMENT
+    if (
+        lane != NORMAL
+        and not appointment_lane
+        and (lane not in priority_lanes() or lane == APPOINTMENT)
+    ):
+        raise ValidationFailed(
+            _("Choose a lane from the list."), errors={"lane": _("Choose a lane from the list.")}
+        )
+    phone, email = (phone or "").strip(), (email or "").strip()
+    _validate_contact(phone, email, notify_ahead, notify_minutes)
+    if check_open and not site_calendar(site).is_open(at):
+        raise Conflict(
+            _("%(site)s is closed now. Please come back when it is open.") % {"site": site.name},
+            code="site_closed",
+        )
+    day = local_day(site, at)
+    ticket = Ticket(
+        site=site,
+        service=service,
+        day=day,
+        prefix=service.prefix,
+        sequence=next_sequence(site_id=site.id, day=day, prefix=service.prefix),
+        channel=channel,
+        lane=lane,
+        queued_at=queued_at or at,
+        joined_at=at,
+        phone=phone,
+        email=email,
+        notify_ahead=notify_ahead,
+        notify_minutes=notify_minutes,
+        language=language[:10] or "en",
+    )
+    ticket.save()
+    ticket_set_status_initial(ticket, at)
+    if actor is not None:
+        _audit(actor, "issue", ticket, channel=channel, lane=lane)
+    from civicdesk.queues.estimation import estimate_wait
+
+    ticket.estimate_at_join_seconds = int(estimate_wait(ticket).total_seconds())
+    Ticket.objects.filter(pk=ticket.pk).update(
+        estimate_at_join_seconds=ticket.estimate_at_join_seconds
+    )
+    notices.check_near(service)
+    publish_on_commit(ticket, "issued")
+    return ticket
+
+
+def ticket_set_status_initial(ticket: Ticket, at: datetime) -> None:
+    """Open the first (waiting) period of a new ticket."""
+    from civicdesk.queues.models import TicketPeriod
+
+    TicketPeriod.objects.create(
+        ticket=ticket, status=S.WAITING, service_id=ticket.service_id, started_at=at
+    )
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket, actor=None, reason: str = "") -> Ticket:
+    """The visitor (by their ticket link, no actor) or staff cancel an open ticket."""
+    ticket = _lock_ticket(ticket.pk) if actor is None else _staff_ticket(actor, ticket)
+    if ticket.status not in (S.WAITING, S.CALLED, S.ON_HOLD):
+        raise Conflict(_("This ticket is no longer in the queue."), code="not_waiting")
+    at = now()
+    ticket_set_status(ticket, S.CANCELLED, at=at, officer=_profile(actor))
+    ticket.finished_at = at
+    ticket.save(update_fields=["status", "finished_at"])
+    if actor is not None:
+        _audit(actor, "cancel", ticket, reason=reason[:200])
+    notices.check_near(ticket.service)
+    publish_on_commit(ticket, "cancelled")
+    return ticket
+
+
+# --- counters -----------------------------------------------------------------------------------
+@transaction.atomic
+def counter_open(*, actor, counter: Counter) -> Counter:
+    counter = _counter_for(actor, counter)
+    profile = _profile(actor)
+    if counter.is_open and counter.officer_id not in (None, getattr(profile, "id", None)):
+        raise Conflict(
+            _("%(counter)s is open with another officer.") % {"counter": counter},
+            code="counter_taken",
+        )
+    counter.is_open, counter.officer, counter.opened_at = True, profile, now()
+    counter.save(update_fields=["is_open", "officer", "opened_at", "updated_at"])
+    audit_record(actor=actor, action="counter.open", target=counter, agency=None)
+    return counter
+
+
+@transaction.atomic
+def counter_close(*, actor, counter: Counter) -> Counter:
+    counter = _counter_for(actor, counter)
+    if Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING]).exists():
+        raise Conflict(
+            _("Finish the visitor at this counter before closing it."), code="counter_busy"
+        )
+    counter.is_open, counter.officer, counter.opened_at = False, None, None
+    counter.save(update_fields=["is_open", "officer", "opened_at", "updated_at"])
+    audit_record(actor=actor, action="counter.close", target=counter, agency=None)
+    return counter
+
+
+# --- serving ------------------------------------------------------------------------------------
+def _next_candidate(service: Service) -> Ticket | None:
+    waiting = Ticket.objects.filter(service=service, status=S.WAITING).order_by("queued_at", "id")
+    if connection.vendor == "postgresql":
+        waiting = waiting.select_for_update(skip_locked=True)
+    first_priority = waiting.exclude(lane=NORMAL).first()
+    first_normal = waiting.filter(lane=NORMAL).first()
+    use_priority = take_priority(
+        priority_waiting=first_priority is not None,
+        normal_waiting=first_normal is not None,
+        run=service.priority_streak,
+        limit=service.priority_run,
+    )
+    return first_priority if use_priority else first_normal
+
+
+@transaction.atomic
+def ticket_call_next(*, actor, counter: Counter) -> Ticket | None:
+    """Call the next visitor to `counter` by the lane rule (lanes.py), or None if nobody waits.
+
+    The rows of the services the counter serves are locked (in id order, so two counters never
+    deadlock) before the next ticket is chosen: two officers pressing at the same instant are
+    served one after the other and never get the same ticket. On SQLite the IMMEDIATE write lock
+    taken at BEGIN does the same.
+    """
+    counter = _counter_for(actor, counter)
+    busy = Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING]).first()
+    if busy is not None:
+        raise Conflict(
+            _("Ticket %(number)s is still at this counter. Finish it or mark it first.")
+            % {"number": busy.number},
+            code="counter_busy",
+        )
+    services = list(
+        Service.objects.select_for_update(of=("self",))
+        .filter(counters=counter, is_active=True)
+        .order_by("id")
+    )
+    if not services:
+        raise Conflict(_("This counter serves no service yet."), code="no_service")
+    candidates = [(t, s) for s in services if (t := _next_candidate(s)) is not None]
+    if not candidates:
+        return None
+    ticket, service = min(candidates, key=lambda pair: (pair[0].queued_at, pair[0].pk))
+    service.priority_streak = service.priority_streak + 1 if ticket.lane != NORMAL else 0
+    service.save(update_fields=["priority_streak"])
+    ticket.service, ticket.site = service, counter.site
+    return _call(actor, ticket, counter, kind="called")
+
+
+def _call(actor, ticket: Ticket, counter: Counter, *, kind: str) -> Ticket:
+    at = now()
+    profile = _profile(actor)
+    if not counter.is_open or counter.officer_id != getattr(profile, "id", None):
+        counter.is_open, counter.officer, counter.opened_at = True, profile, counter.opened_at or at
+        counter.save(update_fields=["is_open", "officer", "opened_at", "updated_at"])
+    ticket_set_status(ticket, S.CALLED, at=at, officer=profile, counter=counter)
+    ticket.called_at = ticket.called_at or at
+    ticket.last_called_at = at
+    ticket.counter, ticket.officer = counter, profile
+    ticket.save(update_fields=["status", "called_at", "last_called_at", "counter", "officer"])
+    _audit(actor, "call", ticket, counter=counter.name)
+    notices.ticket_called(ticket, counter)
+    notices.check_near(ticket.service)
+    publish_on_commit(ticket, kind)
+    return ticket
+
+
+@transaction.atomic
+def ticket_call(*, actor, counter: Counter, ticket: Ticket) -> Ticket:
+    """Call one particular waiting ticket (an officer's choice, e.g. someone back from hold)."""
+    ticket = _staff_ticket(actor, ticket)
+    counter = _counter_for(actor, counter, site=ticket.site)
+    if not counter.services.filter(pk=ticket.service_id).exists():
+        raise Conflict(
+            _("%(counter)s does not serve %(service)s.")
+            % {"counter": counter, "service": ticket.service.name},
+            code="wrong_counter",
+        )
+    if Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING]).exists():
+        raise Conflict(_("Finish the visitor at this counter first."), code="counter_busy")
+    return _call(actor, ticket, counter, kind="called")
+
+
+@transaction.atomic
+def ticket_recall(*, actor, ticket: Ticket) -> Ticket:
+    """Call the same visitor again: at most `max_recalls` times, `recall_gap_seconds` apart."""
+    ticket = _staff_ticket(actor, ticket)
+    if ticket.status != S.CALLED:
+        raise Conflict(_("Only a called ticket can be recalled."), code="not_called")
+    service, at = ticket.service, now()
+    if ticket.recall_count >= service.max_recalls:
+        raise Conflict(
+            _("%(number)s was recalled %(n)d times already. Mark them as not come.")
+            % {"number": ticket.number, "n": ticket.recall_count},
+            code="recalls_used",
+        )
+    gap = timedelta(seconds=service.recall_gap_seconds)
+    if ticket.last_called_at and at - ticket.last_called_at < gap:
+        wait = int((gap - (at - ticket.last_called_at)).total_seconds()) + 1
+        raise Conflict(
+            _("Wait %(s)d seconds before recalling, to give the visitor time to come.")
+            % {"s": wait},
+            code="recall_too_soon",
+            retry_after=wait,
+        )
+    ticket.recall_count += 1
+    ticket.last_called_at = at
+    ticket.save(update_fields=["recall_count", "last_called_at"])
+    _audit(actor, "recall", ticket, recall=ticket.recall_count)
+    publish_on_commit(ticket, "recalled")
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, actor, ticket: Ticket) -> Ticket:
+    """The visitor arrived at the counter: serving starts."""
+    ticket = _staff_ticket(actor, ticket)
+    at = now()
+    ticket_set_status(ticket, S.SERVING, at=at, officer=_profile(actor), counter=ticket.counter)
+    ticket.started_at = ticket.started_at or at
+    ticket.officer = _profile(actor)
+    ticket.save(update_fields=["status", "started_at", "officer"])
+    _audit(actor, "start", ticket)
+    publish_on_commit(ticket, "started")
+    return ticket
+
+
+@transaction.atomic
+def ticket_finish(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+    """Served. `note` is a short outcome (what was done), kept with the ticket."""
+    ticket = _staff_ticket(actor, ticket)
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed(_("Keep the note under 500 characters."), errors={"note": "long"})
+    at = now()
+    ticket_set_status(ticket, S.DONE, at=at)
+    ticket.finished_at = at
+    if note:
+        ticket.outcome_note = note
+    ticket.save(update_fields=["status", "finished_at", "outcome_note"])
+    _audit(actor, "finish", ticket, note=note)
+    publish_on_commit(ticket, "finished")
+    return ticket
+
+
+@transaction.atomic
+def ticket_hold(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+    """The visitor goes to fetch something; they come back to this counter without queuing."""
+    ticket = _staff_ticket(actor, ticket)
+    ticket_set_status(ticket, S.ON_HOLD, at=now(), officer=_profile(actor), counter=ticket.counter)
+    if note:
+        ticket.outcome_note = note.strip()[:500]
+    ticket.save(update_fields=["status", "outcome_note"])
+    _audit(actor, "hold", ticket, note=note[:200])
+    publish_on_commit(ticket, "held")
+    return ticket
+
+
+@transaction.atomic
+def ticket_resume(*, actor, ticket: Ticket, counter: Counter | None = None) -> Ticket:
+    """The visitor on hold is back: serving resumes (at `counter`, or where they were)."""
+    ticket = _staff_ticket(actor, ticket)
+    counter = _counter_for(actor, counter or ticket.counter, site=ticket.site)
+    if ticket.status != S.ON_HOLD:
+        raise Conflict(_("This ticket is not on hold."), code="not_on_hold")
+    busy = (
+        Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING])
+        .exclude(pk=ticket.pk)
+        .first()
+    )
+    if busy is not None:
+        raise Conflict(
+            _("Finish %(number)s at this counter first.") % {"number": busy.number},
+            code="counter_busy",
+        )
+    ticket_set_status(ticket, S.SERVING, at=now(), officer=_profile(actor), counter=counter)
+    ticket.counter, ticket.officer = counter, _profile(actor)
+    ticket.save(update_fields=["status", "counter", "officer"])
+    _audit(actor, "resume", ticket, counter=counter.name)
+    publish_on_commit(ticket, "resumed")
+    return ticket
+
+
+@transaction.atomic
+def ticket_no_show(*, actor, ticket: Ticket) -> Ticket:
+    """The called visitor did not come after the service's recalls (or never came back)."""
+    ticket = _staff_ticket(actor, ticket)
+    if ticket.status == S.CALLED and ticket.recall_count < ticket.service.max_recalls:
+        raise Conflict(
+            _("Recall %(number)s first: %(left)d recall(s) left before a no-show.")
+            % {"number": ticket.number, "left": ticket.service.max_recalls - ticket.recall_count},
+            code="recalls_left",
+        )
+    at = now()
+    ticket_set_status(ticket, S.NO_SHOW, at=at)
+    ticket.finished_at = at
+    ticket.save(update_fields=["status", "finished_at"])
+    _audit(actor, "no_show", ticket, recalls=ticket.recall_count)
+    publish_on_commit(ticket, "no_show")
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(*, actor, ticket: Ticket, service: Service, note: str = "") -> Ticket:
+    """Send the visitor to another service at the same site. They keep their number and their
+    place: they queue there by the time they first joined, in their own lane."""
+    ticket = _staff_ticket(actor, ticket)
+    if ticket.status not in (S.CALLED, S.SERVING):
+        raise Conflict(_("Only a called or served ticket can be transferred."), code="not_at_desk")
+    target = Service.objects.filter(pk=service.pk).first()
+    if target is None or not target.is_active:
+        raise NotFound(_("There is no such service."))
+    if target.site_id != ticket.site_id:
+        raise Conflict(_("You can only transfer to a service at this site."), code="wrong_site")
+    if target.pk == ticket.service_id:
+        raise Conflict(_("The visitor is already at that service."), code="same_service")
+    previous = ticket.service
+    ticket.service = target
+    ticket_set_status(ticket, S.WAITING, at=now())
+    ticket.counter = None
+    ticket.transfer_count += 1
+    ticket.recall_count = 0
+    if note:
+        ticket.outcome_note = note.strip()[:500]
+    ticket.save(
+        update_fields=[
+            "service",
+            "status",
+            "counter",
+            "transfer_count",
+            "recall_count",
+            "outcome_note",
+        ]
+    )
+    _audit(actor, "transfer", ticket, from_service=previous.name, to_service=target.name)
+    notices.check_near(target)
+    publish_on_commit(ticket, "transferred")
+    return ticket

@@ -1,0 +1,244 @@
+"""Staff pages: the queues home, a site's queues, issuing a ticket at the door, the counter screen."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from civicdesk.core.clock import now
+from civicdesk.core.errors import ApplicationError
+from civicdesk.organisations.permissions import Access, Area, Target, can
+from civicdesk.queues import services
+from civicdesk.queues.forms import JoinForm, TransferForm
+from civicdesk.queues.lanes import NORMAL, lane_label
+from civicdesk.queues.models import Channel, Service, Ticket, TicketStatus
+from civicdesk.queues.selectors import (
+    counter_list_for,
+    site_list_for_queues,
+    ticket_list_for,
+    waiting_in_call_order,
+)
+
+# Counter actions: key, label. The same table drives the buttons, the key handler and the help.
+SHORTCUTS = [
+    ("n", "call_next", gettext_lazy("Call next")),
+    ("r", "recall", gettext_lazy("Recall")),
+    ("s", "start", gettext_lazy("Start serving")),
+    ("f", "finish", gettext_lazy("Finish")),
+    ("h", "hold", gettext_lazy("Put on hold")),
+    ("x", "no_show", gettext_lazy("Did not come")),
+    ("t", "transfer", gettext_lazy("Transfer")),
+    ("o", "note", gettext_lazy("Go to outcome note")),
+]
+
+
+def _can_write(user, site) -> bool:
+    return can(user, Area.QUEUES, Access.WRITE, Target(agency_id=site.agency_id, site_id=site.id))
+
+
+@login_required
+def home(request: HttpRequest):
+    sites = list(site_list_for_queues(request.user))
+    counters = counter_list_for(request.user).prefetch_related("services")
+    by_site: dict[int, list] = {}
+    for counter in counters:
+        by_site.setdefault(counter.site_id, []).append(counter)
+    rows = [
+        {
+            "site": site,
+            "counters": by_site.get(site.id, []),
+            "can_write": _can_write(request.user, site),
+        }
+        for site in sites
+    ]
+    return render(request, "queues/staff_home.html", {"rows": rows})
+
+
+def _site_for(user, site_id: int):
+    site = site_list_for_queues(user).filter(pk=site_id).first()
+    if site is None:
+        raise Http404
+    return site
+
+
+@login_required
+def site_detail(request: HttpRequest, site_id: int):
+    site = _site_for(request.user, site_id)
+    queues = []
+    for service in Service.objects.filter(site=site, is_active=True):
+        order = waiting_in_call_order(service)
+        queues.append({"service": service, "waiting": order[:15], "count": len(order)})
+    return render(
+        request,
+        "queues/staff_site.html",
+        {
+            "site": site,
+            "queues": queues,
+            "counters": counter_list_for(request.user, site=site).prefetch_related("services"),
+            "can_write": _can_write(request.user, site),
+        },
+    )
+
+
+@login_required
+def issue(request: HttpRequest, site_id: int):
+    """Issue a ticket for someone at the door (a visitor without a phone, a wheelchair user)."""
+    site = _site_for(request.user, site_id)
+    if not _can_write(request.user, site):
+        raise Http404
+    active = list(Service.objects.filter(site=site, is_active=True))
+    form = JoinForm(request.POST or None, services=active, initial={"lane": NORMAL})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = next(s for s in active if s.id == data["service"])
+        try:
+            ticket = services.ticket_issue(
+                service=service,
+                channel=Channel.STAFF,
+                actor=request.user,
+                lane=data["lane"],
+                phone=data["phone"],
+                email=data["email"],
+                notify_ahead=data["notify_ahead"],
+                notify_minutes=data["notify_minutes"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Ticket %(number)s issued (%(lane)s).")
+                % {"number": ticket.number, "lane": lane_label(ticket.lane)},
+            )
+            return redirect("queues:staff_issue", site_id=site.id)
+    return render(request, "queues/staff_issue.html", {"site": site, "form": form})
+
+
+def _counter_for(user, counter_id: int):
+    counter = counter_list_for(user).filter(pk=counter_id).first()
+    if counter is None:
+        raise Http404
+    return counter
+
+
+@login_required
+def counter_screen(request: HttpRequest, counter_id: int):
+    counter = _counter_for(request.user, counter_id)
+    served = list(counter.services.filter(is_active=True))
+    current = (
+        Ticket.objects.filter(
+            counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+        )
+        .select_related("service")
+        .first()
+    )
+    queue = []
+    for service in served:
+        queue.extend(waiting_in_call_order(service))
+    queue.sort(key=lambda t: (t.queued_at, t.pk))
+    on_hold = (
+        Ticket.objects.filter(site=counter.site, service__in=served, status=TicketStatus.ON_HOLD)
+        .select_related("service", "counter")
+        .order_by("queued_at")
+    )
+    recent = Ticket.objects.filter(
+        counter=counter,
+        day=services.local_day(counter.site, now()),
+        status__in=[TicketStatus.DONE, TicketStatus.NO_SHOW],
+    ).order_by("-finished_at")[:5]
+    transfer_form = None
+    if current is not None:
+        others = Service.objects.filter(site=counter.site, is_active=True).exclude(
+            pk=current.service_id
+        )
+        transfer_form = TransferForm(services=list(others), prefix="transfer")
+    context = {
+        "counter": counter,
+        "site": counter.site,
+        "served": served,
+        "current": current,
+        "current_lane": lane_label(current.lane) if current else "",
+        "queue": queue[:20],
+        "queue_count": len(queue),
+        "on_hold": on_hold,
+        "recent": recent,
+        "transfer_form": transfer_form,
+        "shortcuts": SHORTCUTS,
+        "can_write": _can_write(request.user, counter.site),
+        "now": now(),
+    }
+    return render(request, "queues/counter.html", context)
+
+
+def _ticket_in_scope(user, ticket_id: str) -> Ticket:
+    if not ticket_id.isdigit():
+        raise Http404
+    ticket = ticket_list_for(user).filter(pk=int(ticket_id)).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+@login_required
+@require_POST
+def counter_act(request: HttpRequest, counter_id: int):
+    """One POST per counter action; the outcome is a message on the counter screen."""
+    counter = _counter_for(request.user, counter_id)
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "open":
+            services.counter_open(actor=user, counter=counter)
+            messages.success(request, _("%(counter)s is open.") % {"counter": counter})
+        elif action == "close":
+            services.counter_close(actor=user, counter=counter)
+            messages.success(request, _("%(counter)s is closed.") % {"counter": counter})
+        elif action == "call_next":
+            ticket = services.ticket_call_next(actor=user, counter=counter)
+            if ticket is None:
+                messages.info(request, _("Nobody is waiting for this counter."))
+            else:
+                messages.success(request, _("Called %(number)s.") % {"number": ticket.number})
+        elif action in {"recall", "start", "finish", "hold", "no_show", "transfer", "resume"}:
+            ticket = _ticket_in_scope(user, request.POST.get("ticket", ""))
+            note = request.POST.get("note", "")[:500]
+            if action == "recall":
+                services.ticket_recall(actor=user, ticket=ticket)
+                text = _("Recalled %(number)s.")
+            elif action == "start":
+                services.ticket_start(actor=user, ticket=ticket)
+                text = _("Serving %(number)s.")
+            elif action == "finish":
+                services.ticket_finish(actor=user, ticket=ticket, note=note)
+                text = _("Finished %(number)s.")
+            elif action == "hold":
+                services.ticket_hold(actor=user, ticket=ticket, note=note)
+                text = _("%(number)s is on hold. Resume when the visitor is back.")
+            elif action == "no_show":
+                services.ticket_no_show(actor=user, ticket=ticket)
+                text = _("%(number)s marked as not come.")
+            elif action == "resume":
+                services.ticket_resume(actor=user, ticket=ticket, counter=counter)
+                text = _("Serving %(number)s again.")
+            else:
+                target_id = request.POST.get("transfer-service", "")
+                target = (
+                    Service.objects.filter(pk=int(target_id), site=counter.site).first()
+                    if target_id.isdigit()
+                    else None
+                )
+                if target is None:
+                    raise ApplicationError(_("Choose the service to transfer to."))
+                services.ticket_transfer(actor=user, ticket=ticket, service=target, note=note)
+                text = _("%(number)s transferred; they keep their place.")
+            messages.success(request, text % {"number": ticket.number})
+        else:
+            messages.error(request, _("Unknown action."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("queues:counter", counter_id=counter.id)

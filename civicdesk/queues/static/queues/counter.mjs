@@ -1,0 +1,19 @@
+// Counter screen shortcuts: a letter presses the button marked data-shortcut="<letter>", or focuses
+// the field marked data-shortcut-focus. Ignored while typing, and with Ctrl/Alt/Meta held.
+const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
+  const active = document.activeElement;
+  if (active && (TYPING.has(active.tagName) || active.isContentEditable)) {
+    if (event.key === "Escape") active.blur();
+    return;
+  }
+  const key = event.key.toLowerCase();
+  const focusTarget = document.querySelector(`[data-shortcut-focus="${key}"]`);
+  if (focusTarget) { event.preventDefault(); focusTarget.focus(); return; }
+  const button = document.querySelector(`[data-shortcut="${key}"]`);
+  if (button && !button.disabled) { event.preventDefault(); button.click(); }
+});
+// After an action the page reloads: put focus on the main action so Enter works too.
+const main = document.querySelector("[data-shortcut='n'], [data-shortcut='s'], [data-shortcut='f']");
+if (main && !document.querySelector(".govuk-error-summary")) main.focus({ preventScroll: true });

@@ -1,0 +1,100 @@
+"""The queues JSON API: join, read, cancel as a citizen; call and serve as staff."""
+
+import json
+
+import pytest
+
+from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
+from civicdesk.queues.models import Ticket, TicketStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url, data=None):
+    return client.post(url, json.dumps(data or {}), content_type="application/json")
+
+
+def test_site_lists_services_with_waits(client, clock, service, counter):
+    response = client.get("/api/v1/queues/sites/HSG/HCC")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["is_open"] is True
+    assert "elderly" in body["lanes"]
+    assert body["services"][0]["prefix"] == "A"
+    assert client.get("/api/v1/queues/sites/HSG/NOPE").status_code == 404
+
+
+def test_join_read_and_cancel(client, clock, service, counter):
+    first = post(client, "/api/v1/queues/tickets", {"service_id": service.id})
+    assert first.status_code == 201, first.content
+    response = post(
+        client,
+        "/api/v1/queues/tickets",
+        {"service_id": service.id, "email": "aisha@example.org", "notify_ahead": 0},
+    )
+    assert response.status_code == 201
+    ticket = response.json()
+    assert ticket["number"] == "A002"
+    assert ticket["people_ahead"] == 1
+    assert ticket["estimated_wait_minutes"] == 10  # 1 ahead × 10 min ÷ 1 counter (none open)
+    read = client.get(f"/api/v1/queues/tickets/{ticket['token']}").json()
+    assert read["status"] == "waiting"
+    cancelled = post(client, f"/api/v1/queues/tickets/{first.json()['token']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    assert client.get(f"/api/v1/queues/tickets/{ticket['token']}").json()["people_ahead"] == 0
+    again = post(client, f"/api/v1/queues/tickets/{first.json()['token']}/cancel")
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "payload, status",
+    [
+        ({"service_id": 999999}, 404),
+        ({"service_id": 2**40}, 422),
+        ({"service_id": "x"}, 422),
+        ({}, 422),
+        ({"lane": "vip"}, 422),
+        ({"notify_ahead": 3}, 422),
+        ({"phone": "12", "notify_ahead": 3}, 422),
+    ],
+)
+def test_bad_joins_are_clear_errors(client, clock, service, payload, status):
+    payload = {"service_id": service.id, **payload} if "service_id" not in payload else payload
+    if payload == {"service_id": service.id}:
+        payload = {}
+    response = post(client, "/api/v1/queues/tickets", payload)
+    assert response.status_code == status, response.content
+    assert Ticket.objects.count() == 0
+
+
+def test_join_when_closed_is_409(client, clock, service):
+    clock.move_to("2026-03-01 10:00+08:00")  # a Sunday
+    response = post(client, "/api/v1/queues/tickets", {"service_id": service.id})
+    assert response.status_code == 409
+    assert response.json()["code"] == "site_closed"
+
+
+def test_staff_serve_over_api(client, clock, service, counter, officer):
+    post(client, "/api/v1/queues/tickets", {"service_id": service.id})
+    assert post(client, f"/api/v1/queues/counters/{counter.id}/call-next").status_code == 401
+    client.force_login(officer)
+    called = post(client, f"/api/v1/queues/counters/{counter.id}/call-next").json()["ticket"]
+    assert called["number"] == "A001" and called["status"] == "called"
+    started = post(client, f"/api/v1/queues/staff/tickets/{called['id']}/start")
+    assert started.json()["status"] == "serving"
+    done = post(client, f"/api/v1/queues/staff/tickets/{called['id']}/finish", {"note": "ok"})
+    assert done.json()["status"] == "done"
+    empty = post(client, f"/api/v1/queues/counters/{counter.id}/call-next").json()
+    assert empty == {"ticket": None}
+
+
+def test_other_sites_ticket_is_not_found_for_officer(client, clock, service, counter):
+    elsewhere = SiteFactory(agency=service.site.agency)
+    stranger = StaffFactory(agency=elsewhere.agency, sites=[elsewhere]).user
+    post(client, "/api/v1/queues/tickets", {"service_id": service.id})
+    ticket = Ticket.objects.get()
+    client.force_login(stranger)
+    assert post(client, f"/api/v1/queues/counters/{counter.id}/call-next").status_code == 403
+    assert post(client, f"/api/v1/queues/staff/tickets/{ticket.id}/start").status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING

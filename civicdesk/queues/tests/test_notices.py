@@ -1,0 +1,70 @@
+""" "Your turn is near" goes out once at the visitor's threshold, and again when called."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from civicdesk.notify.models import OutboxMessage
+from civicdesk.queues import services
+
+pytestmark = pytest.mark.django_db
+
+
+def serve_one(officer, counter):
+    ticket = services.ticket_call_next(actor=officer, counter=counter)
+    services.ticket_start(actor=officer, ticket=ticket)
+    services.ticket_finish(actor=officer, ticket=ticket)
+    return ticket
+
+
+def test_sms_when_three_ahead_then_when_called(clock, service, counter, officer):
+    for _ in range(5):
+        services.ticket_issue(service=service, channel="kiosk")
+    aisha = services.ticket_issue(
+        service=service, channel="remote", phone="+60 12 345 6789", notify_ahead=3
+    )
+    assert not OutboxMessage.objects.exists()  # 5 ahead
+    serve_one(officer, counter)  # 4 ahead once A001 is called... then A002 called next
+    assert not OutboxMessage.objects.exists()
+    serve_one(officer, counter)  # A002 called: 3 ahead
+    near = OutboxMessage.objects.get()
+    assert near.channel == "sms" and near.to == "+60 12 345 6789"
+    assert aisha.number in near.body and "3 ahead" in near.body
+    assert f"/queues/ticket/{aisha.token}/" in near.body
+    serve_one(officer, counter)
+    serve_one(officer, counter)
+    assert OutboxMessage.objects.count() == 1  # once only
+    serve_one(officer, counter)
+    called = services.ticket_call_next(actor=officer, counter=counter)
+    assert called.pk == aisha.pk
+    messages = list(OutboxMessage.objects.order_by("created_at", "id"))
+    assert len(messages) == 2 and "counter 1" in messages[1].body
+
+
+def test_minutes_threshold_and_email(
+    clock, service, counter, officer, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        services.ticket_issue(service=service, channel="kiosk")
+    services.counter_open(actor=officer, counter=counter)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = services.ticket_issue(
+            service=service, channel="remote", email="aisha@example.org", notify_minutes=15
+        )
+    assert not OutboxMessage.objects.exists()  # 3 × 10 min = 30 min
+    with django_capture_on_commit_callbacks(execute=True):
+        serve_one(officer, counter)
+        clock.shift(timedelta(minutes=1))
+        serve_one(officer, counter)  # 1 ahead: ~10 minutes
+    message = OutboxMessage.objects.get(channel="email")
+    assert message.to == "aisha@example.org" and ticket.number in message.subject
+    assert [m.to for m in mail.outbox] == [["aisha@example.org"]]
+
+
+def test_no_notice_without_contact_or_threshold(clock, service, counter, officer):
+    services.ticket_issue(service=service, channel="remote", phone="+852 9123 4567")
+    services.ticket_issue(service=service, channel="kiosk")
+    serve_one(officer, counter)
+    # Called: the called notice goes to anyone who left a number, even without a threshold.
+    assert OutboxMessage.objects.filter(body__contains="counter 1").count() == 1

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from civicdesk.queues import appointment_views, staff_views, views
+
+app_name = "queues"
+urlpatterns = [
+    path("ticket/<str:token>/", views.ticket_page, name="ticket"),
+    path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
+    path("kiosk/ticket/<str:token>/qr.svg", views.kiosk_ticket_qr, name="kiosk_ticket_qr"),
+    path("appointments/slot/<int:slot_id>/", appointment_views.slot_book, name="slot_book"),
+    path("appointment/<str:token>/", appointment_views.appointment_page, name="appointment"),
+    path(
+        "appointment/<str:token>/invite.ics",
+        appointment_views.appointment_invite,
+        name="appointment_invite",
+    ),
+    path("offer/<str:token>/", appointment_views.offer, name="offer"),
+    path("staff/", staff_views.home, name="staff_home"),
+    path("staff/sites/<int:site_id>/", staff_views.site_detail, name="staff_site"),
+    path("staff/sites/<int:site_id>/issue/", staff_views.issue, name="staff_issue"),
+    path("staff/counters/<int:counter_id>/", staff_views.counter_screen, name="counter"),
+    path("staff/counters/<int:counter_id>/act/", staff_views.counter_act, name="counter_act"),
+    path("<str:agency_code>/<str:site_code>/", views.join, name="join"),
+    path("<str:agency_code>/<str:site_code>/qr.svg", views.join_qr, name="join_qr"),
+    path("<str:agency_code>/<str:site_code>/kiosk/", views.kiosk, name="kiosk"),
+    path(
+        "<str:agency_code>/<str:site_code>/kiosk/check-in/",
+        appointment_views.kiosk_check_in,
+        name="kiosk_check_in",
+    ),
+    path(
+        "<str:agency_code>/<str:site_code>/appointments/",
+        appointment_views.find_time,
+        name="appointments",
+    ),
+]

@@ -1,0 +1,216 @@
+"""Citizen pages: the remote-join page (also reached by QR code), the kiosk, the ticket page."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from civicdesk.core.clock import now
+from civicdesk.core.errors import ApplicationError
+from civicdesk.organisations.calendar import site_calendar
+from civicdesk.organisations.hours import format_weekly_hours, parse_weekly_hours
+from civicdesk.queues import services
+from civicdesk.queues.estimation import estimate_join_wait, estimate_wait
+from civicdesk.queues.forms import JoinForm
+from civicdesk.queues.lanes import NORMAL, lane_choices, lane_label
+from civicdesk.queues.models import Channel, TicketStatus
+from civicdesk.queues.selectors import (
+    people_ahead,
+    service_list_public,
+    site_for_codes,
+    ticket_by_token,
+)
+
+WEEKDAYS = [
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]
+
+
+def _minutes(delta) -> int:
+    return round(delta.total_seconds() / 60)
+
+
+def _site_or_404(agency_code: str, site_code: str):
+    site = site_for_codes(agency_code, site_code)
+    if site is None:
+        raise Http404
+    return site
+
+
+def _service_rows(site):
+    rows = []
+    for service in service_list_public(site=site):
+        rows.append(
+            {
+                "service": service,
+                "waiting": service.tickets.filter(status=TicketStatus.WAITING).count(),
+                "wait_minutes": _minutes(estimate_join_wait(service, NORMAL)),
+            }
+        )
+    return rows
+
+
+def _opening(site):
+    calendar = site_calendar(site)
+    at = now()
+    is_open = calendar.is_open(at)
+    return {
+        "is_open": is_open,
+        "next_open": None if is_open else calendar.next_open(at),
+        "hours": [
+            (WEEKDAYS[day], text)
+            for day, text in format_weekly_hours(parse_weekly_hours(site.opening_hours))
+        ],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, agency_code: str, site_code: str):
+    """Join remotely: pick a service (preselected by the QR code's ?service=), a lane and how to
+    be told when the turn is near."""
+    site = _site_or_404(agency_code, site_code)
+    rows = _service_rows(site)
+    initial = {"lane": NORMAL}
+    if request.GET.get("service", "").isdigit():
+        initial["service"] = int(request.GET["service"])
+    form = JoinForm(request.POST or None, services=[r["service"] for r in rows], initial=initial)
+    opening = _opening(site)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = next(r["service"] for r in rows if r["service"].id == data["service"])
+        try:
+            ticket = services.ticket_issue(
+                service=service,
+                channel=Channel.REMOTE,
+                lane=data["lane"],
+                phone=data["phone"],
+                email=data["email"],
+                notify_ahead=data["notify_ahead"],
+                notify_minutes=data["notify_minutes"],
+                language=get_language() or "en",
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("queues:ticket", token=ticket.token)
+    return render(
+        request,
+        "queues/join.html",
+        {"site": site, "rows": rows, "form": form, **opening},
+    )
+
+
+def join_qr(request: HttpRequest, agency_code: str, site_code: str):
+    """A QR code (SVG) of the join page, for a poster or the agency's website."""
+    site = _site_or_404(agency_code, site_code)
+    url = settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(
+        "queues:join", kwargs={"agency_code": site.agency.code, "site_code": site.code}
+    )
+    service_id = request.GET.get("service", "")
+    if service_id.isdigit() and site.services.filter(pk=int(service_id), is_active=True).exists():
+        url += f"?service={int(service_id)}"
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(
+        scale=8, title=_("Scan to join the queue at %(site)s") % {"site": site.name}
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# --- kiosk ----------------------------------------------------------------------------------------
+def _kiosk_context(request, site):
+    large = request.GET.get("text") == "large" or request.POST.get("text") == "large"
+    return {"site": site, "large": large, "text_param": "large" if large else ""}
+
+
+@require_http_methods(["GET", "POST"])
+def kiosk(request: HttpRequest, agency_code: str, site_code: str):
+    """The touch screen at the door: service, then lane, then the number, in big buttons."""
+    site = _site_or_404(agency_code, site_code)
+    context = _kiosk_context(request, site)
+    rows = _service_rows(site)
+    context.update(rows=rows, **_opening(site))
+    services_by_id = {r["service"].id: r["service"] for r in rows}
+    chosen = request.POST.get("service") or request.GET.get("service") or ""
+    service = services_by_id.get(int(chosen)) if chosen.isdigit() else None
+    if request.method == "POST" and service is not None:
+        lane = request.POST.get("lane", NORMAL)
+        if lane not in dict(lane_choices()):
+            lane = NORMAL
+        try:
+            ticket = services.ticket_issue(
+                service=service, channel=Channel.KIOSK, lane=lane, language=get_language() or "en"
+            )
+        except ApplicationError as error:
+            context["error"] = error.message
+        else:
+            url = reverse("queues:kiosk_ticket", kwargs={"token": ticket.token})
+            return redirect(f"{url}?text={context['text_param']}" if context["large"] else url)
+    context["service"] = service
+    context["lanes"] = lane_choices()
+    return render(request, "queues/kiosk.html", context)
+
+
+def kiosk_ticket(request: HttpRequest, token: str):
+    ticket = ticket_by_token(token[:64])
+    if ticket is None:
+        raise Http404
+    context = _kiosk_context(request, ticket.site)
+    context.update(
+        ticket=ticket,
+        ahead=people_ahead(ticket),
+        wait_minutes=_minutes(estimate_wait(ticket)),
+        lane=lane_label(ticket.lane),
+        ticket_url=settings.CIVICDESK_PUBLIC_URL.rstrip("/")
+        + reverse("queues:ticket", kwargs={"token": ticket.token}),
+    )
+    return render(request, "queues/kiosk_ticket.html", context)
+
+
+def kiosk_ticket_qr(request: HttpRequest, token: str):
+    """The ticket's own page as a QR code, so a kiosk visitor can follow it on their phone."""
+    ticket = ticket_by_token(token[:64])
+    if ticket is None:
+        raise Http404
+    url = settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(
+        "queues:ticket", kwargs={"token": ticket.token}
+    )
+    svg = segno.make(url, error="m").svg_inline(scale=6, title=_("Follow your ticket on a phone"))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# --- the ticket -----------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def ticket_page(request: HttpRequest, token: str):
+    ticket = ticket_by_token(token[:64])
+    if ticket is None:
+        raise Http404
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.ticket_cancel(ticket=ticket)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            return redirect("queues:ticket", token=ticket.token)
+    context = {
+        "ticket": ticket,
+        "error": error,
+        "lane": lane_label(ticket.lane),
+        "ahead": people_ahead(ticket),
+        "wait_minutes": _minutes(estimate_wait(ticket)),
+    }
+    return render(request, "queues/ticket.html", context)
