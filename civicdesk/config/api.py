@@ -32,3 +32,6 @@ def ping(request: HttpRequest):
 from civicdesk.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/organisations/", organisations_router)
+from civicdesk.workforce.api import router as workforce_router  # noqa: E402
+
+api.add_router("/workforce/", workforce_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
     path("staff/", include("civicdesk.organisations.urls")),
+    path("staff/workforce/", include("civicdesk.workforce.urls")),
 ]
 
 if settings.DEBUG:
