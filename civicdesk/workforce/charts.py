@@ -80,4 +80,3 @@ def bar_chart(
             )
     parts.append("</svg>")
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every value escaped above
-

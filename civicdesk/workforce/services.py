@@ -59,11 +59,9 @@ def _agency_target(agency_id: int) -> Target:
 def workforce_profile_set_group(
     *, actor, staff: StaffProfile, staff_group: str
 ) -> WorkforceProfile:
-    require(actor, Area.WORKFORCE, Access.WRITE, Target(agency_id=staff.agency_id))
     if staff_group not in StaffGroup.values:
         raise ValidationFailed(_("Choose a staff group."))
-    if not manages(actor, staff):
-        require_manages(actor, staff)
+    require_manages(actor, staff)
     wp, _created = WorkforceProfile.objects.update_or_create(
         staff=staff, defaults={"staff_group": staff_group}
     )
@@ -88,12 +86,11 @@ def competency_profile_create(
     competencies: Iterable[Mapping],
 ) -> CompetencyProfile:
     """A new draft version. `competencies`: [{"code", "name", "description", "behaviours": [str]}]."""
-    if actor is not None:
-        require(actor, Area.WORKFORCE, Access.WRITE, _agency_target(agency.id))
-        if not can(actor, Area.WORKFORCE, Access.WRITE, Target(agency_id=agency.id)) or (
-            profile_of(actor).role not in ("agency_admin", "system_admin")
-        ):
-            raise NotAllowed(_("Only an agency admin can write competency profiles."))
+    if actor is not None and (
+        not can(actor, Area.WORKFORCE, Access.WRITE, _agency_target(agency.id))
+        or profile_of(actor).role not in ("agency_admin", "system_admin")
+    ):
+        raise NotAllowed(_("Only an agency admin can write competency profiles."))
     if staff_group not in StaffGroup.values:
         raise ValidationFailed(_("Choose a staff group."))
     competencies = list(competencies)
@@ -659,7 +656,7 @@ def award_create(*, actor, agency, name: str, period: str, closes_on: date) -> A
 @transaction.atomic
 def nomination_create(*, actor, award: Award, idea: Idea, reason: str) -> Nomination:
     me = profile_of(actor)
-    require(actor, Area.WORKFORCE, Access.READ, Target(agency_id=award.agency_id))
+    idea = Idea.objects.get(pk=idea.pk)
     if me.agency_id != award.agency_id or idea.agency_id != award.agency_id:
         raise NotAllowed(_("You can nominate ideas of your own agency."))
     if me.pk == idea.submitted_by_id:
