@@ -73,8 +73,10 @@ def manages(user, subject: StaffProfile) -> bool:
     scope = scope_for(user, Area.WORKFORCE, Access.WRITE)
     if scope is Scope.ALL:
         return True
-    if subject.agency_id != profile.agency_id or scope is Scope.NONE:
+    if subject.agency_id != profile.agency_id:
         return False
+    # The line-manager relation holds whatever the role: an executive manages the leads who
+    # report to her even though her role writes nothing else in the area.
     if scope is Scope.AGENCY or subject.supervisor_id == profile.id:
         return True
     if scope is Scope.UNIT:
