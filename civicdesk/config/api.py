@@ -36,3 +36,6 @@ from civicdesk.cases.api import router as cases_router  # noqa: E402
 
 api.add_router("/cases/", cases_router)
 api.add_router("/queues/", "civicdesk.queues.api.router")
+from civicdesk.workforce.api import router as workforce_router  # noqa: E402
+
+api.add_router("/workforce/", workforce_router)

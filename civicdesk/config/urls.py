@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/audit/", include("civicdesk.audit.urls")),
     path("cases/", include("civicdesk.cases.urls")),
     path("queues/", include("civicdesk.queues.urls")),
+    path("staff/workforce/", include("civicdesk.workforce.urls")),
 ]
 
 if settings.DEBUG:

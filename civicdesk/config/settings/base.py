@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "civicdesk.notify",
     "civicdesk.cases",
     "civicdesk.queues",
+    "civicdesk.workforce",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,303 @@
+"""The workforce part of Harbour City: profiles, a pilot programme with 8 pilot sites, a round
+of assessments, training and ideas. Idempotent: once the programme exists nothing changes."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from civicdesk.core.clock import now
+from civicdesk.organisations.models import Agency, Site, StaffProfile
+from civicdesk.organisations.roles import Role
+from civicdesk.organisations.services import staff_create
+from civicdesk.workforce import services
+from civicdesk.workforce.catalogue import PROFILES, TRAINING
+from civicdesk.workforce.models import (
+    Assessment,
+    CompetencyProfile,
+    EnrolmentStatus,
+    Idea,
+    PilotProgramme,
+    ProgrammeRoleKind,
+    TrainingProgramme,
+    TrainingSession,
+)
+
+PROGRAMME_NAME = "Harbour City Service Culture Pilot"
+PILOT_SITES = {"HSG": ["HCC", "NPE", "LBE"], "TRN": ["LIC1", "LIC2", "FRY"], "ENV": ["ENC", "RCY"]}
+IDEAS = [
+    (
+        "Text people when their document is ready",
+        "People phone twice to ask if documents are ready.",
+        "Send an SMS when the document is ready to collect.",
+        "Fewer calls, shorter counter queues.",
+    ),
+    (
+        "One form for change of address",
+        "Citizens fill in three forms to move.",
+        "Merge the three forms into one online form.",
+        "Less paperwork and fewer errors.",
+    ),
+    (
+        "Queue ticket shows the wait",
+        "People leave the hall not knowing how long they wait.",
+        "Print the estimated wait on each ticket.",
+        "Fewer walk-outs.",
+    ),
+    (
+        "Plain-language reply templates",
+        "Replies use jargon and cause follow-up questions.",
+        "Rewrite the ten most used reply templates in plain language.",
+        "Fewer repeat enquiries.",
+    ),
+    (
+        "Weekend pop-up counter",
+        "Working people cannot visit on weekdays.",
+        "Open one counter on Saturday mornings at the busiest site.",
+        "Better access.",
+    ),
+]
+
+
+def _staff(username: str) -> StaffProfile | None:
+    return StaffProfile.objects.select_related("user").filter(user__username=username).first()
+
+
+def _backdate(model, pk: int, **fields) -> None:
+    """Demo history: move a record written through its service into the past."""
+    model.objects.filter(pk=pk).update(**fields)
+
+
+@transaction.atomic
+def load(*, stdout, stderr) -> None:
+    if PilotProgramme.objects.filter(name=PROGRAMME_NAME).exists():
+        stdout.write("Workforce demo already loaded; nothing changed.")
+        return
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=PILOT_SITES)}
+    if len(agencies) != len(PILOT_SITES):
+        stderr.write("Workforce demo skipped: the demo agencies are missing.")
+        return
+    rng = random.Random(20261124)  # noqa: S311 - demo data, not security
+    today = timezone.localdate(now())
+    people: dict[str, dict] = {}
+    for code, agency in agencies.items():
+        people[code] = _load_agency(agency, rng, stdout)
+    hsg = people["HSG"]
+    pilot_sites = [
+        Site.objects.get(agency=agencies[code], code=site_code)
+        for code, codes in PILOT_SITES.items()
+        for site_code in codes
+    ]
+    programme = services.pilot_programme_create(
+        actor=hsg["admin"].user,
+        agency=agencies["HSG"],
+        name=PROGRAMME_NAME,
+        aims="Raise service standards at eight counters across three agencies, then roll out.",
+        starts_on=today - timedelta(days=75),
+        ends_on=today + timedelta(days=105),
+        training_centre="Harbour City Civil Service Training Centre",
+        sponsor=hsg["exec"],
+    )
+    for site in pilot_sites:
+        owner = people[site.agency.code]["lead"]
+        services.pilot_site_add(
+            actor=hsg["admin"].user, programme=programme, site=site, owner=owner
+        )
+    services.programme_role_assign(
+        actor=hsg["admin"].user,
+        programme=programme,
+        staff=hsg["trainer"],
+        role=ProgrammeRoleKind.TRAINING_CENTRE,
+    )
+    for code in people:
+        for member in people[code]["officers"]:
+            if set(member.sites.values_list("pk", flat=True)) & {s.pk for s in pilot_sites}:
+                services.programme_role_assign(
+                    actor=hsg["admin"].user,
+                    programme=programme,
+                    staff=member,
+                    role=ProgrammeRoleKind.STAFF,
+                )
+    plan = [
+        ("Profiles promulgated and acknowledged", -75, -60, -58),
+        ("First round of assessments", -60, -30, -35),
+        ("Service concepts training at every pilot site", -45, -10, -3),
+        ("Improvement ideas scheme launched", -40, -20, None),
+        ("Second round of assessments", 0, 30, None),
+        ("Decide on roll-out", 60, 100, None),
+    ]
+    for title, start, due, done in plan:
+        m = services.milestone_create(
+            actor=hsg["admin"].user,
+            programme=programme,
+            title=title,
+            owner=hsg["lead"],
+            starts_on=today + timedelta(days=start),
+            due_on=today + timedelta(days=due),
+        )
+        if done is not None:
+            services.milestone_complete(
+                actor=hsg["admin"].user, milestone=m, completed_on=today + timedelta(days=done)
+            )
+    _load_training(people, agencies, pilot_sites)
+    stdout.write(f"Workforce: pilot programme '{PROGRAMME_NAME}' with {len(pilot_sites)} sites.")
+
+
+def _load_agency(agency: Agency, rng: random.Random, stdout) -> dict:
+    code = agency.code.lower()
+    found = {
+        key: _staff(f"{code}.{suffix}")
+        for key, suffix in [
+            ("admin", "admin"),
+            ("lead", "lead"),
+            ("trainer", "trainer"),
+            ("exec", "exec"),
+            ("frontline", "frontline"),
+            ("qsm", "qsm"),
+        ]
+    }
+    lead = found["lead"]
+    officers = [found["frontline"]]
+    for site in agency.sites.order_by("code"):
+        for n in (1, 2):
+            username = f"{code}.officer.{site.code.lower()}{n}"
+            officers.append(
+                _staff(username)
+                or staff_create(
+                    actor=None,
+                    username=username,
+                    password=None,
+                    display_name=f"Officer {site.code}-{n} ({agency.code})",
+                    role=Role.FRONTLINE,
+                    agency=agency,
+                    email=f"{username}@staff.harbour.example",
+                    sites=[site],
+                    supervisor=lead,
+                )
+            )
+    admin = found["admin"].user
+    for group, spec in PROFILES.items():
+        if CompetencyProfile.objects.filter(agency=agency, staff_group=group).exists():
+            continue
+        profile = services.competency_profile_create(
+            actor=admin,
+            agency=agency,
+            staff_group=group,
+            title=str(spec["title"]),
+            introduction=str(spec["introduction"]),
+            competencies=[
+                {**c, "name": str(c["name"]), "behaviours": [str(b) for b in c["behaviours"]]}
+                for c in spec["competencies"]
+            ],
+        )
+        services.competency_profile_promulgate(actor=admin, profile=profile)
+    for spec in TRAINING:
+        if not TrainingProgramme.objects.filter(agency=agency, code=spec["code"]).exists():
+            services.training_programme_create(
+                actor=found["trainer"].user,
+                agency=agency,
+                code=spec["code"],
+                title=str(spec["title"]),
+                description=str(spec["description"]),
+                competency_codes=spec["competency_codes"],
+                required_for=spec["required_for"],
+            )
+    # A round of assessments last quarter: each officer rates themself, the lead rates them.
+    moment = now()
+    last_quarter = moment - timedelta(days=92)
+    last_period = services.period_of(last_quarter)
+    for officer in officers:
+        profile = services.profile_in_force_for(officer)
+        behaviours = [b.id for c in profile.competencies.all() for b in c.behaviours.all()]
+        services.competency_profile_acknowledge(actor=officer.user, profile=profile)
+        for assessor in (officer, lead):
+            ratings = {
+                b: rng.choice([2, 3, 3, 4]) if assessor == officer else rng.choice([2, 2, 3, 3, 4])
+                for b in behaviours
+            }
+            a = services.assessment_submit(actor=assessor.user, subject=officer, ratings=ratings)
+            _backdate(Assessment, a.pk, period=last_period, submitted_at=last_quarter)
+    # This quarter, half have done their self-assessment already.
+    for officer in officers[::2]:
+        profile = services.profile_in_force_for(officer)
+        ratings = {
+            b.id: rng.choice([3, 3, 4])
+            for c in profile.competencies.all()
+            for b in c.behaviours.all()
+        }
+        services.assessment_submit(actor=officer.user, subject=officer, ratings=ratings)
+    # Ideas: some implemented, some in review, one declined.
+    for i, officer in enumerate(officers[1:]):
+        title, problem, proposal, benefit = IDEAS[i % len(IDEAS)]
+        idea = services.idea_submit(
+            actor=officer.user,
+            title=title,
+            problem=problem,
+            proposal=proposal,
+            expected_benefit=benefit,
+            site=officer.sites.first(),
+        )
+        _backdate(Idea, idea.pk, submitted_at=moment - timedelta(days=60 - 3 * i))
+        step = i % 4
+        if step in (1, 2):
+            services.idea_approve(actor=lead.user, idea=idea)
+        if step == 2:
+            services.idea_implement(actor=lead.user, idea=idea, note="Done and working well.")
+        if step == 3:
+            services.idea_review(actor=lead.user, idea=idea)
+            if i % 8 == 3:
+                services.idea_decline(
+                    actor=lead.user, idea=idea, note="A similar change is already planned."
+                )
+    stdout.write(f"Workforce: {agency.code} profiles, {len(officers)} assessed, ideas submitted.")
+    return {**found, "officers": officers}
+
+
+def _load_training(people, agencies, pilot_sites) -> None:
+    hsg = people["HSG"]
+    trainer = hsg["trainer"]
+    concepts = TrainingProgramme.objects.get(agency=agencies["HSG"], code="service-concepts")
+    conflict = TrainingProgramme.objects.get(agency=agencies["HSG"], code="conflict-resolution")
+    start_day = timezone.localtime(now()).replace(hour=9, minute=30, second=0, microsecond=0)
+    for i, site in enumerate(pilot_sites):
+        # A past session where everyone from the site attended, and one coming up.
+        past = services.training_session_schedule(
+            actor=trainer.user,
+            training=concepts,
+            site=site,
+            trainer=trainer,
+            starts_at=start_day + timedelta(days=1),
+            ends_at=start_day + timedelta(days=1, hours=3),
+            capacity=12,
+        )
+        officers = [o for o in people[site.agency.code]["officers"] if site in o.sites.all()]
+        for officer in officers:
+            services.enrolment_create(
+                actor=trainer.user
+                if site.agency_id == trainer.agency_id
+                else people[site.agency.code]["lead"].user,
+                session=past,
+                staff=officer,
+            )
+        _backdate(
+            TrainingSession,
+            past.pk,
+            starts_at=start_day - timedelta(days=20 + i),
+            ends_at=start_day - timedelta(days=20 + i) + timedelta(hours=3),
+        )
+        past.refresh_from_db()
+        for j, enrolment in enumerate(past.enrolments.all()):
+            status = EnrolmentStatus.COMPLETED if (i + j) % 3 else EnrolmentStatus.NO_SHOW
+            services.enrolment_record(actor=trainer.user, enrolment=enrolment, status=status)
+        services.training_session_schedule(
+            actor=trainer.user,
+            training=conflict,
+            site=site,
+            trainer=trainer,
+            starts_at=start_day + timedelta(days=7 + 2 * i),
+            ends_at=start_day + timedelta(days=7 + 2 * i, hours=3),
+            capacity=10,
+        )

@@ -1,0 +1,178 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.workforce.models import Rating
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Enter a title for your idea.")},
+    )
+    problem = forms.CharField(
+        label=_("What is the problem?"),
+        widget=forms.Textarea,
+        help_text=_("What goes wrong today, for citizens or for staff."),
+        error_messages={"required": _("Describe the problem.")},
+    )
+    proposal = forms.CharField(
+        label=_("What do you propose?"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Describe what you propose.")},
+    )
+    expected_benefit = forms.CharField(
+        label=_("What will it improve?"),
+        widget=forms.Textarea,
+        help_text=_("For example shorter waits, fewer repeat calls, less paperwork."),
+        error_messages={"required": _("Say what it will improve.")},
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, required=False, empty_label=_("Not about one site")
+    )
+    service = forms.CharField(label=_("Service (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class ApproveForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Who will implement it?"),
+        queryset=None,
+        required=False,
+        empty_label=_("The person who submitted it"),
+    )
+    note = forms.CharField(
+        label=_("Note to the submitter (optional)"), widget=forms.Textarea, required=False
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note to the submitter"), widget=forms.Textarea, required=False)
+
+
+class SessionForm(forms.Form):
+    training = forms.ModelChoiceField(
+        label=_("Training programme"),
+        queryset=None,
+        error_messages={"required": _("Choose a training programme.")},
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, error_messages={"required": _("Choose a site.")}
+    )
+    trainer = forms.ModelChoiceField(
+        label=_("Trainer"), queryset=None, error_messages={"required": _("Choose a trainer.")}
+    )
+    day = forms.DateField(
+        label=_("Date"),
+        widget=DateInput,
+        error_messages={"required": _("Enter the date."), "invalid": _("Enter a real date.")},
+    )
+    starts = forms.TimeField(
+        label=_("Start time"),
+        widget=TimeInput,
+        error_messages={"required": _("Enter the start time.")},
+    )
+    ends = forms.TimeField(
+        label=_("End time"), widget=TimeInput, error_messages={"required": _("Enter the end time.")}
+    )
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        min_value=1,
+        max_value=500,
+        error_messages={"required": _("Enter the number of places.")},
+    )
+
+    def __init__(self, *args, trainings, sites, trainers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = trainings
+        self.fields["site"].queryset = sites
+        self.fields["trainer"].queryset = trainers
+
+
+class EnrolForm(forms.Form):
+    staff = forms.ModelChoiceField(
+        label=_("Enrol a member of your team"),
+        queryset=None,
+        error_messages={"required": _("Choose a person.")},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(
+        label=_("Milestone"), max_length=200, error_messages={"required": _("Enter the milestone.")}
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, error_messages={"required": _("Choose an owner.")}
+    )
+    starts_on = forms.DateField(
+        label=_("Starts"),
+        widget=DateInput,
+        error_messages={"required": _("Enter the start date."), "invalid": _("Enter a real date.")},
+    )
+    due_on = forms.DateField(
+        label=_("Due"),
+        widget=DateInput,
+        error_messages={"required": _("Enter the due date."), "invalid": _("Enter a real date.")},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff
+
+
+class NominationForm(forms.Form):
+    award = forms.ModelChoiceField(
+        label=_("Award"), queryset=None, error_messages={"required": _("Choose an award.")}
+    )
+    reason = forms.CharField(
+        label=_("Why does this idea deserve it?"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Say why this idea deserves it.")},
+    )
+
+    def __init__(self, *args, awards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].queryset = awards
+
+
+def assessment_form_class(behaviours):
+    """A form with one required 1–4 radio field per behaviour, named b<id>."""
+    fields = {
+        f"b{b.id}": forms.TypedChoiceField(
+            label=b.text,
+            choices=Rating.choices,
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose a rating for “%(b)s”.") % {"b": b.text}},
+        )
+        for b in behaviours
+    }
+    fields["comment"] = forms.CharField(
+        label=_("Comment (optional)"), widget=forms.Textarea, required=False
+    )
+    return type("AssessmentForm", (forms.Form,), fields)

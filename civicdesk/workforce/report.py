@@ -1,0 +1,306 @@
+"""The pilot programme's progress report: one dict, rendered as HTML or PDF."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from statistics import mean
+
+from django.apps import apps
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.core.clock import now
+from civicdesk.organisations.models import Site, StaffProfile
+from civicdesk.workforce.charts import bar_chart
+from civicdesk.workforce.models import (
+    AssessmentRating,
+    Enrolment,
+    EnrolmentStatus,
+    Idea,
+    IdeaStatus,
+    PilotProgramme,
+    TrainingSession,
+)
+
+NO_SURVEY_DATA = "no survey data yet"
+# WeasyPrint logs every layout step at INFO; the report command prints its own progress.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def programme_survey_comparison(programme: PilotProgramme) -> dict:
+    """Customer survey scores before and after the programme start, pilot sites vs the rest.
+
+    The surveys app fills this. Until `civicdesk.surveys` is installed the answer is
+    {"available": False, "message": "no survey data yet"}. Once it is, this calls
+
+        civicdesk.surveys.selectors.survey_site_scores(
+            *, site_ids: list[int], start: datetime, end: datetime
+        ) -> {"responses": int, "csat": float | None, "nps": float | None}
+
+    (responses at those sites with start <= answered < end; CSAT the 1–5 mean, NPS -100..100)
+    four times: pilot and other sites, in the window of the programme's length before its start
+    ("before") and from its start to today or its end ("after").
+    """
+    if not apps.is_installed("civicdesk.surveys"):
+        return {"available": False, "message": NO_SURVEY_DATA}
+    try:
+        from civicdesk.surveys.selectors import survey_site_scores
+    except ImportError:
+        return {"available": False, "message": NO_SURVEY_DATA}
+    pilot_ids, other_ids = _site_split(programme)
+    start = _start_of(programme.starts_on)
+    end = min(_start_of(programme.ends_on + timedelta(days=1)), now())
+    length = max(end - start, timedelta(days=1))
+    windows = {"before": (start - length, start), "after": (start, max(end, start))}
+    rows = []
+    for group, ids in (("pilot", pilot_ids), ("other", other_ids)):
+        row = {"group": group}
+        for name, (a, b) in windows.items():
+            row[name] = survey_site_scores(site_ids=ids, start=a, end=b)
+        rows.append(row)
+    if not any(r[w]["responses"] for r in rows for w in windows):
+        return {"available": False, "message": NO_SURVEY_DATA}
+    return {"available": True, "rows": rows}
+
+
+def _site_split(programme: PilotProgramme) -> tuple[list[int], list[int]]:
+    pilot_ids = list(programme.sites.values_list("site_id", flat=True))
+    agencies = set(Site.objects.filter(pk__in=pilot_ids).values_list("agency_id", flat=True))
+    agencies.add(programme.agency_id)
+    other_ids = list(
+        Site.objects.filter(agency_id__in=agencies, is_active=True)
+        .exclude(pk__in=pilot_ids)
+        .values_list("pk", flat=True)
+    )
+    return pilot_ids, other_ids
+
+
+def _milestones(programme: PilotProgramme, today: date) -> dict:
+    rows = []
+    counts = {"done_on_time": 0, "done_late": 0, "overdue": 0, "open": 0}
+    for m in programme.milestones.select_related("owner"):
+        if m.completed_on is not None:
+            state = "done_on_time" if m.completed_on <= m.due_on else "done_late"
+        else:
+            state = "overdue" if m.due_on < today else "open"
+        counts[state] += 1
+        rows.append(
+            {
+                "milestone": m,
+                "state": state,
+                "days_late": ((m.completed_on or today) - m.due_on).days,
+            }
+        )
+    return {"rows": rows, "counts": counts, "total": len(rows)}
+
+
+def _ideas(programme: PilotProgramme, pilot_ids: list[int], other_ids: list[int]) -> dict:
+    window = Q(
+        submitted_at__gte=_start_of(programme.starts_on),
+        submitted_at__lt=_start_of(programme.ends_on + timedelta(days=1)),
+    )
+    ideas = Idea.objects.filter(window).select_related("site", "submitted_by")
+    per_site = {sid: {"initiated": 0, "implemented": 0} for sid in pilot_ids}
+    totals = {
+        "pilot": {"initiated": 0, "implemented": 0},
+        "other": {"initiated": 0, "implemented": 0},
+    }
+    listed = []
+    for idea in ideas.filter(site_id__in=pilot_ids + other_ids):
+        group = "pilot" if idea.site_id in per_site else "other"
+        implemented = idea.status == IdeaStatus.IMPLEMENTED
+        totals[group]["initiated"] += 1
+        totals[group]["implemented"] += implemented
+        if group == "pilot":
+            per_site[idea.site_id]["initiated"] += 1
+            per_site[idea.site_id]["implemented"] += implemented
+            listed.append(idea)
+    for group, ids in (("pilot", pilot_ids), ("other", other_ids)):
+        totals[group]["per_site"] = round(totals[group]["initiated"] / len(ids), 2) if ids else 0
+    return {
+        "per_site": per_site,
+        "totals": totals,
+        "listed": sorted(listed, key=lambda i: i.submitted_at, reverse=True)[:25],
+    }
+
+
+def _staff_at(site_ids: list[int]):
+    return StaffProfile.objects.filter(sites__in=site_ids, user__is_active=True).distinct()
+
+
+def _assessments(programme: PilotProgramme, pilot_ids: list[int], other_ids: list[int]) -> dict:
+    result = {"periods": [], "per_site": {}}
+    periods: dict[str, dict] = {}
+    for group, ids in (("pilot", pilot_ids), ("other", other_ids)):
+        staff_ids = list(_staff_at(ids).values_list("pk", flat=True))
+        rows = AssessmentRating.objects.filter(assessment__subject_id__in=staff_ids).values_list(
+            "assessment__period", "assessment__kind", "rating"
+        )
+        for period, kind, rating in rows:
+            periods.setdefault(period, {}).setdefault((group, kind), []).append(rating)
+    for period in sorted(periods):
+        values = periods[period]
+        result["periods"].append(
+            {
+                "period": period,
+                **{
+                    f"{g}_{k}": (round(mean(values[(g, k)]), 2) if values.get((g, k)) else None)
+                    for g in ("pilot", "other")
+                    for k in ("self", "supervisor")
+                },
+            }
+        )
+    for sid in pilot_ids:
+        rows = AssessmentRating.objects.filter(assessment__subject__sites=sid).values_list(
+            "assessment__kind", "rating"
+        )
+        by_kind: dict[str, list[int]] = {"self": [], "supervisor": []}
+        for kind, rating in rows:
+            by_kind[kind].append(rating)
+        result["per_site"][sid] = {
+            k: (round(mean(v), 2) if v else None) for k, v in by_kind.items()
+        } | {
+            "assessed": AssessmentRating.objects.filter(assessment__subject__sites=sid)
+            .values("assessment__subject")
+            .distinct()
+            .count()
+        }
+    return result
+
+
+def _training(programme: PilotProgramme, pilot_ids: list[int]) -> dict:
+    sessions = TrainingSession.objects.filter(site_id__in=pilot_ids, cancelled_at__isnull=True)
+    enrolments = Enrolment.objects.filter(session__in=sessions).exclude(
+        status=EnrolmentStatus.WITHDRAWN
+    )
+    per_site = {}
+    for sid in pilot_ids:
+        staff = _staff_at([sid])
+        headcount = staff.count()
+        trained = (
+            Enrolment.objects.filter(staff__in=staff, status=EnrolmentStatus.COMPLETED)
+            .values("staff")
+            .distinct()
+            .count()
+        )
+        per_site[sid] = {
+            "staff": headcount,
+            "trained": trained,
+            "rate": round(100 * trained / headcount) if headcount else None,
+            "sessions": sessions.filter(site_id=sid).count(),
+        }
+    staff = _staff_at(pilot_ids)
+    headcount = staff.count()
+    trained = (
+        Enrolment.objects.filter(staff__in=staff, status=EnrolmentStatus.COMPLETED)
+        .values("staff")
+        .distinct()
+        .count()
+    )
+    return {
+        "sessions": sessions.count(),
+        "places": sum(s.capacity for s in sessions),
+        "enrolled": enrolments.count(),
+        "completed": enrolments.filter(status=EnrolmentStatus.COMPLETED).count(),
+        "staff": headcount,
+        "trained": trained,
+        "rate": round(100 * trained / headcount) if headcount else None,
+        "per_site": per_site,
+        "upcoming": list(
+            sessions.filter(starts_at__gte=now()).select_related("training", "site", "trainer")[:20]
+        ),
+    }
+
+
+def programme_report(
+    programme: PilotProgramme, *, progress: Callable[[str], None] | None = None
+) -> dict:
+    step = progress or (lambda _msg: None)
+    today = timezone.localdate(now())
+    pilot_ids, other_ids = _site_split(programme)
+    sites = {s.pk: s for s in Site.objects.filter(pk__in=pilot_ids).select_related("agency")}
+    step(_("Milestones"))
+    milestones = _milestones(programme, today)
+    step(_("Improvement ideas"))
+    ideas = _ideas(programme, pilot_ids, other_ids)
+    step(_("Assessments"))
+    assessments = _assessments(programme, pilot_ids, other_ids)
+    step(_("Training"))
+    training = _training(programme, pilot_ids)
+    step(_("Customer surveys"))
+    surveys = programme_survey_comparison(programme)
+    site_rows = []
+    for pilot in programme.sites.select_related("site__agency", "owner"):
+        sid = pilot.site_id
+        site_rows.append(
+            {
+                "site": sites.get(sid, pilot.site),
+                "owner": pilot.owner,
+                "ideas": ideas["per_site"].get(sid, {}),
+                "assessment": assessments["per_site"].get(sid, {}),
+                "training": training["per_site"].get(sid, {}),
+            }
+        )
+    labels = [r["site"].name for r in site_rows]
+    charts = {
+        "ideas": bar_chart(
+            title=_("Ideas initiated and implemented per pilot site"),
+            labels=labels,
+            series=[
+                (_("Initiated"), [r["ideas"].get("initiated", 0) for r in site_rows]),
+                (_("Implemented"), [r["ideas"].get("implemented", 0) for r in site_rows]),
+            ],
+        ),
+        "assessments": bar_chart(
+            title=_("Average rating per pilot site, self and supervisor (1 to 4)"),
+            labels=labels,
+            max_value=4,
+            series=[
+                (_("Self"), [r["assessment"].get("self") for r in site_rows]),
+                (_("Supervisor"), [r["assessment"].get("supervisor") for r in site_rows]),
+            ],
+        ),
+        "training": bar_chart(
+            title=_("Staff who completed training, per pilot site (%)"),
+            labels=labels,
+            max_value=100,
+            unit="%",
+            series=[(_("Completed"), [r["training"].get("rate") for r in site_rows])],
+        ),
+    }
+    return {
+        "programme": programme,
+        "generated_at": now(),
+        "today": today,
+        "sites": site_rows,
+        "other_site_count": len(other_ids),
+        "roles": list(programme.roles.select_related("staff").order_by("role")),
+        "milestones": milestones,
+        "ideas": ideas,
+        "assessments": assessments,
+        "training": training,
+        "surveys": surveys,
+        "charts": charts,
+    }
+
+
+def render_report_html(programme: PilotProgramme, *, progress=None, request=None) -> str:
+    context = programme_report(programme, progress=progress)
+    return render_to_string("workforce/report_document.html", context, request=request)
+
+
+def render_report_pdf(programme: PilotProgramme, *, progress=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_report_html(programme, progress=progress)
+    if progress:
+        progress(_("Laying out the PDF"))
+    return HTML(string=html, base_url=None).write_pdf()
