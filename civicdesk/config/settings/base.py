@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "civicdesk.organisations",
     "civicdesk.audit",
     "civicdesk.notify",
+    "civicdesk.surveys",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +176,7 @@ LOGGING = {
 import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
+
+# --- surveys ---------------------------------------------------------------------------------
+# The public address survey links (email, SMS, QR codes) start with.
+CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")
