@@ -54,8 +54,18 @@ class Evaluation:
 
 
 def welch(before: np.ndarray, after: np.ndarray) -> dict:
-    result = stats.ttest_ind(after, before, equal_var=False)
     difference = float(after.mean() - before.mean())
+    if before.var() == 0 and after.var() == 0:
+        # No spread at all: the difference is certain (or nothing changed).
+        p_value = 0.0 if difference else 1.0
+        return {
+            "difference": difference,
+            "t": None,
+            "p_value": p_value,
+            "ci_low": difference,
+            "ci_high": difference,
+        }
+    result = stats.ttest_ind(after, before, equal_var=False)
     ci = result.confidence_interval(confidence_level=1 - ALPHA)
     return {
         "difference": difference,
