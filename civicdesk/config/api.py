@@ -39,3 +39,4 @@ api.add_router("/queues/", "civicdesk.queues.api.router")
 from civicdesk.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/workforce/", workforce_router)
+api.add_router("/surveys/", "civicdesk.surveys.api.router")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("civicdesk.cases.urls")),
     path("queues/", include("civicdesk.queues.urls")),
     path("staff/workforce/", include("civicdesk.workforce.urls")),
+    path("", include("civicdesk.surveys.urls")),
 ]
 
 if settings.DEBUG:

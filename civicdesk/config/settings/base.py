@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "civicdesk.cases",
     "civicdesk.queues",
     "civicdesk.workforce",
+    "civicdesk.surveys",
 ]
 
 MIDDLEWARE = [
@@ -201,4 +202,7 @@ CIVICDESK_QUEUE_PRIORITY_LANES = {
     "pregnant": _("Pregnant or with a baby"),
 }
 # Where citizens reach this site, for links in SMS and email ("https://service.example.gov").
+
+# --- surveys ---------------------------------------------------------------------------------
+# The public address survey links (email, SMS, QR codes) start with.
 CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")

@@ -1,0 +1,138 @@
+"""JSON API for surveys: results, and reading/publishing the agency's survey."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from civicdesk.core.errors import NotAllowed, ValidationFailed
+from civicdesk.organisations.permissions import Access, Area, require
+from civicdesk.surveys import selectors, services
+from civicdesk.surveys.models import QuestionKind
+
+router = Router(tags=["surveys"])
+
+
+class EstimateOut(Schema):
+    value: float | None
+    low: float | None
+    high: float | None
+    n: int
+
+
+class ResultRowOut(Schema):
+    key: str | None
+    label: str
+    n: int
+    csat: EstimateOut
+    nps: EstimateOut
+    ces: EstimateOut
+
+
+class QuestionIn(Schema):
+    key: str = Field(..., max_length=40)
+    kind: QuestionKind
+    text: dict[str, str]
+    required: bool = False
+    labels: dict[str, dict[str, str]] = {}
+    choices: list[dict] = []
+
+
+class SurveyIn(Schema):
+    title: dict[str, str] | None = None
+    intro: dict[str, str] | None = None
+    questions: list[QuestionIn]
+
+
+class QuestionOut(Schema):
+    position: int
+    key: str
+    kind: str
+    text: dict[str, str]
+    required: bool
+    labels: dict
+    choices: list
+
+
+class SurveyOut(Schema):
+    survey_id: int
+    name: str
+    version: int
+    published_at: str
+    title: dict[str, str]
+    intro: dict[str, str]
+    questions: list[QuestionOut]
+
+
+def _row(row: selectors.ResultRow) -> dict:
+    return {
+        "key": None if row.key is None else str(row.key),
+        "label": row.label,
+        "n": row.n,
+        **{m: getattr(row, m).__dict__ for m in ("csat", "nps", "ces")},
+    }
+
+
+@router.get("/results", response=list[ResultRowOut])
+def results(
+    request: HttpRequest,
+    group_by: str = "site",
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
+    """CSAT %, NPS and CES with 95% intervals and counts, grouped by one dimension."""
+    require(request.user, Area.SURVEYS, Access.READ)
+    if group_by not in selectors.DIMENSIONS:
+        raise ValidationFailed(
+            f"group_by must be one of: {', '.join(selectors.DIMENSIONS)}", field="group_by"
+        )
+    filters = selectors.Filters(date_from=date_from, date_to=date_to)
+    return [_row(r) for r in selectors.results_by(request.user, filters, group_by)]
+
+
+def _agency(request: HttpRequest):
+    profile = getattr(request.user, "staff_profile", None)
+    if profile is None or profile.agency is None:
+        raise NotAllowed("Use an agency staff account.")
+    return profile.agency
+
+
+def _survey_out(survey) -> dict:
+    version = survey.current_version
+    return {
+        "survey_id": survey.pk,
+        "name": survey.name,
+        "version": version.number,
+        "published_at": version.published_at.isoformat(),
+        "title": version.title,
+        "intro": version.intro,
+        "questions": list(
+            version.questions.values(
+                "position", "key", "kind", "text", "required", "labels", "choices"
+            )
+        ),
+    }
+
+
+@router.get("/current", response=SurveyOut)
+def current(request: HttpRequest):
+    require(request.user, Area.SURVEYS, Access.READ)
+    return _survey_out(services.survey_create_default(agency=_agency(request)))
+
+
+@router.put("/current", response=SurveyOut)
+def publish(request: HttpRequest, payload: SurveyIn):
+    """Publish a new version of the agency's survey (at most 15 questions)."""
+    agency = _agency(request)
+    survey = services.survey_create_default(agency=agency)
+    services.survey_publish(
+        actor=request.user,
+        survey=survey,
+        title=payload.title,
+        intro=payload.intro,
+        questions=[q.dict() for q in payload.questions],
+    )
+    survey.refresh_from_db()
+    return _survey_out(survey)

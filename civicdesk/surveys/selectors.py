@@ -1,0 +1,236 @@
+"""Reads for surveys, always scoped to what the user may see (Area.SURVEYS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from civicdesk.organisations.permissions import Access, Area, scope_queryset
+from civicdesk.surveys.evaluation import Evaluation, evaluate
+from civicdesk.surveys.models import Answer, QuestionKind, Response, Suggestion, SurveyPolicy
+from civicdesk.surveys.stats import Estimate, csat_estimate, mean_estimate, nps_estimate
+from civicdesk.surveys.themes import top_terms
+
+# dimension -> (the id the rows group by, the label shown)
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "site": ("site_id", "site__name"),
+    "service": ("service_key", "service_name"),
+    "department": ("department_id", "department__name"),
+    "officer": ("officer_id", "officer__display_name"),
+    "channel": ("channel", "channel"),
+    "month": ("month", "month"),
+}
+
+
+def responses_for(user) -> QuerySet[Response]:
+    return scope_queryset(
+        user,
+        Area.SURVEYS,
+        Access.READ,
+        Response.objects.all(),
+        department_field="department_id",
+        site_field="site_id",
+    )
+
+
+def _start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    site_id: int | None = None
+    department_id: int | None = None
+    officer_id: int | None = None
+    service_key: str = ""
+    channel: str = ""
+
+    def apply(self, queryset: QuerySet[Response]) -> QuerySet[Response]:
+        if self.date_from:
+            queryset = queryset.filter(answered_at__gte=_start(self.date_from))
+        if self.date_to:
+            queryset = queryset.filter(answered_at__lt=_start(self.date_to + timedelta(days=1)))
+        for name in ("site_id", "department_id", "officer_id", "service_key", "channel"):
+            value = getattr(self, name)
+            if value:
+                queryset = queryset.filter(**{name: value})
+        return queryset
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    key: object
+    label: str
+    n: int
+    csat: Estimate
+    nps: Estimate
+    ces: Estimate
+
+
+def _aggregates():
+    return {
+        "n": Count("id"),
+        "csat_n": Count("csat"),
+        "csat_ok": Count("id", filter=Q(csat__gte=4)),
+        "nps_n": Count("nps"),
+        "promoters": Count("id", filter=Q(nps__gte=9)),
+        "detractors": Count("id", filter=Q(nps__lte=6)),
+        "ces_n": Count("ces"),
+        "ces_sum": Sum("ces"),
+        "ces_squares": Sum(F("ces") * F("ces")),
+    }
+
+
+def _row(key, label, values: dict) -> ResultRow:
+    return ResultRow(
+        key=key,
+        label=label,
+        n=values["n"],
+        csat=csat_estimate(values["csat_ok"], values["csat_n"]),
+        nps=nps_estimate(values["promoters"], values["detractors"], values["nps_n"]),
+        ces=mean_estimate(values["ces_sum"] or 0, values["ces_squares"] or 0, values["ces_n"]),
+    )
+
+
+def results_overall(user, filters: Filters) -> ResultRow:
+    values = filters.apply(responses_for(user)).aggregate(**_aggregates())
+    return _row(None, "", values)
+
+
+def results_by(user, filters: Filters, dimension: str) -> list[ResultRow]:
+    """One row per site/service/department/officer/channel/month with counts and intervals."""
+    key_field, label_field = DIMENSIONS[dimension]
+    queryset = filters.apply(responses_for(user))
+    if dimension == "month":
+        queryset = queryset.annotate(month=TruncMonth("answered_at"))
+        fields = ["month"]
+    else:
+        fields = list(dict.fromkeys([key_field, label_field]))
+    rows = queryset.values(*fields).annotate(**_aggregates()).order_by(*fields)
+    result = []
+    for values in rows:
+        key = values[key_field]
+        if dimension == "month":
+            label = timezone.localtime(key).strftime("%Y-%m") if key else ""
+        else:
+            label = values[label_field] or ""
+        result.append(_row(key, str(label), values))
+    return result
+
+
+def policies_for(agency_ids) -> dict[int, SurveyPolicy]:
+    return {p.agency_id: p for p in SurveyPolicy.objects.filter(agency_id__in=set(agency_ids))}
+
+
+@dataclass(frozen=True)
+class Comment:
+    answered_at: datetime
+    question_key: str
+    text: str
+    site: str
+    service: str
+    officer: str  # empty unless the agency allows names beside comments
+    language: str
+    csat: int | None
+
+
+def comments_for(user, filters: Filters, *, limit: int = 200) -> list[Comment]:
+    answers = (
+        Answer.objects.filter(
+            response__in=filters.apply(responses_for(user)), question__kind=QuestionKind.TEXT
+        )
+        .exclude(text="")
+        .select_related("question", "response__site", "response__officer")
+        .order_by("-response__answered_at")[:limit]
+    )
+    answers = list(answers)
+    policies = policies_for(a.response.agency_id for a in answers)
+    comments = []
+    for answer in answers:
+        response = answer.response
+        policy = policies.get(response.agency_id)
+        show_name = bool(policy and policy.show_officer_names and response.officer)
+        comments.append(
+            Comment(
+                answered_at=response.answered_at,
+                question_key=answer.question.key,
+                text=answer.text,
+                site=response.site.name if response.site else "",
+                service=response.service_name,
+                officer=response.officer.display_name if show_name else "",
+                language=response.language,
+                csat=response.csat,
+            )
+        )
+    return comments
+
+
+def themes_by_month(user, filters: Filters, *, limit: int = 10) -> list[tuple[str, int, list]]:
+    """(month, comment count, [(term, count), ...]) for each month with comments, newest first."""
+    texts: dict[str, list[str]] = {}
+    answers = (
+        Answer.objects.filter(
+            response__in=filters.apply(responses_for(user)), question__kind=QuestionKind.TEXT
+        )
+        .exclude(text="")
+        .values_list("response__answered_at", "text")
+    )
+    for answered_at, text in answers.iterator():
+        texts.setdefault(timezone.localtime(answered_at).strftime("%Y-%m"), []).append(text)
+    return [
+        (month, len(items), top_terms(items, limit=limit))
+        for month, items in sorted(texts.items(), reverse=True)
+    ]
+
+
+def evaluation_for(
+    user,
+    *,
+    scope_field: str,
+    scope_values: list,
+    before: tuple[date, date],
+    after: tuple[date, date],
+) -> Evaluation:
+    """Before/after in the chosen scope, against the rest of what the user sees (DiD)."""
+    if scope_field not in ("site_id", "service_key"):
+        raise ValueError(scope_field)
+    visible = responses_for(user)
+
+    def scores(queryset, period):
+        queryset = Filters(date_from=period[0], date_to=period[1]).apply(queryset)
+        rows = list(queryset.values_list("csat", "nps", "ces"))
+        return {
+            metric: [row[i] for row in rows if row[i] is not None]
+            for i, metric in enumerate(("csat", "nps", "ces"))
+        }
+
+    in_scope = visible.filter(**{f"{scope_field}__in": scope_values})
+    others = visible.exclude(**{f"{scope_field}__in": scope_values})
+    if scope_field == "site_id":
+        others = others.exclude(site_id=None)
+    else:
+        others = others.exclude(service_key="")
+    tb, ta = scores(in_scope, before), scores(in_scope, after)
+    cb, ca = scores(others, before), scores(others, after)
+    metrics = ("csat", "nps", "ces")
+    return evaluate(
+        {m: (tb[m], ta[m]) for m in metrics},
+        {m: (cb[m], ca[m]) for m in metrics},
+    )
+
+
+def suggestions_for(user, *, status: str = "") -> QuerySet[Suggestion]:
+    queryset = scope_queryset(
+        user,
+        Area.SURVEYS,
+        Access.READ,
+        Suggestion.objects.select_related("agency", "site", "moderated_by"),
+        site_field="site_id",
+    )
+    return queryset.filter(status=status) if status else queryset

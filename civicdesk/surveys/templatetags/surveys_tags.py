@@ -1,0 +1,31 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def estimate(value, digits: int = 1) -> str:
+    """'82.3 (78.1 to 86.0)' or '–' when there is nothing to show."""
+    if value is None or value.value is None:
+        return "–"
+    text = f"{value.value:.{digits}f}"
+    if value.low is not None:
+        text += f" ({value.low:.{digits}f} to {value.high:.{digits}f})"
+    return text
+
+
+@register.filter
+def number(value, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+@register.filter
+def signed(value, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}"
+
+
+@register.filter
+def pvalue(value) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
