@@ -4,6 +4,7 @@ from civicdesk.cases.services.common import AttachmentIn, attachment_check, atta
 from civicdesk.cases.services.intake import (
     case_citizen_add,
     case_create,
+    category_from_rules,
     find_possible_duplicate,
     pick_assignee,
     reference_allocate,
@@ -33,6 +34,7 @@ __all__ = [
     "case_reply",
     "case_set_status",
     "case_transfer",
+    "category_from_rules",
     "cases_mark_breaches",
     "find_possible_duplicate",
     "pick_assignee",
