@@ -9,8 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, django_auth
 
 from civicdesk.cases import selectors, services
@@ -326,8 +325,12 @@ def create_case(request: HttpRequest, payload: CaseIn):
     return Status(201 if case.created else 200, out)
 
 
-@router.get("/", response={200: list[CaseOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+class CasePageOut(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+@router.get("/", response={200: CasePageOut, **ERRORS})
 def list_cases(
     request: HttpRequest,
     status: str = "",
@@ -335,12 +338,18 @@ def list_cases(
     category: str = "",
     due: str = "",
     q: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     """Cases you may see, soonest due first. `due`: soon | breached. `status`: open or one status."""
+    if isinstance(request.auth, IntakeKey):
+        raise NotAllowed("An intake key can create cases, not read them.")
     qs = selectors.case_list(
         user=request.user, status=status, kind=kind, category=category, due=due, query=q
     ).select_related("possible_duplicate_of", "merged_into", "coordinating_case")
-    return [CaseOut.from_case(c) for c in qs]
+    return CasePageOut(
+        count=qs.count(), items=[CaseOut.from_case(c) for c in qs[offset : offset + limit]]
+    )
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None)

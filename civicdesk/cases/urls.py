@@ -12,5 +12,10 @@ urlpatterns = [
     path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
     path("staff/new/", staff.assisted, name="staff_new"),
     path("staff/<str:reference>/", staff.case_page, name="staff_case"),
+    path(
+        "staff/<str:reference>/attachments/<int:attachment_id>/",
+        staff.attachment,
+        name="staff_attachment",
+    ),
     path("staff/<str:reference>/<str:action>/", staff.case_action, name="staff_action"),
 ]

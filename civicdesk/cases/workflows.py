@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from civicdesk.cases.clock import clock_pause, clock_resume
+from civicdesk.cases.clock import clock_pause, clock_resume, clock_start
 from civicdesk.cases.models import Case, CaseEvent
 from civicdesk.cases.models import CaseStatus as S
 from civicdesk.core.clock import now
@@ -61,7 +61,12 @@ def case_transition(*, case: Case, target: str, actor, text: str = "") -> CaseEv
         case.closed_at = at
         case.paused_at = None
     if target == S.IN_PROGRESS and previous in (S.RESOLVED, S.CLOSED):
-        case.resolved_at = case.closed_at = None
+        # Reopened: a fresh reply is owed, on a fresh clock (the acknowledgement is not).
+        case.resolved_at = case.closed_at = case.replied_at = case.breached_at = None
+        case.breach_escalated_at = case.interim_replied_at = None
+        acknowledged_due = case.acknowledge_due_at
+        clock_start(case=case, at=at)
+        case.acknowledge_due_at = acknowledged_due
     case.status = target
     return case_event(
         case=case,

@@ -4,6 +4,7 @@ from civicdesk.cases.services.common import AttachmentIn, attachment_check, atta
 from civicdesk.cases.services.intake import (
     case_citizen_add,
     case_create,
+    category_from_rules,
     find_possible_duplicate,
     pick_assignee,
     reference_allocate,
@@ -34,6 +35,7 @@ __all__ = [
     "case_set_status",
     "case_transfer",
     "cases_mark_breaches",
+    "category_from_rules",
     "find_possible_duplicate",
     "pick_assignee",
     "reference_allocate",

@@ -139,6 +139,21 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     return None
 
 
+def category_from_rules(*, agency: Agency, text: str) -> Category | None:
+    """The routing rule for a case that came without a category: the agency's active category
+    whose keywords (one a line) appear most often in the text; None when no keyword matches."""
+    text = text.lower()
+    best, best_hits = None, 0
+    for category in Category.objects.filter(agency=agency, is_active=True).select_related(
+        "department"
+    ):
+        words = [w.strip().lower() for w in category.keywords.splitlines() if w.strip()]
+        hits = sum(text.count(w) for w in words)
+        if hits > best_hits:
+            best, best_hits = category, hits
+    return best
+
+
 def _check_text(value: str, label: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
@@ -263,6 +278,8 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
             ) from exc
     checked = attachments_check(attachments)
     at = received_at or now()
+    if category is None:
+        category = category_from_rules(agency=agency, text=f"{subject} {description}")
     subject = _check_text(subject, _("Subject"), 200) or description.splitlines()[0][:120]
     case = Case(
         reference=reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -217,7 +218,10 @@ def cases_mark_breaches(*, limit: int = 1000) -> int:
         Case.objects.filter(
             status__in=OPEN_STATUSES, breached_at__isnull=True, paused_at__isnull=True
         )
-        .filter(acknowledge_due_at__lt=at)
+        .filter(
+            Q(acknowledged_at__isnull=True, acknowledge_due_at__lt=at)
+            | Q(replied_at__isnull=True, reply_due_at__lt=at)
+        )
         .select_related("agency")
         .order_by("reply_due_at")[:limit]
     )

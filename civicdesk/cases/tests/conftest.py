@@ -39,3 +39,9 @@ def officer(agency, maintenance):
 @pytest.fixture
 def qsm(agency):
     return StaffFactory(agency=agency, role=Role.QSM)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded attachments go to a throwaway folder, not the working copy's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -161,3 +161,15 @@ def test_queue_scoping_search_and_query_count(
         ]
     assert len(rows) == 5
     assert Case.objects.count() == 6
+
+
+def test_dashboard_query_count_does_not_grow_with_cases(
+    monday, leak, qsm, django_assert_max_num_queries
+):
+    for i in range(8):
+        _case(leak.agency, category=leak, contact_email="same@example.org", subject=f"Leak {i}")
+    with django_assert_max_num_queries(6):
+        board = qsm_dashboard(user=qsm.user)
+        rows = [(c.reference, c.department.name, c.possible_duplicate_of.reference)
+                for c in board["duplicates"]]  # fmt: skip
+    assert len(rows) == 7

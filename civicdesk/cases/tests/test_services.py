@@ -187,3 +187,20 @@ def test_possible_duplicate_flagged_by_contact_and_by_location_text(monday, leak
     far = _create(leak.agency, leak, contact_email="far@example.org", latitude=22.40,
                   longitude=114.16, description="Water leaking from ceiling in lobby")  # fmt: skip
     assert far.possible_duplicate_of is None
+
+
+def test_uncategorised_case_is_routed_by_keyword_rules(monday, agency, maintenance, officer):
+    leak = CategoryFactory(agency=agency, department=maintenance, keywords="leak\n漏水\nceiling")
+    CategoryFactory(agency=agency, keywords="rent\npayment")
+    case = _create(agency, None, description="There is a leak in the ceiling")
+    assert case.category == leak and case.department == maintenance and case.assignee == officer
+    assert _create(agency, None, description="Something unrelated").category is None
+
+
+def test_reopened_case_gets_a_fresh_reply_clock(monday, leak, officer):
+    case = _create(leak.agency, leak)
+    case_set_status(case=case, actor=officer.user, status="resolved")
+    monday.move_to(datetime(2026, 3, 20, 10, 0, tzinfo=HK))  # after the first reply due date
+    case = case_set_status(case=case, actor=officer.user, status="in_progress")
+    assert case.replied_at is None and case.breached_at is None
+    assert case.reply_due_at == datetime(2026, 4, 3, 17, 0, tzinfo=HK)

@@ -167,3 +167,19 @@ def test_staff_without_cases_area_gets_404(client, agency):
     trainer = StaffFactory(agency=agency, role=Role.TRAINER)
     client.force_login(trainer.user)
     assert client.get("/cases/staff/").status_code == 404
+
+
+def test_staff_download_attachment_only_within_scope(client, monday, leak, officer, other_agency):
+    client_public = client
+    _report(client_public)
+    case = Case.objects.get()
+    item = case.attachments.get()
+    url = f"/cases/staff/{case.reference}/attachments/{item.pk}/"
+    client.force_login(officer.user)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(
+        b"\xff\xd8"
+    )
+    assert "ceiling.jpg" in response["Content-Disposition"]
+    client.force_login(StaffFactory(agency=other_agency, role=Role.QSM).user)
+    assert client.get(url).status_code == 404

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -146,6 +147,19 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     }
     status = 422 if forms else 200
     return render(request, "cases/staff/case.html", context, status=status)
+
+
+@login_required
+def attachment(request: HttpRequest, reference: str, attachment_id: int):
+    """Staff download an attachment of a case they may read (media is never served publicly)."""
+    case = _case(request, reference)
+    item = case.attachments.filter(pk=attachment_id).first()
+    if item is None:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, item.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 ACTIONS = {
