@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.queues.lanes import NORMAL, lane_choices
 from civicdesk.queues.services import PHONE_RE
 
+
+class Radios(forms.RadioSelect):
+    """Radios whose label target (used by the error summary) is the first option."""
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_0" if index is None and id_ else super().id_for_label(id_, index)
+
+
 AHEAD_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (1, 2, 3, 5, 10)]]
 MINUTES_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (5, 10, 15, 30, 60)]]
 
@@ -51,12 +59,12 @@ class JoinForm(ContactFields):
     service = forms.TypedChoiceField(
         label=_("What do you need?"),
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=Radios,
         error_messages={"required": _("Choose the service you need.")},
     )
     lane = forms.ChoiceField(
         label=_("Do you need priority?"),
-        widget=forms.RadioSelect,
+        widget=Radios,
         initial=NORMAL,
         help_text=_("Priority visitors are called first, but never more than a few in a row."),
     )
