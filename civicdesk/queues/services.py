@@ -420,9 +420,11 @@ def ticket_hold(*, actor, ticket: Ticket, note: str = "") -> Ticket:
 def ticket_resume(*, actor, ticket: Ticket, counter: Counter | None = None) -> Ticket:
     """The visitor on hold is back: serving resumes (at `counter`, or where they were)."""
     ticket = _staff_ticket(actor, ticket)
-    counter = _counter_for(actor, counter or ticket.counter, site=ticket.site)
     if ticket.status != S.ON_HOLD:
         raise Conflict(_("This ticket is not on hold."), code="not_on_hold")
+    if counter is None and ticket.counter is None:
+        raise Conflict(_("Choose the counter to resume at."), code="no_counter")
+    counter = _counter_for(actor, counter or ticket.counter, site=ticket.site)
     busy = (
         Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING])
         .exclude(pk=ticket.pk)

@@ -241,3 +241,11 @@ def test_staff_issue_is_audited_and_needs_site_rights(clock, service, officer):
     other = ServiceFactory(site=SiteFactory(agency=service.site.agency), prefix="C")
     with pytest.raises(NotAllowed):
         services.ticket_issue(service=other, channel="staff", actor=officer)
+
+
+def test_resume_of_a_ticket_not_on_hold_is_409(clock, service, officer):
+    # Found by schemathesis: resuming a waiting ticket (no counter yet) was a 500.
+    ticket = join(service)
+    with pytest.raises(Conflict) as error:
+        services.ticket_resume(actor=officer, ticket=ticket)
+    assert error.value.code == "not_on_hold"
