@@ -210,7 +210,7 @@ def test_officer_cannot_act_at_another_site(clock, service, counter, officer):
         services.ticket_call(actor=officer, counter=far_counter, ticket=ticket)
     admin = StaffFactory(agency=service.site.agency, role=Role.AGENCY_ADMIN).user
     with pytest.raises(Conflict) as error:
-        services.ticket_resume(actor=admin, ticket=ticket, counter=far_counter)
+        services.ticket_call(actor=admin, counter=far_counter, ticket=ticket)
     assert error.value.code == "wrong_site"
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CALLED and ticket.counter_id == counter.id
