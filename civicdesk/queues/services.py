@@ -498,3 +498,34 @@ def ticket_transfer(*, actor, ticket: Ticket, service: Service, note: str = "") 
     notices.check_near(target)
     publish_on_commit(ticket, "transferred")
     return ticket
+
+
+@transaction.atomic
+def tickets_close_past_days() -> int:
+    """Close tickets left open from before each site's today, as of that day's closing time:
+    waiting or called ones are cancelled (the visitor left), serving or on-hold ones finished."""
+    closed = 0
+    at = now()
+    open_tickets = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .filter(
+            status__in=[S.WAITING, S.CALLED, S.SERVING, S.ON_HOLD],
+            day__lt=at.date() + timedelta(days=1),
+        )
+    )
+    for ticket in open_tickets:
+        if ticket.day >= local_day(ticket.site, at):
+            continue
+        intervals = site_calendar(ticket.site).intervals_on(ticket.day)
+        closing = max(intervals[-1][1] if intervals else at, ticket.joined_at)
+        final = S.DONE if ticket.status in (S.SERVING, S.ON_HOLD) else S.CANCELLED
+        if final == S.DONE and ticket.status == S.ON_HOLD:
+            ticket_set_status(ticket, S.SERVING, at=closing)
+        ticket_set_status(ticket, final, at=closing)
+        ticket.finished_at = closing
+        ticket.outcome_note = ticket.outcome_note or _("Closed at the end of the day.")
+        ticket.save(update_fields=["status", "finished_at", "outcome_note"])
+        publish_on_commit(ticket, "finished" if final == S.DONE else "cancelled")
+        closed += 1
+    return closed

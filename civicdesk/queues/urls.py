@@ -4,6 +4,7 @@ from civicdesk.queues import appointment_views, staff_views, views
 
 app_name = "queues"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("ticket/<str:token>/", views.ticket_page, name="ticket"),
     path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("kiosk/ticket/<str:token>/qr.svg", views.kiosk_ticket_qr, name="kiosk_ticket_qr"),

@@ -249,3 +249,16 @@ def test_resume_of_a_ticket_not_on_hold_is_409(clock, service, officer):
     with pytest.raises(Conflict) as error:
         services.ticket_resume(actor=officer, ticket=ticket)
     assert error.value.code == "not_on_hold"
+
+
+def test_open_tickets_are_closed_after_their_day(clock, service, counter, officer):
+    at_desk, in_queue = join(service), join(service)
+    services.ticket_call_next(actor=officer, counter=counter)
+    services.ticket_start(actor=officer, ticket=at_desk)
+    assert services.tickets_close_past_days() == 0
+    clock.shift(timedelta(days=1))
+    assert services.tickets_close_past_days() == 2
+    at_desk.refresh_from_db()
+    in_queue.refresh_from_db()
+    assert (at_desk.status, in_queue.status) == (TicketStatus.DONE, TicketStatus.CANCELLED)
+    assert at_desk.finished_at == OPEN_MORNING.replace(hour=17)

@@ -122,3 +122,8 @@ def test_staff_issue_at_the_door(client, clock, service, officer):
     )
     assert b"Ticket A001 issued" in response.content
     assert Ticket.objects.get().channel == "staff"
+
+
+def test_index_lists_offices_with_queues(client, service):
+    page = client.get("/queues/")
+    assert page.status_code == 200 and b"/queues/HSG/HCC/" in page.content
