@@ -126,6 +126,26 @@ def _counter_for(user, counter_id: int):
     return counter
 
 
+def _queue_for(counter, served):
+    queue = []
+    for service in served:
+        queue.extend(waiting_in_call_order(service))
+    queue.sort(key=lambda t: (t.queued_at, t.pk))
+    return queue
+
+
+@login_required
+def counter_queue(request: HttpRequest, counter_id: int):
+    """The waiting list of the counter screen, polled by htmx every 15 seconds."""
+    counter = _counter_for(request.user, counter_id)
+    queue = _queue_for(counter, list(counter.services.filter(is_active=True)))
+    return render(
+        request,
+        "queues/counter.html#queue",
+        {"counter": counter, "queue": queue[:20], "queue_count": len(queue)},
+    )
+
+
 @login_required
 def counter_screen(request: HttpRequest, counter_id: int):
     counter = _counter_for(request.user, counter_id)
@@ -137,10 +157,7 @@ def counter_screen(request: HttpRequest, counter_id: int):
         .select_related("service")
         .first()
     )
-    queue = []
-    for service in served:
-        queue.extend(waiting_in_call_order(service))
-    queue.sort(key=lambda t: (t.queued_at, t.pk))
+    queue = _queue_for(counter, served)
     on_hold = (
         Ticket.objects.filter(site=counter.site, service__in=served, status=TicketStatus.ON_HOLD)
         .select_related("service", "counter")

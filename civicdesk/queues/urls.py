@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/sites/<int:site_id>/issue/", staff_views.issue, name="staff_issue"),
     path("staff/counters/<int:counter_id>/", staff_views.counter_screen, name="counter"),
     path("staff/counters/<int:counter_id>/act/", staff_views.counter_act, name="counter_act"),
+    path("staff/counters/<int:counter_id>/queue/", staff_views.counter_queue, name="counter_queue"),
     path("<str:agency_code>/<str:site_code>/", views.join, name="join"),
     path("<str:agency_code>/<str:site_code>/qr.svg", views.join_qr, name="join_qr"),
     path("<str:agency_code>/<str:site_code>/kiosk/", views.kiosk, name="kiosk"),

@@ -127,3 +127,12 @@ def test_staff_issue_at_the_door(client, clock, service, officer):
 def test_index_lists_offices_with_queues(client, service):
     page = client.get("/queues/")
     assert page.status_code == 200 and b"/queues/HSG/HCC/" in page.content
+
+
+def test_counter_queue_partial_polls_the_waiting_list(client, clock, service, counter, officer):
+    services.ticket_issue(service=service, channel="kiosk", lane="elderly")
+    client.force_login(officer)
+    response = client.get(f"/queues/staff/counters/{counter.id}/queue/")
+    assert response.status_code == 200
+    assert b'id="counter-queue"' in response.content and b"A001" in response.content
+    assert b"<html" not in response.content
