@@ -136,3 +136,19 @@ def test_counter_queue_partial_polls_the_waiting_list(client, clock, service, co
     assert response.status_code == 200
     assert b'id="counter-queue"' in response.content and b"A001" in response.content
     assert b"<html" not in response.content
+
+
+def test_ticket_of_another_site_is_refused_on_the_counter_screen(client, clock, counter, officer):
+    elsewhere = SiteFactory(agency=counter.site.agency)
+    from civicdesk.queues.tests.factories import ServiceFactory
+
+    foreign = services.ticket_issue(service=ServiceFactory(site=elsewhere), channel="kiosk")
+    client.force_login(officer)
+    response = client.post(
+        f"/queues/staff/counters/{counter.id}/act/",
+        {"action": "start", "ticket": foreign.id},
+        follow=True,
+    )
+    assert b"Your role does not allow this." in response.content
+    foreign.refresh_from_db()
+    assert foreign.status == TicketStatus.WAITING
