@@ -202,7 +202,7 @@ def join(request: HttpRequest, payload: TicketJoinIn):
         notify_minutes=payload.notify_minutes,
         language=language,
     )
-    return Status(201, ticket_out(ticket_by_token(ticket.token)))
+    return Status(201, ticket_out(ticket))
 
 
 @router.get("/tickets/{token}", response={200: TicketOut, 404: ErrorOut}, auth=None)
