@@ -262,3 +262,16 @@ def test_open_tickets_are_closed_after_their_day(clock, service, counter, office
     in_queue.refresh_from_db()
     assert (at_desk.status, in_queue.status) == (TicketStatus.DONE, TicketStatus.CANCELLED)
     assert at_desk.finished_at == OPEN_MORNING.replace(hour=17)
+
+
+def test_a_failed_join_gives_its_number_back(clock, service, monkeypatch):
+    join(service)
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ticket, "save", broken_save)
+        with pytest.raises(RuntimeError):
+            join(service)
+    assert join(service).number == "A002"  # no gap where the failed join was

@@ -152,3 +152,17 @@ def test_ticket_of_another_site_is_refused_on_the_counter_screen(client, clock, 
     assert b"Your role does not allow this." in response.content
     foreign.refresh_from_db()
     assert foreign.status == TicketStatus.WAITING
+
+
+def test_counter_screen_queries_do_not_grow_with_the_queue(
+    client, clock, service, counter, officer, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    for _ in range(3):
+        services.ticket_issue(service=service, channel="kiosk")
+    with django_assert_max_num_queries(30) as small:
+        client.get(f"/queues/staff/counters/{counter.id}/")
+    for _ in range(30):
+        services.ticket_issue(service=service, channel="kiosk", lane="elderly")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(f"/queues/staff/counters/{counter.id}/")
