@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.queues.lanes import NORMAL, lane_choices
+from civicdesk.queues.models import Service, prefix_validator
 from civicdesk.queues.services import PHONE_RE
 
 
@@ -112,3 +113,46 @@ class ReferenceForm(forms.Form):
             attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
         ),
     )
+
+
+class UpperCharField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class ServiceForm(forms.ModelForm):
+    prefix = UpperCharField(
+        label=_("ticket letter"),
+        max_length=1,
+        validators=[prefix_validator],
+        help_text=_("Tickets are numbered with it: A001, A002..."),
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "description",
+            "prefix",
+            "default_service_minutes",
+            "priority_run",
+            "max_recalls",
+            "recall_gap_seconds",
+            "appointments_enabled",
+            "slot_minutes",
+            "slot_capacity",
+            "late_grace_minutes",
+            "is_active",
+        ]
+
+
+class CounterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40, help_text=_('Shown on the board: "3".'))
+    services = forms.TypedMultipleChoiceField(
+        label=_("Services it serves"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args, site_services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = [(s.id, f"{s.prefix} {s.name}") for s in site_services]

@@ -80,6 +80,12 @@ def site_detail(request: HttpRequest, site_id: int):
             "queues": queues,
             "counters": counter_list_for(request.user, site=site).prefetch_related("services"),
             "can_write": _can_write(request.user, site),
+            "can_setup": can(
+                request.user,
+                Area.ORGANISATION,
+                Access.WRITE,
+                Target(agency_id=site.agency_id, site_id=site.id),
+            ),
         },
     )
 
