@@ -63,8 +63,34 @@ def load(*, stdout, stderr) -> None:
     for site in sites:
         services, counters = _ensure_site(site)
         made += _history(site, services, counters)
+        if site.agency.code == "HSG" and site.code == "HCC":
+            _full_tuesday_morning(services[0])
     if made:
         stdout.write(f"Queues: {made} tickets of history at {len(sites)} sites.")
+
+
+def _full_tuesday_morning(service: Service) -> None:
+    """Next Tuesday's morning appointments at Harbour Central are all taken (journey 5 finds it
+    full and joins a waitlist). Booked directly: these demo citizens get no emails."""
+    from civicdesk.queues.appointments import slots_ensure
+    from civicdesk.queues.models import Appointment, AppointmentStatus
+
+    calendar = site_calendar(service.site)
+    day = now().astimezone(calendar.tz).date() + timedelta(days=1)
+    while day.weekday() != 1 or not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    for slot in slots_ensure(service=service, day=day):
+        if slot.starts_at.astimezone(calendar.tz).hour >= 12:
+            break
+        taken = Appointment.objects.filter(slot=slot, status=AppointmentStatus.BOOKED).count()
+        Appointment.objects.bulk_create(
+            Appointment(
+                slot=slot,
+                name=f"Demo citizen {slot.pk}-{n}",
+                email=f"citizen{slot.pk}-{n}@example.org",
+            )
+            for n in range(taken, slot.capacity)
+        )
 
 
 def _ensure_site(site: Site):

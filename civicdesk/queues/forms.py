@@ -2,7 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.queues.lanes import NORMAL, lane_choices
+from civicdesk.queues.models import Service, prefix_validator
 from civicdesk.queues.services import PHONE_RE
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose label target (used by the error summary) is the first option."""
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_0" if index is None and id_ else super().id_for_label(id_, index)
+
 
 AHEAD_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (1, 2, 3, 5, 10)]]
 MINUTES_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (5, 10, 15, 30, 60)]]
@@ -51,12 +60,12 @@ class JoinForm(ContactFields):
     service = forms.TypedChoiceField(
         label=_("What do you need?"),
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=Radios,
         error_messages={"required": _("Choose the service you need.")},
     )
     lane = forms.ChoiceField(
         label=_("Do you need priority?"),
-        widget=forms.RadioSelect,
+        widget=Radios,
         initial=NORMAL,
         help_text=_("Priority visitors are called first, but never more than a few in a row."),
     )
@@ -104,3 +113,46 @@ class ReferenceForm(forms.Form):
             attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
         ),
     )
+
+
+class UpperCharField(forms.CharField):
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class ServiceForm(forms.ModelForm):
+    prefix = UpperCharField(
+        label=_("ticket letter"),
+        max_length=1,
+        validators=[prefix_validator],
+        help_text=_("Tickets are numbered with it: A001, A002..."),
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "description",
+            "prefix",
+            "default_service_minutes",
+            "priority_run",
+            "max_recalls",
+            "recall_gap_seconds",
+            "appointments_enabled",
+            "slot_minutes",
+            "slot_capacity",
+            "late_grace_minutes",
+            "is_active",
+        ]
+
+
+class CounterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40, help_text=_('Shown on the board: "3".'))
+    services = forms.TypedMultipleChoiceField(
+        label=_("Services it serves"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args, site_services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = [(s.id, f"{s.prefix} {s.name}") for s in site_services]

@@ -101,3 +101,16 @@ def ticket_called(ticket: Ticket, counter) -> None:
             "counter": counter.name,
         }
     _send(ticket, key=f"called:{ticket.transfer_count}", subject=subject, body=body)
+
+
+def check_near_all() -> int:
+    """check_near for every service with a waiting ticket not yet told."""
+    from civicdesk.queues.models import Service
+
+    service_ids = (
+        Ticket.objects.filter(status=TicketStatus.WAITING, near_notified_at__isnull=True)
+        .filter(Q(notify_ahead__isnull=False) | Q(notify_minutes__isnull=False))
+        .values_list("service_id", flat=True)
+        .distinct()
+    )
+    return sum(check_near(service) for service in Service.objects.filter(pk__in=list(service_ids)))

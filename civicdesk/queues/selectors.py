@@ -13,9 +13,9 @@ from civicdesk.queues.models import Counter, Service, Ticket, TicketStatus
 def waiting_in_call_order(service: Service) -> list[Ticket]:
     """The waiting tickets of a service in the order they will be called (lanes.py rule)."""
     waiting = list(
-        Ticket.objects.filter(service=service, status=TicketStatus.WAITING).order_by(
-            "queued_at", "id"
-        )
+        Ticket.objects.filter(service=service, status=TicketStatus.WAITING)
+        .select_related("service")
+        .order_by("queued_at", "id")
     )
     priority = [t for t in waiting if t.lane != NORMAL]
     normal = [t for t in waiting if t.lane == NORMAL]

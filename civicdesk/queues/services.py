@@ -420,9 +420,11 @@ def ticket_hold(*, actor, ticket: Ticket, note: str = "") -> Ticket:
 def ticket_resume(*, actor, ticket: Ticket, counter: Counter | None = None) -> Ticket:
     """The visitor on hold is back: serving resumes (at `counter`, or where they were)."""
     ticket = _staff_ticket(actor, ticket)
-    counter = _counter_for(actor, counter or ticket.counter, site=ticket.site)
     if ticket.status != S.ON_HOLD:
         raise Conflict(_("This ticket is not on hold."), code="not_on_hold")
+    if counter is None and ticket.counter is None:
+        raise Conflict(_("Choose the counter to resume at."), code="no_counter")
+    counter = _counter_for(actor, counter or ticket.counter, site=ticket.site)
     busy = (
         Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING])
         .exclude(pk=ticket.pk)
@@ -496,3 +498,34 @@ def ticket_transfer(*, actor, ticket: Ticket, service: Service, note: str = "") 
     notices.check_near(target)
     publish_on_commit(ticket, "transferred")
     return ticket
+
+
+@transaction.atomic
+def tickets_close_past_days() -> int:
+    """Close tickets left open from before each site's today, as of that day's closing time:
+    waiting or called ones are cancelled (the visitor left), serving or on-hold ones finished."""
+    closed = 0
+    at = now()
+    open_tickets = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .filter(
+            status__in=[S.WAITING, S.CALLED, S.SERVING, S.ON_HOLD],
+            day__lt=at.date() + timedelta(days=1),
+        )
+    )
+    for ticket in open_tickets:
+        if ticket.day >= local_day(ticket.site, at):
+            continue
+        intervals = site_calendar(ticket.site).intervals_on(ticket.day)
+        closing = max(intervals[-1][1] if intervals else at, ticket.joined_at)
+        final = S.DONE if ticket.status in (S.SERVING, S.ON_HOLD) else S.CANCELLED
+        if final == S.DONE and ticket.status == S.ON_HOLD:
+            ticket_set_status(ticket, S.SERVING, at=closing)
+        ticket_set_status(ticket, final, at=closing)
+        ticket.finished_at = closing
+        ticket.outcome_note = ticket.outcome_note or _("Closed at the end of the day.")
+        ticket.save(update_fields=["status", "finished_at", "outcome_note"])
+        publish_on_commit(ticket, "finished" if final == S.DONE else "cancelled")
+        closed += 1
+    return closed

@@ -20,7 +20,6 @@ from civicdesk.queues.models import Channel, Service, Ticket, TicketStatus
 from civicdesk.queues.selectors import (
     counter_list_for,
     site_list_for_queues,
-    ticket_list_for,
     waiting_in_call_order,
 )
 
@@ -81,6 +80,12 @@ def site_detail(request: HttpRequest, site_id: int):
             "queues": queues,
             "counters": counter_list_for(request.user, site=site).prefetch_related("services"),
             "can_write": _can_write(request.user, site),
+            "can_setup": can(
+                request.user,
+                Area.ORGANISATION,
+                Access.WRITE,
+                Target(agency_id=site.agency_id, site_id=site.id),
+            ),
         },
     )
 
@@ -126,6 +131,26 @@ def _counter_for(user, counter_id: int):
     return counter
 
 
+def _queue_for(counter, served):
+    queue = []
+    for service in served:
+        queue.extend(waiting_in_call_order(service))
+    queue.sort(key=lambda t: (t.queued_at, t.pk))
+    return queue
+
+
+@login_required
+def counter_queue(request: HttpRequest, counter_id: int):
+    """The waiting list of the counter screen, polled by htmx every 15 seconds."""
+    counter = _counter_for(request.user, counter_id)
+    queue = _queue_for(counter, list(counter.services.filter(is_active=True)))
+    return render(
+        request,
+        "queues/counter.html#queue",
+        {"counter": counter, "queue": queue[:20], "queue_count": len(queue)},
+    )
+
+
 @login_required
 def counter_screen(request: HttpRequest, counter_id: int):
     counter = _counter_for(request.user, counter_id)
@@ -137,10 +162,7 @@ def counter_screen(request: HttpRequest, counter_id: int):
         .select_related("service")
         .first()
     )
-    queue = []
-    for service in served:
-        queue.extend(waiting_in_call_order(service))
-    queue.sort(key=lambda t: (t.queued_at, t.pk))
+    queue = _queue_for(counter, served)
     on_hold = (
         Ticket.objects.filter(site=counter.site, service__in=served, status=TicketStatus.ON_HOLD)
         .select_related("service", "counter")
@@ -176,9 +198,8 @@ def counter_screen(request: HttpRequest, counter_id: int):
 
 
 def _ticket_in_scope(user, ticket_id: str) -> Ticket:
-    if not ticket_id.isdigit():
-        raise Http404
-    ticket = ticket_list_for(user).filter(pk=int(ticket_id)).first()
+    """The ticket named in the form; the service refuses (403) one of another site."""
+    ticket = Ticket.objects.filter(pk=int(ticket_id)).first() if ticket_id.isdigit() else None
     if ticket is None:
         raise Http404
     return ticket

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from civicdesk.queues import appointment_views, staff_views, views
+from civicdesk.queues import appointment_views, setup_views, staff_views, views
 
 app_name = "queues"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("ticket/<str:token>/", views.ticket_page, name="ticket"),
     path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("kiosk/ticket/<str:token>/qr.svg", views.kiosk_ticket_qr, name="kiosk_ticket_qr"),
@@ -18,8 +19,30 @@ urlpatterns = [
     path("staff/", staff_views.home, name="staff_home"),
     path("staff/sites/<int:site_id>/", staff_views.site_detail, name="staff_site"),
     path("staff/sites/<int:site_id>/issue/", staff_views.issue, name="staff_issue"),
+    path("staff/sites/<int:site_id>/setup/", setup_views.setup, name="setup"),
+    path(
+        "staff/sites/<int:site_id>/setup/services/new/",
+        setup_views.service_edit,
+        name="setup_service_new",
+    ),
+    path(
+        "staff/sites/<int:site_id>/setup/services/<int:service_id>/",
+        setup_views.service_edit,
+        name="setup_service",
+    ),
+    path(
+        "staff/sites/<int:site_id>/setup/counters/new/",
+        setup_views.counter_edit,
+        name="setup_counter_new",
+    ),
+    path(
+        "staff/sites/<int:site_id>/setup/counters/<int:counter_id>/",
+        setup_views.counter_edit,
+        name="setup_counter",
+    ),
     path("staff/counters/<int:counter_id>/", staff_views.counter_screen, name="counter"),
     path("staff/counters/<int:counter_id>/act/", staff_views.counter_act, name="counter_act"),
+    path("staff/counters/<int:counter_id>/queue/", staff_views.counter_queue, name="counter_queue"),
     path("<str:agency_code>/<str:site_code>/", views.join, name="join"),
     path("<str:agency_code>/<str:site_code>/qr.svg", views.join_qr, name="join_qr"),
     path("<str:agency_code>/<str:site_code>/kiosk/", views.kiosk, name="kiosk"),

@@ -214,3 +214,11 @@ def ticket_page(request: HttpRequest, token: str):
         "wait_minutes": _minutes(estimate_wait(ticket)),
     }
     return render(request, "queues/ticket.html", context)
+
+
+def index(request: HttpRequest):
+    """Every office with queues: join, take an appointment, or open its kiosk."""
+    from civicdesk.organisations.selectors import site_list_public
+
+    sites = site_list_public().filter(services__is_active=True).distinct()
+    return render(request, "queues/index.html", {"sites": sites})

@@ -88,13 +88,14 @@ def test_staff_serve_over_api(client, clock, service, counter, officer):
     assert empty == {"ticket": None}
 
 
-def test_other_sites_ticket_is_not_found_for_officer(client, clock, service, counter):
+def test_other_sites_ticket_is_refused_and_unchanged(client, clock, service, counter):
     elsewhere = SiteFactory(agency=service.site.agency)
     stranger = StaffFactory(agency=elsewhere.agency, sites=[elsewhere]).user
     post(client, "/api/v1/queues/tickets", {"service_id": service.id})
     ticket = Ticket.objects.get()
     client.force_login(stranger)
     assert post(client, f"/api/v1/queues/counters/{counter.id}/call-next").status_code == 403
-    assert post(client, f"/api/v1/queues/staff/tickets/{ticket.id}/start").status_code == 404
+    response = post(client, f"/api/v1/queues/staff/tickets/{ticket.id}/start")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.WAITING

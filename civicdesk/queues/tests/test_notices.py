@@ -68,3 +68,18 @@ def test_no_notice_without_contact_or_threshold(clock, service, counter, officer
     serve_one(officer, counter)
     # Called: the called notice goes to anyone who left a number, even without a threshold.
     assert OutboxMessage.objects.filter(body__contains="counter 1").count() == 1
+
+
+def test_periodic_check_tells_when_minutes_threshold_is_reached(clock, service, counter, officer):
+    from civicdesk.queues.tasks import near_notices
+
+    services.ticket_issue(service=service, channel="kiosk")
+    ticket = services.ticket_issue(
+        service=service, channel="remote", phone="+852 9123 4567", notify_minutes=5
+    )
+    assert near_notices() == 0  # 1 ahead × 10 minutes
+    service.default_service_minutes = 4
+    service.save()
+    assert near_notices() == 1
+    assert near_notices() == 0
+    assert OutboxMessage.objects.get().related_id == str(ticket.pk)

@@ -210,7 +210,7 @@ def test_officer_cannot_act_at_another_site(clock, service, counter, officer):
         services.ticket_call(actor=officer, counter=far_counter, ticket=ticket)
     admin = StaffFactory(agency=service.site.agency, role=Role.AGENCY_ADMIN).user
     with pytest.raises(Conflict) as error:
-        services.ticket_resume(actor=admin, ticket=ticket, counter=far_counter)
+        services.ticket_call(actor=admin, counter=far_counter, ticket=ticket)
     assert error.value.code == "wrong_site"
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CALLED and ticket.counter_id == counter.id
@@ -241,3 +241,37 @@ def test_staff_issue_is_audited_and_needs_site_rights(clock, service, officer):
     other = ServiceFactory(site=SiteFactory(agency=service.site.agency), prefix="C")
     with pytest.raises(NotAllowed):
         services.ticket_issue(service=other, channel="staff", actor=officer)
+
+
+def test_resume_of_a_ticket_not_on_hold_is_409(clock, service, officer):
+    # Found by schemathesis: resuming a waiting ticket (no counter yet) was a 500.
+    ticket = join(service)
+    with pytest.raises(Conflict) as error:
+        services.ticket_resume(actor=officer, ticket=ticket)
+    assert error.value.code == "not_on_hold"
+
+
+def test_open_tickets_are_closed_after_their_day(clock, service, counter, officer):
+    at_desk, in_queue = join(service), join(service)
+    services.ticket_call_next(actor=officer, counter=counter)
+    services.ticket_start(actor=officer, ticket=at_desk)
+    assert services.tickets_close_past_days() == 0
+    clock.shift(timedelta(days=1))
+    assert services.tickets_close_past_days() == 2
+    at_desk.refresh_from_db()
+    in_queue.refresh_from_db()
+    assert (at_desk.status, in_queue.status) == (TicketStatus.DONE, TicketStatus.CANCELLED)
+    assert at_desk.finished_at == OPEN_MORNING.replace(hour=17)
+
+
+def test_a_failed_join_gives_its_number_back(clock, service, monkeypatch):
+    join(service)
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ticket, "save", broken_save)
+        with pytest.raises(RuntimeError):
+            join(service)
+    assert join(service).number == "A002"  # no gap where the failed join was

@@ -122,3 +122,47 @@ def test_staff_issue_at_the_door(client, clock, service, officer):
     )
     assert b"Ticket A001 issued" in response.content
     assert Ticket.objects.get().channel == "staff"
+
+
+def test_index_lists_offices_with_queues(client, service):
+    page = client.get("/queues/")
+    assert page.status_code == 200 and b"/queues/HSG/HCC/" in page.content
+
+
+def test_counter_queue_partial_polls_the_waiting_list(client, clock, service, counter, officer):
+    services.ticket_issue(service=service, channel="kiosk", lane="elderly")
+    client.force_login(officer)
+    response = client.get(f"/queues/staff/counters/{counter.id}/queue/")
+    assert response.status_code == 200
+    assert b'id="counter-queue"' in response.content and b"A001" in response.content
+    assert b"<html" not in response.content
+
+
+def test_ticket_of_another_site_is_refused_on_the_counter_screen(client, clock, counter, officer):
+    elsewhere = SiteFactory(agency=counter.site.agency)
+    from civicdesk.queues.tests.factories import ServiceFactory
+
+    foreign = services.ticket_issue(service=ServiceFactory(site=elsewhere), channel="kiosk")
+    client.force_login(officer)
+    response = client.post(
+        f"/queues/staff/counters/{counter.id}/act/",
+        {"action": "start", "ticket": foreign.id},
+        follow=True,
+    )
+    assert b"Your role does not allow this." in response.content
+    foreign.refresh_from_db()
+    assert foreign.status == TicketStatus.WAITING
+
+
+def test_counter_screen_queries_do_not_grow_with_the_queue(
+    client, clock, service, counter, officer, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    for _ in range(3):
+        services.ticket_issue(service=service, channel="kiosk")
+    with django_assert_max_num_queries(30) as small:
+        client.get(f"/queues/staff/counters/{counter.id}/")
+    for _ in range(30):
+        services.ticket_issue(service=service, channel="kiosk", lane="elderly")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(f"/queues/staff/counters/{counter.id}/")

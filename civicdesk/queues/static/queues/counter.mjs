@@ -17,3 +17,4 @@ document.addEventListener("keydown", (event) => {
 // After an action the page reloads: put focus on the main action so Enter works too.
 const main = document.querySelector("[data-shortcut='n'], [data-shortcut='s'], [data-shortcut='f']");
 if (main && !document.querySelector(".govuk-error-summary")) main.focus({ preventScroll: true });
+document.body.dataset.shortcutsReady = "true";
