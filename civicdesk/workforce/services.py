@@ -802,7 +802,7 @@ def programme_role_assign(
     return assigned
 
 
-def _may_plan(actor, programme: PilotProgramme) -> bool:
+def may_plan_programme(actor, programme: PilotProgramme) -> bool:
     if actor is None:
         return True
     me = getattr(actor, "staff_profile", None)
@@ -825,7 +825,7 @@ def milestone_create(
     starts_on: date,
     due_on: date,
 ) -> Milestone:
-    if not _may_plan(actor, programme):
+    if not may_plan_programme(actor, programme):
         raise NotAllowed(_("Only the sponsor or an agency admin can plan milestones."))
     if not title.strip():
         raise ValidationFailed(_("Enter a title."), field="title")
@@ -854,7 +854,7 @@ def milestone_complete(
     if (
         actor is not None
         and me.pk != milestone.owner_id
-        and not _may_plan(actor, milestone.programme)
+        and not may_plan_programme(actor, milestone.programme)
     ):
         raise NotAllowed(_("Only the milestone's owner or the sponsor can complete it."))
     if milestone.completed_on is not None:

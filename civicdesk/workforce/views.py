@@ -20,15 +20,19 @@ from civicdesk.workforce import selectors, services
 from civicdesk.workforce.charts import bar_chart
 from civicdesk.workforce.forms import (
     ApproveForm,
+    AwardForm,
     EnrolForm,
     IdeaForm,
     MilestoneForm,
     NominationForm,
     NoteForm,
+    PilotSiteForm,
+    ProgrammeForm,
     SessionForm,
     assessment_form_class,
 )
 from civicdesk.workforce.models import (
+    Assessment,
     AssessmentKind,
     Enrolment,
     EnrolmentStatus,
@@ -36,6 +40,7 @@ from civicdesk.workforce.models import (
     Nomination,
     ProfileStatus,
     Rating,
+    StaffGroup,
 )
 from civicdesk.workforce.report import programme_report, render_report_pdf
 from civicdesk.workforce.team import manages, staff_group_of, team_members
@@ -195,25 +200,35 @@ def _subject_or_404(request, staff_id: int) -> StaffProfile:
     return subject
 
 
+def _trend_chart(trend: list[dict]):
+    if not trend:
+        return None
+    return bar_chart(
+        title=_("Average rating per period, self and supervisor (1 to 4)"),
+        labels=[t["period"] for t in trend],
+        max_value=4,
+        series=[
+            (_("Self"), [t["self"] for t in trend]),
+            (_("Supervisor"), [t["supervisor"] for t in trend]),
+        ],
+    )
+
+
 @staff_view
 def person(request: HttpRequest, staff_id: int):
     subject = _subject_or_404(request, staff_id)
+    if request.method == "POST":
+        return _post_action(
+            request,
+            lambda: services.workforce_profile_set_group(
+                actor=request.user, staff=subject, staff_group=request.POST.get("staff_group", "")
+            ),
+            success=_("Staff group changed."),
+            back=request.path,
+        )
     summary = selectors.person_summary(subject)
     trainings = list(selectors.training_list_for(request.user).filter(is_active=True))
-    trend = summary.trend
-    chart = (
-        bar_chart(
-            title=_("Average rating per period, self and supervisor (1 to 4)"),
-            labels=[t["period"] for t in trend],
-            max_value=4,
-            series=[
-                (_("Self"), [t["self"] for t in trend]),
-                (_("Supervisor"), [t["supervisor"] for t in trend]),
-            ],
-        )
-        if trend
-        else None
-    )
+    chart = _trend_chart(summary.trend)
     me = request.user.staff_profile
     return render(
         request,
@@ -222,6 +237,8 @@ def person(request: HttpRequest, staff_id: int):
             "subject": subject,
             "summary": summary,
             "chart": chart,
+            "group": staff_group_of(subject),
+            "groups": StaffGroup.choices,
             "needs": selectors.training_needs(summary, trainings),
             "is_me": me.pk == subject.pk,
             "is_manager": manages(request.user, subject),
@@ -281,7 +298,14 @@ def assess(request: HttpRequest, staff_id: int):
 @staff_view
 def team(request: HttpRequest):
     overview = selectors.team_overview(request.user)
-    return render(request, "workforce/team.html", {"overview": overview})
+    trend = selectors.assessment_trend(
+        Assessment.objects.filter(subject__in=[row["member"] for row in overview])
+    )
+    return render(
+        request,
+        "workforce/team.html",
+        {"overview": overview, "trend": trend, "chart": _trend_chart(trend)},
+    )
 
 
 # --- training ------------------------------------------------------------------------------
@@ -578,7 +602,20 @@ def awards(request: HttpRequest):
     awards = selectors.award_list_for(request.user).prefetch_related(
         "nominations__idea__submitted_by"
     )
-    if request.method == "POST":
+    me = request.user.staff_profile
+    can_manage = me.role in ("agency_admin", "system_admin") and me.agency_id is not None
+    form = AwardForm(request.POST if request.POST.get("action") == "create" else None)
+    if request.method == "POST" and request.POST.get("action") == "create":
+        if form.is_valid():
+            return _post_action(
+                request,
+                lambda: services.award_create(
+                    actor=request.user, agency=me.agency, **form.cleaned_data
+                ),
+                success=_("Award scheme opened for nominations."),
+                back=request.path,
+            )
+    elif request.method == "POST":
         nomination = Nomination.objects.filter(
             pk=request.POST.get("nomination"), award__in=awards
         ).first()
@@ -593,21 +630,35 @@ def awards(request: HttpRequest):
     return render(
         request,
         "workforce/awards.html",
-        {
-            "awards": awards,
-            "can_choose": request.user.staff_profile.role in ("agency_admin", "system_admin"),
-        },
+        {"awards": awards, "can_choose": can_manage, "form": form},
     )
 
 
 # --- pilot programmes --------------------------------------------------------------------
 @staff_view
 def programmes(request: HttpRequest):
+    me = request.user.staff_profile
+    can_create = me.role in ("agency_admin", "system_admin") and me.agency_id is not None
+    staff = StaffProfile.objects.filter(agency_id=me.agency_id).order_by("display_name")
+    form = ProgrammeForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.pilot_programme_create(
+                actor=request.user, agency=me.agency, **form.cleaned_data
+            )
+        except NotAllowed:
+            raise
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Programme created. Add its pilot sites."))
+            return redirect("workforce:programme", pk=programme.pk)
     return render(
         request,
         "workforce/programmes.html",
         {
             "programmes": selectors.programme_list_for(request.user).prefetch_related("sites"),
+            "form": form if can_create else None,
         },
     )
 
@@ -629,6 +680,27 @@ def programme(request: HttpRequest, pk: int):
         }
     ).order_by("display_name")
     form = MilestoneForm(request.POST or None, staff=owners)
+    site_form = PilotSiteForm(
+        request.POST if request.POST.get("action") == "add_site" else None,
+        prefix="pilot",
+        sites=Site.objects.filter(is_active=True)
+        .exclude(pk__in=programme.sites.values("site_id"))
+        .select_related("agency")
+        .order_by("agency__code", "name"),
+        staff=owners.filter(role__in=["team_lead", "qsm", "agency_admin"]),
+    )
+    if request.method == "POST" and request.POST.get("action") == "add_site":
+        if site_form.is_valid():
+            return _post_action(
+                request,
+                lambda: services.pilot_site_add(
+                    actor=request.user, programme=programme, **site_form.cleaned_data
+                ),
+                success=_("Pilot site added."),
+                back=request.path,
+            )
+        messages.error(request, _("Choose a site."))
+        return redirect(request.path)
     if request.method == "POST":
         if request.POST.get("action") == "complete":
             milestone = programme.milestones.filter(pk=request.POST.get("milestone")).first()
@@ -662,7 +734,10 @@ def programme(request: HttpRequest, pk: int):
             "sites": programme.sites.select_related("site__agency", "owner"),
             "roles": selectors.programme_roles(programme),
             "milestones": programme.milestones.select_related("owner"),
-            "may_plan": services._may_plan(request.user, programme),
+            "may_plan": services.may_plan_programme(request.user, programme),
+            "site_form": site_form,
+            "is_admin": me.role in ("agency_admin", "system_admin")
+            and me.agency_id == programme.agency_id,
             "me": me,
         },
     )
