@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.workforce.models import Rating
+from civicdesk.workforce.models import Rating, StaffGroup
 
 
 class DateInput(forms.DateInput):
@@ -245,3 +245,14 @@ class PilotSiteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
         self.fields["owner"].queryset = staff
+
+
+class ProfileStartForm(forms.Form):
+    staff_group = forms.ChoiceField(
+        label=_("Staff group"),
+        choices=StaffGroup.choices,
+        error_messages={"required": _("Choose a staff group.")},
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")}
+    )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
@@ -27,6 +28,7 @@ from civicdesk.workforce.forms import (
     NominationForm,
     NoteForm,
     PilotSiteForm,
+    ProfileStartForm,
     ProgrammeForm,
     SessionForm,
     assessment_form_class,
@@ -34,6 +36,7 @@ from civicdesk.workforce.forms import (
 from civicdesk.workforce.models import (
     Assessment,
     AssessmentKind,
+    Behaviour,
     Enrolment,
     EnrolmentStatus,
     IdeaStatus,
@@ -143,17 +146,98 @@ def my_profile(request: HttpRequest):
     )
 
 
+def _is_admin(user) -> bool:
+    profile = user.staff_profile
+    return profile.role in ("agency_admin", "system_admin") and profile.agency_id is not None
+
+
 @staff_view
 def profile_list(request: HttpRequest):
     profiles = selectors.competency_profile_list_for(request.user)
+    form = ProfileStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.competency_profile_create(
+                actor=request.user,
+                agency=request.user.staff_profile.agency,
+                staff_group=form.cleaned_data["staff_group"],
+                title=form.cleaned_data["title"],
+                competencies=[],
+            )
+        except NotAllowed:
+            raise
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Draft started. Add its competencies and behaviours."))
+            return redirect("workforce:profile_detail", pk=profile.pk)
     return render(
         request,
         "workforce/profile_list.html",
         {
             "profiles": profiles.prefetch_related("acknowledgements"),
-            "can_manage": request.user.staff_profile.role in ("agency_admin", "system_admin"),
+            "form": form if _is_admin(request.user) else None,
         },
     )
+
+
+def _profile_action(request, profile):
+    """The POST buttons of a profile page: promulgate, new version, and drafting."""
+    action = request.POST.get("action")
+    back = request.path
+    if action == "promulgate":
+        return _post_action(
+            request,
+            lambda: services.competency_profile_promulgate(actor=request.user, profile=profile),
+            success=_("Version %(v)s is now in force and staff have been told.")
+            % {"v": profile.version},
+            back=back,
+        )
+    if action == "new_version":
+        new = services.competency_profile_new_version(actor=request.user, profile=profile)
+        messages.success(
+            request,
+            _("Draft version %(v)s created. Change it, then promulgate it.") % {"v": new.version},
+        )
+        return redirect("workforce:profile_detail", pk=new.pk)
+    if action == "add_competency":
+        return _post_action(
+            request,
+            lambda: services.competency_add(
+                actor=request.user,
+                profile=profile,
+                code=slugify(request.POST.get("name", ""))[:40],
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", ""),
+            ),
+            success=_("Competency added."),
+            back=back,
+        )
+    if action == "add_behaviour":
+        competency = profile.competencies.filter(pk=request.POST.get("competency")).first()
+        if competency is None:
+            raise Http404
+        return _post_action(
+            request,
+            lambda: services.behaviour_add(
+                actor=request.user, competency=competency, text=request.POST.get("text", "")
+            ),
+            success=_("Behaviour added."),
+            back=back,
+        )
+    if action == "remove_behaviour":
+        behaviour = Behaviour.objects.filter(
+            pk=request.POST.get("behaviour"), competency__profile=profile
+        ).first()
+        if behaviour is None:
+            raise Http404
+        return _post_action(
+            request,
+            lambda: services.behaviour_remove(actor=request.user, behaviour=behaviour),
+            success=_("Behaviour removed."),
+            back=back,
+        )
+    raise Http404
 
 
 @staff_view
@@ -162,23 +246,8 @@ def profile_detail(request: HttpRequest, pk: int):
     if profile is None:
         raise Http404
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "promulgate":
-            return _post_action(
-                request,
-                lambda: services.competency_profile_promulgate(actor=request.user, profile=profile),
-                success=_("Version %(v)s is now in force and staff have been told.")
-                % {"v": profile.version},
-                back=request.path,
-            )
-        if action == "new_version":
-            new = services.competency_profile_new_version(actor=request.user, profile=profile)
-            messages.success(
-                request,
-                _("Draft version %(v)s created. Edit it in the admin, then promulgate it.")
-                % {"v": new.version},
-            )
-            return redirect("workforce:profile_detail", pk=new.pk)
+        return _profile_action(request, profile)
+    can_manage = _is_admin(request.user)
     return render(
         request,
         "workforce/profile_detail.html",
@@ -186,8 +255,10 @@ def profile_detail(request: HttpRequest, pk: int):
             "profile": profile,
             "competencies": profile.competencies.prefetch_related("behaviours"),
             "acknowledged": profile.acknowledgements.count(),
-            "can_manage": request.user.staff_profile.role in ("agency_admin", "system_admin"),
+            "can_manage": can_manage,
             "is_draft": profile.status == ProfileStatus.DRAFT,
+            "editing": can_manage and profile.status == ProfileStatus.DRAFT,
+            "scale": Rating.choices,
         },
     )
 
@@ -386,6 +457,15 @@ def session(request: HttpRequest, pk: int):
     back = request.path
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "cancel":
+            return _post_action(
+                request,
+                lambda: services.training_session_cancel(
+                    actor=request.user, session=session, reason=request.POST.get("reason", "")
+                ),
+                success=_("Session cancelled; the people enrolled have been told."),
+                back=back,
+            )
         if action == "enrol_me":
             return _post_action(
                 request,

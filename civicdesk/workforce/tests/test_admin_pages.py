@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import AgencyFactory, SiteFactory, StaffFactory
 from civicdesk.workforce import services
-from civicdesk.workforce.models import Award, PilotProgramme, ProfileStatus
+from civicdesk.workforce.models import Award, CompetencyProfile, PilotProgramme, ProfileStatus
 from civicdesk.workforce.tests.factories import team
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,25 @@ def test_admin_promulgates_a_new_version_from_the_page(admin_client, agency):
     draft = profile.__class__.objects.get(version=2)
     assert response.url == reverse("workforce:profile_detail", args=[draft.pk])
     assert draft.status == ProfileStatus.DRAFT
+
+
+def test_admin_drafts_a_profile_on_the_page(admin_client):
+    url = reverse("workforce:profiles")
+    admin_client.post(url, {"staff_group": "general", "title": "General staff"})
+    draft = CompetencyProfile.objects.get()
+    detail = reverse("workforce:profile_detail", args=[draft.pk])
+    admin_client.post(detail, {"action": "add_competency", "name": "Serving colleagues"})
+    competency = draft.competencies.get()
+    assert competency.code == "serving-colleagues"
+    admin_client.post(
+        detail, {"action": "add_behaviour", "competency": competency.pk, "text": "Replies in a day"}
+    )
+    admin_client.post(detail, {"action": "add_behaviour", "competency": competency.pk, "text": "x"})
+    extra = competency.behaviours.get(text="x")
+    admin_client.post(detail, {"action": "remove_behaviour", "behaviour": extra.pk})
+    page = admin_client.get(detail).content.decode()
+    assert "Replies in a day" in page and "Add behaviour" in page
+    admin_client.post(detail, {"action": "promulgate"})
+    draft.refresh_from_db()
+    assert draft.status == ProfileStatus.PROMULGATED
+    assert list(competency.behaviours.values_list("text", flat=True)) == ["Replies in a day"]
