@@ -191,7 +191,10 @@ def test_admin_pages_pass_axe(page, axe, agency):
     page.get_by_label("Six-digit code").fill(code)
     page.keyboard.press("Enter")
     page.wait_for_url("**/staff/")
+    draft = services.competency_profile_new_version(actor=admin.user, profile=profile)
     for url in [
+        f"/staff/workforce/profiles/{draft.pk}/",
+        "/staff/workforce/profiles/",
         "/staff/workforce/programmes/",
         f"/staff/workforce/programmes/{programme.pk}/",
         "/staff/workforce/awards/",
