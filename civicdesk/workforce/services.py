@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.audit.services import audit_record
@@ -46,7 +47,8 @@ from civicdesk.workforce.workflows import IDEA_WORKFLOW
 
 
 def period_of(instant: datetime) -> str:
-    """The assessment period (calendar quarter) an instant falls in, e.g. 2026-Q4."""
+    """The assessment period (calendar quarter, local time) an instant falls in, e.g. 2026-Q4."""
+    instant = timezone.localtime(instant)
     return f"{instant.year}-Q{(instant.month - 1) // 3 + 1}"
 
 

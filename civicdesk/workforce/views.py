@@ -50,7 +50,7 @@ from civicdesk.workforce.team import manages, staff_group_of, team_members
 
 
 def staff_view(view):
-    """Signed-in staff with some workforce reach; ApplicationErrors become 403/404 pages."""
+    """Signed-in staff with some workforce reach; ApplicationErrors become 4xx pages."""
 
     @login_required
     @wraps(view)
@@ -67,8 +67,11 @@ def staff_view(view):
             )
         try:
             return view(request, *args, **kwargs)
-        except NotAllowed as exc:
-            return render(request, "workforce/forbidden.html", {"message": exc.message}, status=403)
+        except ApplicationError as exc:
+            # Services refuse with a reason a person can act on; show it, never a 500.
+            return render(
+                request, "workforce/forbidden.html", {"message": exc.message}, status=exc.status
+            )
 
     return wrapper
 
