@@ -368,6 +368,20 @@ def assessment_submit(
         agency=subject.agency,
         data={"subject": subject.pk, "period": period},
     )
+    if kind == AssessmentKind.SUPERVISOR and subject.user.email:
+        notify_enqueue(
+            channel="email",
+            to=subject.user.email,
+            subject=_("Your supervisor assessment for %(period)s") % {"period": period},
+            body=_(
+                "%(name)s has assessed you for %(period)s. See your ratings, the gap with your "
+                "own assessment and any training suggested on the Workforce page."
+            )
+            % {"name": assessor.display_name, "period": period},
+            dedupe_key=f"workforce.assessment.{assessment.pk}",
+            agency=subject.agency,
+            related=assessment,
+        )
     return assessment
 
 

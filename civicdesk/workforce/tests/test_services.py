@@ -113,6 +113,7 @@ def test_self_and_supervisor_assessment_in_the_same_quarter(agency):
     assert (mine.kind, mine.period) == (AssessmentKind.SELF, "2026-Q4")
     assert (theirs.kind, theirs.assessor) == (AssessmentKind.SUPERVISOR, lead)
     assert AuditEntry.objects.filter(action="workforce.assessment_supervisor").count() == 1
+    assert OutboxMessage.objects.filter(to=officer.user.email, subject__contains="2026-Q4").exists()
     with pytest.raises(Conflict):
         services.assessment_submit(actor=lead.user, subject=officer, ratings=ratings_for(profile))
     with time_machine.travel("2027-01-05 10:00 +08:00", tick=False):
