@@ -256,3 +256,17 @@ class ProfileStartForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")}
     )
+
+
+class ProgrammeRoleForm(forms.Form):
+    staff = forms.ModelChoiceField(
+        label=_("Person"), queryset=None, error_messages={"required": _("Choose a person.")}
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=(), error_messages={"required": _("Choose a role.")}
+    )
+
+    def __init__(self, *args, staff, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["role"].choices = roles

@@ -30,6 +30,7 @@ from civicdesk.workforce.forms import (
     PilotSiteForm,
     ProfileStartForm,
     ProgrammeForm,
+    ProgrammeRoleForm,
     SessionForm,
     assessment_form_class,
 )
@@ -42,6 +43,7 @@ from civicdesk.workforce.models import (
     IdeaStatus,
     Nomination,
     ProfileStatus,
+    ProgrammeRoleKind,
     Rating,
     StaffGroup,
 )
@@ -772,6 +774,24 @@ def programme(request: HttpRequest, pk: int):
         .order_by("agency__code", "name"),
         staff=owners.filter(role__in=["team_lead", "qsm", "agency_admin"]),
     )
+    role_form = ProgrammeRoleForm(
+        request.POST if request.POST.get("action") == "add_role" else None,
+        prefix="role",
+        staff=owners,
+        roles=ProgrammeRoleKind.choices,
+    )
+    if request.method == "POST" and request.POST.get("action") == "add_role":
+        if role_form.is_valid():
+            return _post_action(
+                request,
+                lambda: services.programme_role_assign(
+                    actor=request.user, programme=programme, **role_form.cleaned_data
+                ),
+                success=_("Role assigned."),
+                back=request.path,
+            )
+        messages.error(request, _("Choose a person and a role."))
+        return redirect(request.path)
     if request.method == "POST" and request.POST.get("action") == "add_site":
         if site_form.is_valid():
             return _post_action(
@@ -819,6 +839,7 @@ def programme(request: HttpRequest, pk: int):
             "milestones": programme.milestones.select_related("owner"),
             "may_plan": services.may_plan_programme(request.user, programme),
             "site_form": site_form,
+            "role_form": role_form,
             "is_admin": me.role in ("agency_admin", "system_admin")
             and me.agency_id == programme.agency_id,
             "me": me,

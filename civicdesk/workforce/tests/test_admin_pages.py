@@ -52,6 +52,14 @@ def test_admin_starts_a_programme_and_adds_a_pilot_site_of_another_agency(admin_
         (elsewhere.pk, None),
         (own_site.pk, lead.pk),
     }
+    sponsor = StaffFactory(agency=agency, role=Role.EXECUTIVE)
+    admin_client.post(
+        response.url, {"action": "add_role", "role-staff": sponsor.pk, "role-role": "sponsor"}
+    )
+    assert set(programme.roles.values_list("staff_id", "role")) == {
+        (lead.pk, "owner"),
+        (sponsor.pk, "sponsor"),
+    }
 
 
 def test_admin_opens_an_award_scheme(admin_client):
