@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdesk.core.errors import NotFound, ValidationFailed
 from civicdesk.organisations.models import Site, StaffProfile
@@ -112,7 +112,7 @@ def submit_idea(request: HttpRequest, payload: IdeaIn):
         site=site,
         service=payload.service,
     )
-    return 201, _idea_out(idea)
+    return Status(201, _idea_out(idea))
 
 
 @router.post("/ideas/{idea_id}/transition", response=IdeaOut)
@@ -171,8 +171,14 @@ def enrol(request: HttpRequest, session_id: int, payload: EnrolIn):
     if staff is None:
         raise ValidationFailed(_("Say whom to enrol."), field="staff_id")
     enrolment = services.enrolment_create(actor=request.user, session=session, staff=staff)
-    return 201, EnrolmentOut(
-        id=enrolment.pk, session_id=session.pk, staff=staff.display_name, status=enrolment.status
+    return Status(
+        201,
+        EnrolmentOut(
+            id=enrolment.pk,
+            session_id=session.pk,
+            staff=staff.display_name,
+            status=enrolment.status,
+        ),
     )
 
 

@@ -28,7 +28,8 @@ def bar_chart(
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="workforce-chart" role="img" '
-            'aria-label="{}" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet">'
+            'aria-label="{}" viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
+            'font-family="Arial, Helvetica, sans-serif">'
             "<title>{}</title>",
             title,
             width,

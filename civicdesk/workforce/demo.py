@@ -220,40 +220,58 @@ def _load_agency(agency: Agency, rng: random.Random, stdout) -> dict:
             }
             a = services.assessment_submit(actor=assessor.user, subject=officer, ratings=ratings)
             _backdate(Assessment, a.pk, period=last_period, submitted_at=last_quarter)
-    # This quarter, half have done their self-assessment already.
+    # This quarter: officers at pilot sites (trained, coached) rate higher than the rest.
+    pilot_codes = set(PILOT_SITES.get(agency.code, []))
+    at_pilot = {o.pk: any(site.code in pilot_codes for site in o.sites.all()) for o in officers}
     for officer in officers[::2]:
+        profile = services.profile_in_force_for(officer)
+        choices = [3, 3, 4, 4] if at_pilot[officer.pk] else [2, 3, 3]
+        ratings = {
+            b.id: rng.choice(choices)
+            for c in profile.competencies.all()
+            for b in c.behaviours.all()
+        }
+        services.assessment_submit(actor=officer.user, subject=officer, ratings=ratings)
+    for officer in [o for o in officers if at_pilot[o.pk]][1::2]:
         profile = services.profile_in_force_for(officer)
         ratings = {
             b.id: rng.choice([3, 3, 4])
             for c in profile.competencies.all()
             for b in c.behaviours.all()
         }
-        services.assessment_submit(actor=officer.user, subject=officer, ratings=ratings)
-    # Ideas: some implemented, some in review, one declined.
-    for i, officer in enumerate(officers[1:]):
-        title, problem, proposal, benefit = IDEAS[i % len(IDEAS)]
-        idea = services.idea_submit(
-            actor=officer.user,
-            title=title,
-            problem=problem,
-            proposal=proposal,
-            expected_benefit=benefit,
-            site=officer.sites.first(),
-        )
-        _backdate(Idea, idea.pk, submitted_at=moment - timedelta(days=60 - 3 * i))
-        step = i % 4
-        if step in (1, 2):
-            services.idea_approve(actor=lead.user, idea=idea)
-        if step == 2:
-            services.idea_implement(actor=lead.user, idea=idea, note="Done and working well.")
-        if step == 3:
-            services.idea_review(actor=lead.user, idea=idea)
-            if i % 8 == 3:
-                services.idea_decline(
-                    actor=lead.user, idea=idea, note="A similar change is already planned."
-                )
+        services.assessment_submit(actor=lead.user, subject=officer, ratings=ratings)
+    # Ideas: pilot-site officers propose more and see more implemented; one is declined.
+    outcomes_pilot = ["implemented", "implemented", "approved", "reviewed", "submitted"]
+    outcomes_other = ["submitted", "reviewed", "implemented", "declined"]
+    n = 0
+    for officer in officers[1:]:
+        outcomes = outcomes_pilot if at_pilot[officer.pk] else outcomes_other
+        for _k in range(2 if at_pilot[officer.pk] else 1):
+            title, problem, proposal, benefit = IDEAS[n % len(IDEAS)]
+            idea = services.idea_submit(
+                actor=officer.user,
+                title=title,
+                problem=problem,
+                proposal=proposal,
+                expected_benefit=benefit,
+                site=officer.sites.first(),
+            )
+            _backdate(Idea, idea.pk, submitted_at=moment - timedelta(days=(60 - 3 * n) % 70))
+            _idea_outcome(lead, idea, outcomes[n % len(outcomes)])
+            n += 1
     stdout.write(f"Workforce: {agency.code} profiles, {len(officers)} assessed, ideas submitted.")
     return {**found, "officers": officers}
+
+
+def _idea_outcome(lead, idea, outcome: str) -> None:
+    if outcome in ("reviewed", "declined"):
+        services.idea_review(actor=lead.user, idea=idea)
+    if outcome == "declined":
+        services.idea_decline(actor=lead.user, idea=idea, note="A similar change is planned.")
+    if outcome in ("approved", "implemented"):
+        services.idea_approve(actor=lead.user, idea=idea)
+    if outcome == "implemented":
+        services.idea_implement(actor=lead.user, idea=idea, note="Done and working well.")
 
 
 def _load_training(people, agencies, pilot_sites) -> None:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.workforce.models import Rating
+from civicdesk.workforce.models import Rating, StaffGroup
 
 
 class DateInput(forms.DateInput):
@@ -176,3 +176,97 @@ def assessment_form_class(behaviours):
         label=_("Comment (optional)"), widget=forms.Textarea, required=False
     )
     return type("AssessmentForm", (forms.Form,), fields)
+
+
+class AwardForm(forms.Form):
+    name = forms.CharField(
+        label=_("Award name"),
+        max_length=200,
+        error_messages={"required": _("Enter the award's name.")},
+    )
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        help_text=_("For example 2026."),
+        error_messages={"required": _("Enter the period.")},
+    )
+    closes_on = forms.DateField(
+        label=_("Nominations close"),
+        widget=DateInput,
+        error_messages={
+            "required": _("Enter the closing date."),
+            "invalid": _("Enter a real date."),
+        },
+    )
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Programme name"),
+        max_length=200,
+        error_messages={"required": _("Enter the programme's name.")},
+    )
+    aims = forms.CharField(label=_("Aims"), widget=forms.Textarea, required=False)
+    starts_on = forms.DateField(
+        label=_("Starts"),
+        widget=DateInput,
+        error_messages={"required": _("Enter the start date."), "invalid": _("Enter a real date.")},
+    )
+    ends_on = forms.DateField(
+        label=_("Ends"),
+        widget=DateInput,
+        error_messages={"required": _("Enter the end date."), "invalid": _("Enter a real date.")},
+    )
+    training_centre = forms.CharField(label=_("Training centre"), max_length=200, required=False)
+    sponsor = forms.ModelChoiceField(
+        label=_("Senior management sponsor"),
+        queryset=None,
+        required=False,
+        empty_label=_("Choose later"),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].queryset = staff
+
+
+class PilotSiteForm(forms.Form):
+    site = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, error_messages={"required": _("Choose a site.")}
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner (line manager)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Choose later"),
+    )
+
+    def __init__(self, *args, sites, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["owner"].queryset = staff
+
+
+class ProfileStartForm(forms.Form):
+    staff_group = forms.ChoiceField(
+        label=_("Staff group"),
+        choices=StaffGroup.choices,
+        error_messages={"required": _("Choose a staff group.")},
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")}
+    )
+
+
+class ProgrammeRoleForm(forms.Form):
+    staff = forms.ModelChoiceField(
+        label=_("Person"), queryset=None, error_messages={"required": _("Choose a person.")}
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=(), error_messages={"required": _("Choose a role.")}
+    )
+
+    def __init__(self, *args, staff, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["role"].choices = roles

@@ -292,8 +292,9 @@ def idea_counts(ideas: QuerySet[Idea], *, by: str) -> list[dict]:
         elif by == "team":
             key = idea.team_lead.display_name if idea.team_lead else "—"
         else:
-            at = idea.submitted_at
-            key = f"{at.year}-Q{(at.month - 1) // 3 + 1}"
+            from civicdesk.workforce.services import period_of
+
+            key = period_of(idea.submitted_at)
         row = groups.setdefault(key, {"label": key, "initiated": 0, "implemented": 0})
         row["initiated"] += 1
         row["implemented"] += idea.status == "implemented"

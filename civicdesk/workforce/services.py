@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.audit.services import audit_record
@@ -46,7 +47,8 @@ from civicdesk.workforce.workflows import IDEA_WORKFLOW
 
 
 def period_of(instant: datetime) -> str:
-    """The assessment period (calendar quarter) an instant falls in, e.g. 2026-Q4."""
+    """The assessment period (calendar quarter, local time) an instant falls in, e.g. 2026-Q4."""
+    instant = timezone.localtime(instant)
     return f"{instant.year}-Q{(instant.month - 1) // 3 + 1}"
 
 
@@ -95,9 +97,9 @@ def competency_profile_create(
         raise ValidationFailed(_("Choose a staff group."))
     competencies = list(competencies)
     if not title.strip():
-        raise ValidationFailed(_("Enter a title."))
-    if not competencies or any(not c.get("behaviours") for c in competencies):
-        raise ValidationFailed(_("A profile needs competencies, each with at least one behaviour."))
+        raise ValidationFailed(_("Enter a title."), field="title")
+    if any(not c.get("behaviours") for c in competencies):
+        raise ValidationFailed(_("Each competency needs at least one observable behaviour."))
     codes = [c["code"] for c in competencies]
     if len(set(codes)) != len(codes):
         raise ValidationFailed(_("Each competency needs its own code."))
@@ -169,6 +171,11 @@ def competency_profile_promulgate(*, actor, profile: CompetencyProfile) -> Compe
             _("Only a draft can be promulgated; this version is %(status)s.")
             % {"status": profile.get_status_display()}
         )
+    competencies = list(profile.competencies.annotate(n=Count("behaviours")))
+    if not competencies or any(c.n == 0 for c in competencies):
+        raise ValidationFailed(
+            _("Before promulgating, give the profile competencies, each with a behaviour.")
+        )
     CompetencyProfile.objects.filter(
         agency_id=profile.agency_id,
         staff_group=profile.staff_group,
@@ -214,6 +221,70 @@ def competency_profile_acknowledge(*, actor, profile: CompetencyProfile) -> Prof
     if created:
         audit_record(actor=actor, action="workforce.profile_acknowledge", target=profile)
     return ack
+
+
+def _require_draft_editor(actor, profile: CompetencyProfile) -> None:
+    if actor is not None and (
+        not can(actor, Area.WORKFORCE, Access.WRITE, _agency_target(profile.agency_id))
+        or profile_of(actor).role not in ("agency_admin", "system_admin")
+    ):
+        raise NotAllowed(_("Only an agency admin can edit competency profiles."))
+    # Read the status afresh (and lock it): a caller's copy may predate a promulgation.
+    status = CompetencyProfile.objects.select_for_update().values_list("status", flat=True)
+    if status.get(pk=profile.pk) != ProfileStatus.DRAFT:
+        raise Conflict(_("Only a draft can be edited; start a new version to change this one."))
+
+
+@transaction.atomic
+def competency_add(
+    *, actor, profile: CompetencyProfile, code: str, name: str, description: str = ""
+) -> Competency:
+    _require_draft_editor(actor, profile)
+    if not name.strip():
+        raise ValidationFailed(_("Enter the competency's name."), field="name")
+    if not code or profile.competencies.filter(code=code).exists():
+        raise ValidationFailed(_("Use a code this profile does not have yet."), field="code")
+    competency = Competency.objects.create(
+        profile=profile,
+        code=code,
+        name=name.strip(),
+        description=description.strip(),
+        position=profile.competencies.count(),
+    )
+    audit_record(
+        actor=actor, action="workforce.competency_add", target=competency, agency=profile.agency
+    )
+    return competency
+
+
+@transaction.atomic
+def behaviour_add(*, actor, competency: Competency, text: str) -> Behaviour:
+    _require_draft_editor(actor, competency.profile)
+    if not text.strip():
+        raise ValidationFailed(_("Describe the behaviour someone can observe."), field="text")
+    behaviour = Behaviour.objects.create(
+        competency=competency, text=text.strip()[:300], position=competency.behaviours.count()
+    )
+    audit_record(
+        actor=actor,
+        action="workforce.behaviour_add",
+        target=behaviour,
+        agency=competency.profile.agency,
+    )
+    return behaviour
+
+
+@transaction.atomic
+def behaviour_remove(*, actor, behaviour: Behaviour) -> None:
+    _require_draft_editor(actor, behaviour.competency.profile)
+    audit_record(
+        actor=actor,
+        action="workforce.behaviour_remove",
+        target=behaviour,
+        agency=behaviour.competency.profile.agency,
+        data={"text": behaviour.text},
+    )
+    behaviour.delete()
 
 
 # --- assessments ---------------------------------------------------------------------------
@@ -297,6 +368,20 @@ def assessment_submit(
         agency=subject.agency,
         data={"subject": subject.pk, "period": period},
     )
+    if kind == AssessmentKind.SUPERVISOR and subject.user.email:
+        notify_enqueue(
+            channel="email",
+            to=subject.user.email,
+            subject=_("Your supervisor assessment for %(period)s") % {"period": period},
+            body=_(
+                "%(name)s has assessed you for %(period)s. See your ratings, the gap with your "
+                "own assessment and any training suggested on the Workforce page."
+            )
+            % {"name": assessor.display_name, "period": period},
+            dedupe_key=f"workforce.assessment.{assessment.pk}",
+            agency=subject.agency,
+            related=assessment,
+        )
     return assessment
 
 
@@ -374,6 +459,49 @@ def training_session_schedule(
         target=session,
         agency=training.agency,
         data={"site": site.code, "starts_at": starts_at, "capacity": capacity},
+    )
+    return session
+
+
+@transaction.atomic
+def training_session_cancel(*, actor, session: TrainingSession, reason: str) -> TrainingSession:
+    """Cancel a session that has not started; everyone enrolled is told why."""
+    require(actor, Area.TRAINING, Access.WRITE, _agency_target(session.agency_id))
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.cancelled_at is not None:
+        raise Conflict(_("This session is already cancelled."))
+    if session.starts_at <= now():
+        raise Conflict(_("A session that has started cannot be cancelled."))
+    if not reason.strip():
+        raise ValidationFailed(_("Say why; the people enrolled will read it."), field="reason")
+    session.cancelled_at = now()
+    session.save(update_fields=["cancelled_at", "updated_at"])
+    enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).select_related(
+        "staff__user"
+    )
+    for enrolment in enrolled:
+        if enrolment.staff.user.email:
+            notify_enqueue(
+                channel="email",
+                to=enrolment.staff.user.email,
+                subject=_("Training cancelled: %(title)s") % {"title": session.training.title},
+                body=_("The session on %(start)s at %(site)s is cancelled: %(reason)s")
+                % {
+                    "start": session.starts_at.strftime("%Y-%m-%d %H:%M"),
+                    "site": session.site.name,
+                    "reason": reason.strip(),
+                },
+                dedupe_key=f"training.cancel.{session.pk}.{enrolment.staff_id}",
+                agency=session.agency,
+                related=session,
+            )
+    enrolled.update(status=EnrolmentStatus.WITHDRAWN)
+    audit_record(
+        actor=actor,
+        action="training.session_cancel",
+        target=session,
+        agency=session.agency,
+        data={"reason": reason.strip()},
     )
     return session
 
@@ -802,7 +930,7 @@ def programme_role_assign(
     return assigned
 
 
-def _may_plan(actor, programme: PilotProgramme) -> bool:
+def may_plan_programme(actor, programme: PilotProgramme) -> bool:
     if actor is None:
         return True
     me = getattr(actor, "staff_profile", None)
@@ -825,7 +953,7 @@ def milestone_create(
     starts_on: date,
     due_on: date,
 ) -> Milestone:
-    if not _may_plan(actor, programme):
+    if not may_plan_programme(actor, programme):
         raise NotAllowed(_("Only the sponsor or an agency admin can plan milestones."))
     if not title.strip():
         raise ValidationFailed(_("Enter a title."), field="title")
@@ -854,7 +982,7 @@ def milestone_complete(
     if (
         actor is not None
         and me.pk != milestone.owner_id
-        and not _may_plan(actor, milestone.programme)
+        and not may_plan_programme(actor, milestone.programme)
     ):
         raise NotAllowed(_("Only the milestone's owner or the sponsor can complete it."))
     if milestone.completed_on is not None:

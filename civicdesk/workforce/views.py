@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
@@ -20,29 +21,38 @@ from civicdesk.workforce import selectors, services
 from civicdesk.workforce.charts import bar_chart
 from civicdesk.workforce.forms import (
     ApproveForm,
+    AwardForm,
     EnrolForm,
     IdeaForm,
     MilestoneForm,
     NominationForm,
     NoteForm,
+    PilotSiteForm,
+    ProfileStartForm,
+    ProgrammeForm,
+    ProgrammeRoleForm,
     SessionForm,
     assessment_form_class,
 )
 from civicdesk.workforce.models import (
+    Assessment,
     AssessmentKind,
+    Behaviour,
     Enrolment,
     EnrolmentStatus,
     IdeaStatus,
     Nomination,
     ProfileStatus,
+    ProgrammeRoleKind,
     Rating,
+    StaffGroup,
 )
 from civicdesk.workforce.report import programme_report, render_report_pdf
 from civicdesk.workforce.team import manages, staff_group_of, team_members
 
 
 def staff_view(view):
-    """Signed-in staff with some workforce reach; ApplicationErrors become 403/404 pages."""
+    """Signed-in staff with some workforce reach; ApplicationErrors become 4xx pages."""
 
     @login_required
     @wraps(view)
@@ -59,8 +69,11 @@ def staff_view(view):
             )
         try:
             return view(request, *args, **kwargs)
-        except NotAllowed as exc:
-            return render(request, "workforce/forbidden.html", {"message": exc.message}, status=403)
+        except ApplicationError as exc:
+            # Services refuse with a reason a person can act on; show it, never a 500.
+            return render(
+                request, "workforce/forbidden.html", {"message": exc.message}, status=exc.status
+            )
 
     return wrapper
 
@@ -138,17 +151,98 @@ def my_profile(request: HttpRequest):
     )
 
 
+def _is_admin(user) -> bool:
+    profile = user.staff_profile
+    return profile.role in ("agency_admin", "system_admin") and profile.agency_id is not None
+
+
 @staff_view
 def profile_list(request: HttpRequest):
     profiles = selectors.competency_profile_list_for(request.user)
+    form = ProfileStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.competency_profile_create(
+                actor=request.user,
+                agency=request.user.staff_profile.agency,
+                staff_group=form.cleaned_data["staff_group"],
+                title=form.cleaned_data["title"],
+                competencies=[],
+            )
+        except NotAllowed:
+            raise
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Draft started. Add its competencies and behaviours."))
+            return redirect("workforce:profile_detail", pk=profile.pk)
     return render(
         request,
         "workforce/profile_list.html",
         {
             "profiles": profiles.prefetch_related("acknowledgements"),
-            "can_manage": request.user.staff_profile.role in ("agency_admin", "system_admin"),
+            "form": form if _is_admin(request.user) else None,
         },
     )
+
+
+def _profile_action(request, profile):
+    """The POST buttons of a profile page: promulgate, new version, and drafting."""
+    action = request.POST.get("action")
+    back = request.path
+    if action == "promulgate":
+        return _post_action(
+            request,
+            lambda: services.competency_profile_promulgate(actor=request.user, profile=profile),
+            success=_("Version %(v)s is now in force and staff have been told.")
+            % {"v": profile.version},
+            back=back,
+        )
+    if action == "new_version":
+        new = services.competency_profile_new_version(actor=request.user, profile=profile)
+        messages.success(
+            request,
+            _("Draft version %(v)s created. Change it, then promulgate it.") % {"v": new.version},
+        )
+        return redirect("workforce:profile_detail", pk=new.pk)
+    if action == "add_competency":
+        return _post_action(
+            request,
+            lambda: services.competency_add(
+                actor=request.user,
+                profile=profile,
+                code=slugify(request.POST.get("name", ""))[:40],
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", ""),
+            ),
+            success=_("Competency added."),
+            back=back,
+        )
+    if action == "add_behaviour":
+        competency = profile.competencies.filter(pk=request.POST.get("competency")).first()
+        if competency is None:
+            raise Http404
+        return _post_action(
+            request,
+            lambda: services.behaviour_add(
+                actor=request.user, competency=competency, text=request.POST.get("text", "")
+            ),
+            success=_("Behaviour added."),
+            back=back,
+        )
+    if action == "remove_behaviour":
+        behaviour = Behaviour.objects.filter(
+            pk=request.POST.get("behaviour"), competency__profile=profile
+        ).first()
+        if behaviour is None:
+            raise Http404
+        return _post_action(
+            request,
+            lambda: services.behaviour_remove(actor=request.user, behaviour=behaviour),
+            success=_("Behaviour removed."),
+            back=back,
+        )
+    raise Http404
 
 
 @staff_view
@@ -157,23 +251,8 @@ def profile_detail(request: HttpRequest, pk: int):
     if profile is None:
         raise Http404
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "promulgate":
-            return _post_action(
-                request,
-                lambda: services.competency_profile_promulgate(actor=request.user, profile=profile),
-                success=_("Version %(v)s is now in force and staff have been told.")
-                % {"v": profile.version},
-                back=request.path,
-            )
-        if action == "new_version":
-            new = services.competency_profile_new_version(actor=request.user, profile=profile)
-            messages.success(
-                request,
-                _("Draft version %(v)s created. Edit it in the admin, then promulgate it.")
-                % {"v": new.version},
-            )
-            return redirect("workforce:profile_detail", pk=new.pk)
+        return _profile_action(request, profile)
+    can_manage = _is_admin(request.user)
     return render(
         request,
         "workforce/profile_detail.html",
@@ -181,8 +260,10 @@ def profile_detail(request: HttpRequest, pk: int):
             "profile": profile,
             "competencies": profile.competencies.prefetch_related("behaviours"),
             "acknowledged": profile.acknowledgements.count(),
-            "can_manage": request.user.staff_profile.role in ("agency_admin", "system_admin"),
+            "can_manage": can_manage,
             "is_draft": profile.status == ProfileStatus.DRAFT,
+            "editing": can_manage and profile.status == ProfileStatus.DRAFT,
+            "scale": Rating.choices,
         },
     )
 
@@ -195,25 +276,35 @@ def _subject_or_404(request, staff_id: int) -> StaffProfile:
     return subject
 
 
+def _trend_chart(trend: list[dict]):
+    if not trend:
+        return None
+    return bar_chart(
+        title=_("Average rating per period, self and supervisor (1 to 4)"),
+        labels=[t["period"] for t in trend],
+        max_value=4,
+        series=[
+            (_("Self"), [t["self"] for t in trend]),
+            (_("Supervisor"), [t["supervisor"] for t in trend]),
+        ],
+    )
+
+
 @staff_view
 def person(request: HttpRequest, staff_id: int):
     subject = _subject_or_404(request, staff_id)
+    if request.method == "POST":
+        return _post_action(
+            request,
+            lambda: services.workforce_profile_set_group(
+                actor=request.user, staff=subject, staff_group=request.POST.get("staff_group", "")
+            ),
+            success=_("Staff group changed."),
+            back=request.path,
+        )
     summary = selectors.person_summary(subject)
     trainings = list(selectors.training_list_for(request.user).filter(is_active=True))
-    trend = summary.trend
-    chart = (
-        bar_chart(
-            title=_("Average rating per period, self and supervisor (1 to 4)"),
-            labels=[t["period"] for t in trend],
-            max_value=4,
-            series=[
-                (_("Self"), [t["self"] for t in trend]),
-                (_("Supervisor"), [t["supervisor"] for t in trend]),
-            ],
-        )
-        if trend
-        else None
-    )
+    chart = _trend_chart(summary.trend)
     me = request.user.staff_profile
     return render(
         request,
@@ -222,6 +313,8 @@ def person(request: HttpRequest, staff_id: int):
             "subject": subject,
             "summary": summary,
             "chart": chart,
+            "group": staff_group_of(subject),
+            "groups": StaffGroup.choices,
             "needs": selectors.training_needs(summary, trainings),
             "is_me": me.pk == subject.pk,
             "is_manager": manages(request.user, subject),
@@ -281,7 +374,14 @@ def assess(request: HttpRequest, staff_id: int):
 @staff_view
 def team(request: HttpRequest):
     overview = selectors.team_overview(request.user)
-    return render(request, "workforce/team.html", {"overview": overview})
+    trend = selectors.assessment_trend(
+        Assessment.objects.filter(subject__in=[row["member"] for row in overview])
+    )
+    return render(
+        request,
+        "workforce/team.html",
+        {"overview": overview, "trend": trend, "chart": _trend_chart(trend)},
+    )
 
 
 # --- training ------------------------------------------------------------------------------
@@ -362,6 +462,15 @@ def session(request: HttpRequest, pk: int):
     back = request.path
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "cancel":
+            return _post_action(
+                request,
+                lambda: services.training_session_cancel(
+                    actor=request.user, session=session, reason=request.POST.get("reason", "")
+                ),
+                success=_("Session cancelled; the people enrolled have been told."),
+                back=back,
+            )
         if action == "enrol_me":
             return _post_action(
                 request,
@@ -578,7 +687,20 @@ def awards(request: HttpRequest):
     awards = selectors.award_list_for(request.user).prefetch_related(
         "nominations__idea__submitted_by"
     )
-    if request.method == "POST":
+    me = request.user.staff_profile
+    can_manage = me.role in ("agency_admin", "system_admin") and me.agency_id is not None
+    form = AwardForm(request.POST if request.POST.get("action") == "create" else None)
+    if request.method == "POST" and request.POST.get("action") == "create":
+        if form.is_valid():
+            return _post_action(
+                request,
+                lambda: services.award_create(
+                    actor=request.user, agency=me.agency, **form.cleaned_data
+                ),
+                success=_("Award scheme opened for nominations."),
+                back=request.path,
+            )
+    elif request.method == "POST":
         nomination = Nomination.objects.filter(
             pk=request.POST.get("nomination"), award__in=awards
         ).first()
@@ -593,21 +715,35 @@ def awards(request: HttpRequest):
     return render(
         request,
         "workforce/awards.html",
-        {
-            "awards": awards,
-            "can_choose": request.user.staff_profile.role in ("agency_admin", "system_admin"),
-        },
+        {"awards": awards, "can_choose": can_manage, "form": form},
     )
 
 
 # --- pilot programmes --------------------------------------------------------------------
 @staff_view
 def programmes(request: HttpRequest):
+    me = request.user.staff_profile
+    can_create = me.role in ("agency_admin", "system_admin") and me.agency_id is not None
+    staff = StaffProfile.objects.filter(agency_id=me.agency_id).order_by("display_name")
+    form = ProgrammeForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.pilot_programme_create(
+                actor=request.user, agency=me.agency, **form.cleaned_data
+            )
+        except NotAllowed:
+            raise
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Programme created. Add its pilot sites."))
+            return redirect("workforce:programme", pk=programme.pk)
     return render(
         request,
         "workforce/programmes.html",
         {
             "programmes": selectors.programme_list_for(request.user).prefetch_related("sites"),
+            "form": form if can_create else None,
         },
     )
 
@@ -629,6 +765,45 @@ def programme(request: HttpRequest, pk: int):
         }
     ).order_by("display_name")
     form = MilestoneForm(request.POST or None, staff=owners)
+    site_form = PilotSiteForm(
+        request.POST if request.POST.get("action") == "add_site" else None,
+        prefix="pilot",
+        sites=Site.objects.filter(is_active=True)
+        .exclude(pk__in=programme.sites.values("site_id"))
+        .select_related("agency")
+        .order_by("agency__code", "name"),
+        staff=owners.filter(role__in=["team_lead", "qsm", "agency_admin"]),
+    )
+    role_form = ProgrammeRoleForm(
+        request.POST if request.POST.get("action") == "add_role" else None,
+        prefix="role",
+        staff=owners,
+        roles=ProgrammeRoleKind.choices,
+    )
+    if request.method == "POST" and request.POST.get("action") == "add_role":
+        if role_form.is_valid():
+            return _post_action(
+                request,
+                lambda: services.programme_role_assign(
+                    actor=request.user, programme=programme, **role_form.cleaned_data
+                ),
+                success=_("Role assigned."),
+                back=request.path,
+            )
+        messages.error(request, _("Choose a person and a role."))
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "add_site":
+        if site_form.is_valid():
+            return _post_action(
+                request,
+                lambda: services.pilot_site_add(
+                    actor=request.user, programme=programme, **site_form.cleaned_data
+                ),
+                success=_("Pilot site added."),
+                back=request.path,
+            )
+        messages.error(request, _("Choose a site."))
+        return redirect(request.path)
     if request.method == "POST":
         if request.POST.get("action") == "complete":
             milestone = programme.milestones.filter(pk=request.POST.get("milestone")).first()
@@ -662,7 +837,11 @@ def programme(request: HttpRequest, pk: int):
             "sites": programme.sites.select_related("site__agency", "owner"),
             "roles": selectors.programme_roles(programme),
             "milestones": programme.milestones.select_related("owner"),
-            "may_plan": services._may_plan(request.user, programme),
+            "may_plan": services.may_plan_programme(request.user, programme),
+            "site_form": site_form,
+            "role_form": role_form,
+            "is_admin": me.role in ("agency_admin", "system_admin")
+            and me.agency_id == programme.agency_id,
             "me": me,
         },
     )

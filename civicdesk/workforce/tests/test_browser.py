@@ -163,3 +163,50 @@ def test_journey_nine_pilot_programme(page, axe, agency):
         "/staff/workforce/my-profile/",
     ]:
         visit(page, axe, url)
+
+
+def test_admin_pages_pass_axe(page, axe, agency):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    site, _lead, officer, _c = team(agency)
+    admin = StaffFactory(agency=agency, role=Role.AGENCY_ADMIN)
+    device = TOTPDevice.objects.create(user=admin.user, name="phone", confirmed=True)
+    profile = promulgated_profile(agency)
+    today = timezone.localdate(now())
+    programme = services.pilot_programme_create(
+        actor=admin.user,
+        agency=agency,
+        name="Pilot",
+        starts_on=today,
+        ends_on=today + timedelta(days=30),
+        sites=[site],
+    )
+    page.goto("/staff/sign-in/")
+    page.get_by_label("Username").fill(admin.user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/two-factor/**")
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.get_by_label("Six-digit code").fill(code)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/")
+    draft = services.competency_profile_new_version(actor=admin.user, profile=profile)
+    for url in [
+        f"/staff/workforce/profiles/{draft.pk}/",
+        "/staff/workforce/profiles/",
+        "/staff/workforce/programmes/",
+        f"/staff/workforce/programmes/{programme.pk}/",
+        "/staff/workforce/awards/",
+        f"/staff/workforce/profiles/{profile.pk}/",
+        f"/staff/workforce/people/{officer.pk}/",
+    ]:
+        visit(page, axe, url)
+    page.goto("/staff/workforce/programmes/")
+    page.get_by_role("button", name="Create programme").click()  # empty: errors shown
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert axe(page) == []
+    page.goto(f"/staff/workforce/programmes/{programme.pk}/")
+    page.get_by_role("button", name="Add milestone").click()
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert axe(page) == []

@@ -113,6 +113,7 @@ def test_self_and_supervisor_assessment_in_the_same_quarter(agency):
     assert (mine.kind, mine.period) == (AssessmentKind.SELF, "2026-Q4")
     assert (theirs.kind, theirs.assessor) == (AssessmentKind.SUPERVISOR, lead)
     assert AuditEntry.objects.filter(action="workforce.assessment_supervisor").count() == 1
+    assert OutboxMessage.objects.filter(to=officer.user.email, subject__contains="2026-Q4").exists()
     with pytest.raises(Conflict):
         services.assessment_submit(actor=lead.user, subject=officer, ratings=ratings_for(profile))
     with time_machine.travel("2027-01-05 10:00 +08:00", tick=False):
@@ -394,3 +395,43 @@ def test_only_the_sponsor_or_admin_plans_and_the_owner_completes(agency):
     services.milestone_complete(actor=owner.user, milestone=milestone)
     with pytest.raises(Conflict):
         services.milestone_complete(actor=owner.user, milestone=milestone)
+
+
+def test_drafts_are_edited_and_promulgated_only_when_complete(agency):
+    admin = StaffFactory(agency=agency, role=Role.AGENCY_ADMIN)
+    draft = services.competency_profile_create(
+        actor=admin.user, agency=agency, staff_group="general", title="General", competencies=[]
+    )
+    with pytest.raises(ValidationFailed):
+        services.competency_profile_promulgate(actor=admin.user, profile=draft)
+    competency = services.competency_add(
+        actor=admin.user, profile=draft, code="internal", name="Serving colleagues"
+    )
+    with pytest.raises(ValidationFailed):
+        services.competency_add(actor=admin.user, profile=draft, code="internal", name="Again")
+    with pytest.raises(ValidationFailed):
+        services.competency_profile_promulgate(actor=admin.user, profile=draft)
+    behaviour = services.behaviour_add(actor=admin.user, competency=competency, text="Replies")
+    services.competency_profile_promulgate(actor=admin.user, profile=draft)
+    with pytest.raises(Conflict):
+        services.behaviour_add(actor=admin.user, competency=competency, text="Late edit")
+    with pytest.raises(Conflict):
+        services.behaviour_remove(actor=admin.user, behaviour=behaviour)
+    assert competency.behaviours.count() == 1
+
+
+def test_cancelling_a_session_withdraws_and_tells_everyone(agency):
+    site, _lead, officer, colleague = team(agency)
+    trainer, _course, session = training_with_session(agency, site=site, capacity=5)
+    for person in (officer, colleague):
+        services.enrolment_create(actor=trainer.user, session=session, staff=person)
+    with pytest.raises(ValidationFailed):
+        services.training_session_cancel(actor=trainer.user, session=session, reason="")
+    with pytest.raises(NotAllowed):
+        services.training_session_cancel(actor=officer.user, session=session, reason="x")
+    services.training_session_cancel(actor=trainer.user, session=session, reason="Typhoon")
+    assert set(session.enrolments.values_list("status", flat=True)) == {"withdrawn"}
+    told = OutboxMessage.objects.filter(subject__startswith="Training cancelled")
+    assert {m.to for m in told} == {officer.user.email, colleague.user.email}
+    with pytest.raises(Conflict):
+        services.enrolment_create(actor=officer.user, session=session, staff=officer)

@@ -231,3 +231,16 @@ def test_team_page_lists_what_each_person_still_needs(client, world):
     assert world["officer"].display_name in body and world["colleague"].display_name in body
     # The officer is below the expected rating on "difficult": conflict resolution develops it.
     assert "Conflict resolution" in body
+
+
+def test_list_pages_do_not_grow_queries_with_rows(
+    client, world, agency, django_assert_max_num_queries
+):
+    for n in range(12):
+        idea_by(world["colleague"], title=f"Idea {n}")
+    for _ in range(5):
+        training_with_session(agency, site=world["site"], code=f"c{_}", title=f"Course {_}")
+    client.force_login(world["lead"].user)
+    for url in (reverse("workforce:ideas"), reverse("workforce:training")):
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
