@@ -403,3 +403,47 @@ def definition(request: HttpRequest):
             "surveys": Survey.objects.filter(agency=agency),
         },
     )
+
+
+@login_required
+def edit_survey(request: HttpRequest):
+    """Edit questions and translations; saving publishes a new version (old answers unchanged)."""
+    from civicdesk.surveys import editor
+
+    profile = request.user.staff_profile
+    if profile.agency is None:
+        raise ApplicationError(_("Choose an agency's staff account to edit its survey."))
+    require(request.user, Area.SURVEYS, Access.WRITE)
+    survey = services.survey_create_default(agency=profile.agency)
+    error = ""
+    if request.method == "POST":
+        rows = editor.rows_from_post(request.POST)
+        try:
+            version = services.survey_publish(
+                actor=request.user,
+                survey=survey,
+                questions=editor.specs_from_rows(rows, survey.current_version),
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                _("Version %(n)d published. Answers already given keep their meaning.")
+                % {"n": version.number},
+            )
+            return redirect("surveys:definition")
+    else:
+        rows = editor.rows_from_version(survey.current_version)
+    return render(
+        request,
+        "surveys/edit.html",
+        {
+            "survey": survey,
+            "rows": rows,
+            "languages": settings.LANGUAGES,
+            "kinds": editor.kind_choices(),
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
