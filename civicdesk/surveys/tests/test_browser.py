@@ -107,6 +107,9 @@ def test_visitor_answers_in_chinese_on_a_phone_and_the_manager_sees_it(
         page.wait_for_load_state()
         assert page.get_by_role("heading", level=1).is_visible()
         assert axe(page) == [], name
+    page.get_by_role("link", name="Edit questions and translations").click()
+    page.wait_for_url("**/survey/edit/")
+    assert axe(page) == []
     page.get_by_role("link", name="Comments and themes").click()
     assert "職員很有禮貌" in page.get_by_test_id("comments").inner_text()
     desk.close()
