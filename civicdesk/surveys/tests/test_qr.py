@@ -16,4 +16,3 @@ def test_qr_include_for_counter_screen_and_receipt(agency, settings):
     assert f"https://civicdesk.example/s/{invitation.token}/" in html
     empty = Template("{% load surveys_tags %}{% survey_invitation_qr None %}").render(Context())
     assert "survey-qr" not in empty
-
