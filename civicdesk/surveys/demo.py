@@ -17,8 +17,14 @@ import numpy as np
 from civicdesk.core.clock import now
 from civicdesk.organisations.models import Agency, StaffProfile
 from civicdesk.organisations.roles import Role
-from civicdesk.surveys.models import Answer, Response, Source, SuggestionStatus
-from civicdesk.surveys.services import suggestion_submit, survey_create_default
+from civicdesk.surveys.models import Answer, Invitation, Response, Source, SuggestionStatus
+from civicdesk.surveys.services import (
+    invitation_url,
+    suggestion_submit,
+    survey_create_default,
+    survey_invite,
+    survey_policy_for,
+)
 
 DAYS = 182
 IMPROVEMENT_DAYS_AGO = 75
@@ -70,6 +76,32 @@ def load(*, stdout, stderr) -> None:
         total += _load_agency(agency)
     if total:
         stdout.write(f"Surveys: {total} demo answers over {DAYS} days.")
+    _demo_invitation(stdout)
+
+
+def _demo_invitation(stdout) -> None:
+    """One open invitation to try the answering page, made once (as after a finished ticket)."""
+    agency = Agency.objects.filter(code="HSG").first()
+    if agency is None or Invitation.objects.filter(agency=agency, source=Source.DEMO).exists():
+        return
+    site = agency.sites.filter(code="HCC").first()
+    officer = StaffProfile.objects.filter(user__username="hsg.frontline").first()
+    policy = survey_policy_for(agency)
+    policy.link_valid_days = max(policy.link_valid_days, 365)  # so the demo link keeps working
+    policy.save(update_fields=["link_valid_days", "updated_at"])
+    invitation = survey_invite(
+        agency=agency,
+        site=site,
+        officer=officer,
+        department=agency.departments.filter(code="RENT").first(),
+        service_key="RENT",
+        service_name="Rent and payments",
+        channel="counter",
+        language="zh-hant",
+        source=Source.DEMO,
+    )
+    if invitation is not None:
+        stdout.write(f"Surveys: try the answering page at {invitation_url(invitation)}")
 
 
 def _load_agency(agency: Agency) -> int:

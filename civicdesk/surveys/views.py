@@ -205,15 +205,40 @@ def _trend_charts(rows) -> list[dict]:
     return charts
 
 
+# Clicking a row narrows to it and shows the next level down.
+DRILL = {
+    "site": ("site", "officer"),
+    "department": ("department", "officer"),
+    "service": ("service", "site"),
+    "channel": ("channel", "site"),
+    "officer": ("officer", "month"),
+}
+FILTER_PARAMS = ("site", "department", "officer", "service", "channel")
+
+
+def _drill_url(request: HttpRequest, group_by: str, key) -> str:
+    if group_by not in DRILL or key in (None, ""):
+        return ""
+    param, next_level = DRILL[group_by]
+    query = request.GET.copy()
+    query[param] = str(key)
+    query["group_by"] = next_level
+    return "?" + query.urlencode()
+
+
 @login_required
 def results(request: HttpRequest):
     require(request.user, Area.SURVEYS, Access.READ)
     form, filters, group_by = _filters(request)
+    rows = selectors.results_by(request.user, filters, group_by)
+    active = [(p, request.GET[p]) for p in FILTER_PARAMS if request.GET.get(p)]
     context = {
         "form": form,
         "group_by": group_by,
         "overall": selectors.results_overall(request.user, filters),
-        "rows": selectors.results_by(request.user, filters, group_by),
+        "rows": [(row, _drill_url(request, group_by, row.key)) for row in rows],
+        "active_filters": active,
+        "hidden_filters": active,
         "charts": _trend_charts(selectors.results_by(request.user, filters, "month")),
         "query": request.GET.urlencode(),
         "can_write": can(request.user, Area.SURVEYS, Access.WRITE),

@@ -91,6 +91,14 @@ def test_results_by_site_with_counts_and_intervals(client, agency):
     assert f'data-key="{a.pk}"' in html and f'data-key="{b.pk}"' in html
     assert "75.0 (" in html  # Alpha: 3 of 4 satisfied
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    # Drill down: Alpha's row links to Alpha by officer.
+    assert (
+        f"?group_by=officer&amp;site={a.pk}" in html or f"site={a.pk}&amp;group_by=officer" in html
+    )
+    narrowed = client.get(reverse("surveys:results"), {"site": a.pk, "group_by": "officer"})
+    html = narrowed.content.decode()
+    assert "4 responses" in html and "Officer Wong" in html
+    assert 'data-testid="active-filters"' in html
 
 
 def test_team_lead_sees_only_their_sites_frontline_sees_nothing(client, agency):
