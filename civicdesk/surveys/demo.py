@@ -125,7 +125,7 @@ def _load_agency(agency: Agency) -> int:
         for index, site in enumerate(sites):
             base = 0.58 + 0.04 * index
             improved = (agency.code, site.code) in IMPROVED_SITES and day >= change
-            quality = base + (0.22 if improved else 0.0)
+            quality = base + (0.12 if improved else 0.0)
             for _n in range(int(rng.poisson(3))):
                 key, name = SERVICES[agency.code][int(rng.integers(0, 3))]
                 at = datetime.combine(day, time(9), tzinfo=zone) + timedelta(
