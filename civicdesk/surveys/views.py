@@ -237,6 +237,9 @@ def results(request: HttpRequest):
         "group_by": group_by,
         "overall": selectors.results_overall(request.user, filters),
         "rows": [(row, _drill_url(request, group_by, row.key)) for row in rows],
+        "drivers": selectors.drivers_for(
+            request.user, filters, language=translation.get_language()
+        ),
         "active_filters": active,
         "hidden_filters": active,
         "charts": _trend_charts(selectors.results_by(request.user, filters, "month")),

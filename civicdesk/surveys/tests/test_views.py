@@ -217,3 +217,17 @@ def test_settings_page_saves_policy_for_qsm(client, agency):
     assert not policy.show_officer_names
     html = client.get(reverse("surveys:definition")).content.decode()
     assert "Overall, how satisfied" in html
+
+
+def test_results_show_trust_and_driver_statements(client, agency):
+    for trust in ("5", "4", "2"):
+        invitation = services.survey_invite(agency=agency)
+        services.response_submit(
+            token=invitation.token, answers={"satisfied": "4", "trust": trust, "easy": "5"}
+        )
+    signed_in(client, Role.QSM, agency)
+    html = client.get(reverse("surveys:results")).content.decode()
+    assert "This visit increased my trust in the agency." in html
+    assert 'data-key="trust"' in html
+    start = html.index('data-key="trust"')
+    assert "66.7 (" in html[start : start + 400]  # 2 of 3 agree
