@@ -13,9 +13,11 @@ from civicdesk.organisations.permissions import Access, Area, scope_queryset
 from civicdesk.surveys.evaluation import Evaluation, evaluate
 from civicdesk.surveys.models import (
     Answer,
+    Invitation,
     Question,
     QuestionKind,
     Response,
+    Source,
     Suggestion,
     SurveyPolicy,
 )
@@ -165,6 +167,28 @@ def drivers_for(user, filters: Filters, *, language: str = "en") -> list[Driver]
         for r in rows
     ]
     return sorted(drivers, key=lambda d: latest[d.key].position)
+
+
+def invitation_counts(user, filters: Filters) -> tuple[int, int]:
+    """(invitations made, invitations answered) in the period: the response rate."""
+    queryset = scope_queryset(
+        user,
+        Area.SURVEYS,
+        Access.READ,
+        Invitation.objects.exclude(source=Source.DEMO),
+        department_field="department_id",
+        site_field="site_id",
+    )
+    if filters.date_from:
+        queryset = queryset.filter(created_at__gte=_start(filters.date_from))
+    if filters.date_to:
+        queryset = queryset.filter(created_at__lt=_start(filters.date_to + timedelta(days=1)))
+    for name in ("site_id", "department_id", "officer_id", "service_key", "channel"):
+        value = getattr(filters, name)
+        if value:
+            queryset = queryset.filter(**{name: value})
+    counts = queryset.aggregate(sent=Count("id"), answered=Count("answered_at"))
+    return counts["sent"], counts["answered"]
 
 
 def policies_for(agency_ids) -> dict[int, SurveyPolicy]:

@@ -232,6 +232,7 @@ def results(request: HttpRequest):
     form, filters, group_by = _filters(request)
     rows = selectors.results_by(request.user, filters, group_by)
     active = [(p, request.GET[p]) for p in FILTER_PARAMS if request.GET.get(p)]
+    sent, answered = selectors.invitation_counts(request.user, filters)
     context = {
         "form": form,
         "group_by": group_by,
@@ -241,6 +242,9 @@ def results(request: HttpRequest):
             request.user, filters, language=translation.get_language()
         ),
         "active_filters": active,
+        "invitations_sent": sent,
+        "invitations_answered": answered,
+        "response_rate": round(100 * answered / sent) if sent else None,
         "hidden_filters": active,
         "charts": _trend_charts(selectors.results_by(request.user, filters, "month")),
         "query": request.GET.urlencode(),

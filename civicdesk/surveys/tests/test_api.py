@@ -77,3 +77,32 @@ def test_team_lead_cannot_publish(client, agency):
         "/api/v1/surveys/current", data=json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_evaluation_json(client, agency):
+    from datetime import timedelta
+
+    from civicdesk.core.clock import now
+
+    site = SiteFactory(agency=agency)
+    start = now() - timedelta(days=60)
+    for i in range(35):
+        ResponseFactory(agency=agency, site=site, csat=2 + i % 2, nps=5, ces=3,
+                        answered_at=start + timedelta(days=i % 20))  # fmt: skip
+        ResponseFactory(agency=agency, site=site, csat=4 + i % 2, nps=9, ces=6,
+                        answered_at=start + timedelta(days=35 + i % 20))  # fmt: skip
+    login(client, agency)
+    day = start.date()
+    query = {
+        "sites": str(site.pk),
+        "before_from": day.isoformat(),
+        "before_to": (day + timedelta(days=25)).isoformat(),
+        "after_from": (day + timedelta(days=30)).isoformat(),
+        "after_to": (day + timedelta(days=60)).isoformat(),
+    }
+    body = client.get("/api/v1/surveys/evaluation", query).json()
+    csat = next(c for c in body if c["metric"] == "csat")
+    assert csat["n_before"] == 35 and csat["verdict"] == "significant"
+    assert csat["did"] is None  # no other site to compare with
+    bad = client.get("/api/v1/surveys/evaluation", {**query, "after_from": query["before_from"]})
+    assert bad.status_code == 422

@@ -231,3 +231,11 @@ def test_results_show_trust_and_driver_statements(client, agency):
     assert 'data-key="trust"' in html
     start = html.index('data-key="trust"')
     assert "66.7 (" in html[start : start + 400]  # 2 of 3 agree
+
+
+def test_response_rate_counts_invitations_answered(client, agency):
+    invitations = [services.survey_invite(agency=agency) for _ in range(4)]
+    services.response_submit(token=invitations[0].token, answers={"satisfied": "5"})
+    signed_in(client, Role.QSM, agency)
+    html = client.get(reverse("surveys:results")).content.decode()
+    assert "25% (1 of 4 invitations answered)" in html
