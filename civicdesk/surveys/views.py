@@ -289,11 +289,15 @@ def export_csv(request: HttpRequest):
             "ces", "answers",
         ]
     )  # fmt: skip
-    policies = {}
+    showing_names = {
+        agency_id
+        for agency_id, policy in selectors.policies_for(
+            queryset.values_list("agency_id", flat=True).distinct()
+        ).items()
+        if policy.show_officer_names
+    }
     for r in queryset.iterator(chunk_size=500):
-        if r.agency_id not in policies:
-            policies[r.agency_id] = services.survey_policy_for(r.agency)
-        show_officer = policies[r.agency_id].show_officer_names
+        show_officer = r.agency_id in showing_names
         answers = "; ".join(
             f"{a.question.key}={a.number if a.number is not None else a.text}"
             for a in sorted(r.answers.all(), key=lambda a: a.question.position)
