@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from civicdesk.core.errors import NotAllowed, ValidationFailed
 from civicdesk.organisations.permissions import Access, Area, require
@@ -90,6 +90,60 @@ def results(
         )
     filters = selectors.Filters(date_from=date_from, date_to=date_to)
     return [_row(r) for r in selectors.results_by(request.user, filters, group_by)]
+
+
+class ComparisonOut(Schema):
+    metric: str
+    n_before: int
+    n_after: int
+    mean_before: float | None
+    mean_after: float | None
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    cohens_d: float | None
+    did: float | None
+    did_p_value: float | None
+    n_comparison_before: int
+    n_comparison_after: int
+    verdict: str
+    explanation: str
+
+
+@router.get("/evaluation", response=list[ComparisonOut])
+def evaluation(
+    request: HttpRequest,
+    before_from: date,
+    before_to: date,
+    after_from: date,
+    after_to: date,
+    sites: str = "",
+    services_: str = Query("", alias="services"),
+):
+    """Before/after per score in the given sites (ids) or services (keys), comma-separated,
+    with Welch's t-test, Cohen's d and difference-in-differences against the rest."""
+    require(request.user, Area.SURVEYS, Access.READ)
+    if bool(sites) == bool(services_):
+        raise ValidationFailed("Give either sites or services.", field="sites")
+    if before_from > before_to or after_from > after_to or after_from <= before_to:
+        raise ValidationFailed("The after period must follow the before period.")
+    if sites:
+        try:
+            values = [int(v) for v in sites.split(",") if v.strip()]
+        except ValueError as exc:
+            raise ValidationFailed("sites are numeric ids.", field="sites") from exc
+        field = "site_id"
+    else:
+        values, field = [v.strip() for v in services_.split(",") if v.strip()], "service_key"
+    result = selectors.evaluation_for(
+        request.user,
+        scope_field=field,
+        scope_values=values,
+        before=(before_from, before_to),
+        after=(after_from, after_to),
+    )
+    return [c.__dict__ for c in result.comparisons]
 
 
 def _agency(request: HttpRequest):

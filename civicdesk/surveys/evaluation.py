@@ -115,6 +115,10 @@ METRIC_NAMES = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}
 UNITS = {"csat": " %", "nps": "", "ces": ""}
 
 
+def _p(value: float) -> str:
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
 def _explain(c: Comparison) -> str:
     name = METRIC_NAMES[c.metric]
     if c.verdict == "too_few":
@@ -142,24 +146,24 @@ def _explain(c: Comparison) -> str:
             else _("a very small")
         )
         text += " " + _(
-            "A change this big would happen by chance less than 1 time in 20 (p = %(p).3f); "
+            "A change this big would happen by chance less than 1 time in 20 (%(p)s); "
             "it is %(label)s effect (d = %(d).2f)."
-        ) % {"p": c.p_value, "label": label, "d": c.cohens_d}
+        ) % {"p": _p(c.p_value), "label": label, "d": c.cohens_d}
     else:
-        text += " " + _(
-            "This could be chance (p = %(p).3f): the answers do not show a real change."
-        ) % {"p": c.p_value}
+        text += " " + _("This could be chance (%(p)s): the answers do not show a real change.") % {
+            "p": _p(c.p_value)
+        }
     if c.did is not None:
         if c.did_p_value < ALPHA:
             text += " " + _(
                 "Compared with scopes that did not change, the difference is %(did)+.1f "
-                "(p = %(p).3f), so the change is more than the general trend."
-            ) % {"did": c.did, "p": c.did_p_value}
+                "(%(p)s), so the change is more than the general trend."
+            ) % {"did": c.did, "p": _p(c.did_p_value)}
         else:
             text += " " + _(
                 "Compared with scopes that did not change, the difference is %(did)+.1f "
-                "(p = %(p).3f): it may be the general trend rather than this change."
-            ) % {"did": c.did, "p": c.did_p_value}
+                "(%(p)s): it may be the general trend rather than this change."
+            ) % {"did": c.did, "p": _p(c.did_p_value)}
     return text
 
 

@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
 from civicdesk.surveys.evaluation import Evaluation, evaluate
-from civicdesk.surveys.models import Answer, QuestionKind, Response, Suggestion, SurveyPolicy
+from civicdesk.surveys.models import (
+    Answer,
+    Invitation,
+    Question,
+    QuestionKind,
+    Response,
+    Source,
+    Suggestion,
+    SurveyPolicy,
+)
 from civicdesk.surveys.stats import Estimate, csat_estimate, mean_estimate, nps_estimate
 from civicdesk.surveys.themes import top_terms
 
@@ -122,6 +131,64 @@ def results_by(user, filters: Filters, dimension: str) -> list[ResultRow]:
             label = values[label_field] or ""
         result.append(_row(key, str(label), values))
     return result
+
+
+@dataclass(frozen=True)
+class Driver:
+    key: str
+    text: str
+    agree: Estimate  # share answering 4 or 5 of 5, as a percentage
+
+
+def drivers_for(user, filters: Filters, *, language: str = "en") -> list[Driver]:
+    """The A-11 driver statements (trust, need addressed, easy, ...): share who agree."""
+    rows = list(
+        Answer.objects.filter(
+            response__in=filters.apply(responses_for(user)),
+            question__kind=QuestionKind.AGREE,
+            number__isnull=False,
+        )
+        .values("question__key")
+        .annotate(n=Count("id"), agree=Count("id", filter=Q(number__gte=4)))
+        .order_by("question__key")
+    )
+    latest: dict[str, Question] = {}
+    for question in Question.objects.filter(
+        key__in=[r["question__key"] for r in rows], kind=QuestionKind.AGREE
+    ).order_by("version__published_at", "version_id"):
+        latest[question.key] = question
+    drivers = [
+        Driver(
+            key=r["question__key"],
+            text=latest[r["question__key"]].text.get(language)
+            or latest[r["question__key"]].text.get("en", r["question__key"]),
+            agree=csat_estimate(r["agree"], r["n"]),
+        )
+        for r in rows
+    ]
+    return sorted(drivers, key=lambda d: latest[d.key].position)
+
+
+def invitation_counts(user, filters: Filters) -> tuple[int, int]:
+    """(invitations made, invitations answered) in the period: the response rate."""
+    queryset = scope_queryset(
+        user,
+        Area.SURVEYS,
+        Access.READ,
+        Invitation.objects.exclude(source=Source.DEMO),
+        department_field="department_id",
+        site_field="site_id",
+    )
+    if filters.date_from:
+        queryset = queryset.filter(created_at__gte=_start(filters.date_from))
+    if filters.date_to:
+        queryset = queryset.filter(created_at__lt=_start(filters.date_to + timedelta(days=1)))
+    for name in ("site_id", "department_id", "officer_id", "service_key", "channel"):
+        value = getattr(filters, name)
+        if value:
+            queryset = queryset.filter(**{name: value})
+    counts = queryset.aggregate(sent=Count("id"), answered=Count("answered_at"))
+    return counts["sent"], counts["answered"]
 
 
 def policies_for(agency_ids) -> dict[int, SurveyPolicy]:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("staff/surveys/suggestions/", views.suggestions, name="suggestions"),
     path("staff/surveys/suggestions/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("staff/surveys/survey/", views.definition, name="definition"),
+    path("staff/surveys/survey/edit/", views.edit_survey, name="edit"),
 ]

@@ -205,15 +205,47 @@ def _trend_charts(rows) -> list[dict]:
     return charts
 
 
+# Clicking a row narrows to it and shows the next level down.
+DRILL = {
+    "site": ("site", "officer"),
+    "department": ("department", "officer"),
+    "service": ("service", "site"),
+    "channel": ("channel", "site"),
+    "officer": ("officer", "month"),
+}
+FILTER_PARAMS = ("site", "department", "officer", "service", "channel")
+
+
+def _drill_url(request: HttpRequest, group_by: str, key) -> str:
+    if group_by not in DRILL or key in (None, ""):
+        return ""
+    param, next_level = DRILL[group_by]
+    query = request.GET.copy()
+    query[param] = str(key)
+    query["group_by"] = next_level
+    return "?" + query.urlencode()
+
+
 @login_required
 def results(request: HttpRequest):
     require(request.user, Area.SURVEYS, Access.READ)
     form, filters, group_by = _filters(request)
+    rows = selectors.results_by(request.user, filters, group_by)
+    active = [(p, request.GET[p]) for p in FILTER_PARAMS if request.GET.get(p)]
+    sent, answered = selectors.invitation_counts(request.user, filters)
     context = {
         "form": form,
         "group_by": group_by,
         "overall": selectors.results_overall(request.user, filters),
-        "rows": selectors.results_by(request.user, filters, group_by),
+        "rows": [(row, _drill_url(request, group_by, row.key)) for row in rows],
+        "drivers": selectors.drivers_for(
+            request.user, filters, language=translation.get_language()
+        ),
+        "active_filters": active,
+        "invitations_sent": sent,
+        "invitations_answered": answered,
+        "response_rate": round(100 * answered / sent) if sent else None,
+        "hidden_filters": active,
         "charts": _trend_charts(selectors.results_by(request.user, filters, "month")),
         "query": request.GET.urlencode(),
         "can_write": can(request.user, Area.SURVEYS, Access.WRITE),
@@ -257,11 +289,15 @@ def export_csv(request: HttpRequest):
             "ces", "answers",
         ]
     )  # fmt: skip
-    policies = {}
+    showing_names = {
+        agency_id
+        for agency_id, policy in selectors.policies_for(
+            queryset.values_list("agency_id", flat=True).distinct()
+        ).items()
+        if policy.show_officer_names
+    }
     for r in queryset.iterator(chunk_size=500):
-        if r.agency_id not in policies:
-            policies[r.agency_id] = services.survey_policy_for(r.agency)
-        show_officer = policies[r.agency_id].show_officer_names
+        show_officer = r.agency_id in showing_names
         answers = "; ".join(
             f"{a.question.key}={a.number if a.number is not None else a.text}"
             for a in sorted(r.answers.all(), key=lambda a: a.question.position)
@@ -402,4 +438,48 @@ def definition(request: HttpRequest):
             "policy_form": policy_form,
             "surveys": Survey.objects.filter(agency=agency),
         },
+    )
+
+
+@login_required
+def edit_survey(request: HttpRequest):
+    """Edit questions and translations; saving publishes a new version (old answers unchanged)."""
+    from civicdesk.surveys import editor
+
+    profile = request.user.staff_profile
+    if profile.agency is None:
+        raise ApplicationError(_("Choose an agency's staff account to edit its survey."))
+    require(request.user, Area.SURVEYS, Access.WRITE)
+    survey = services.survey_create_default(agency=profile.agency)
+    error = ""
+    if request.method == "POST":
+        rows = editor.rows_from_post(request.POST)
+        try:
+            version = services.survey_publish(
+                actor=request.user,
+                survey=survey,
+                questions=editor.specs_from_rows(rows, survey.current_version),
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                _("Version %(n)d published. Answers already given keep their meaning.")
+                % {"n": version.number},
+            )
+            return redirect("surveys:definition")
+    else:
+        rows = editor.rows_from_version(survey.current_version)
+    return render(
+        request,
+        "surveys/edit.html",
+        {
+            "survey": survey,
+            "rows": rows,
+            "languages": settings.LANGUAGES,
+            "kinds": editor.kind_choices(),
+            "error": error,
+        },
+        status=422 if error else 200,
     )

@@ -29,3 +29,18 @@ def pvalue(value) -> str:
     if value is None:
         return "–"
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+@register.inclusion_tag("surveys/_invitation_qr.html")
+def survey_invitation_qr(invitation):
+    """For the counter screen and the receipt: `{% load surveys_tags %}{% survey_invitation_qr
+    invitation %}` shows the one-time link as a QR code with the link written below it."""
+    from civicdesk.surveys.services import invitation_qr_svg, invitation_url
+
+    if invitation is None:
+        return {"invitation": None}
+    return {
+        "invitation": invitation,
+        "qr": invitation_qr_svg(invitation),
+        "url": invitation_url(invitation),
+    }

@@ -91,6 +91,14 @@ def test_results_by_site_with_counts_and_intervals(client, agency):
     assert f'data-key="{a.pk}"' in html and f'data-key="{b.pk}"' in html
     assert "75.0 (" in html  # Alpha: 3 of 4 satisfied
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    # Drill down: Alpha's row links to Alpha by officer.
+    assert (
+        f"?group_by=officer&amp;site={a.pk}" in html or f"site={a.pk}&amp;group_by=officer" in html
+    )
+    narrowed = client.get(reverse("surveys:results"), {"site": a.pk, "group_by": "officer"})
+    html = narrowed.content.decode()
+    assert "4 responses" in html and "Officer Wong" in html
+    assert 'data-testid="active-filters"' in html
 
 
 def test_team_lead_sees_only_their_sites_frontline_sees_nothing(client, agency):
@@ -209,3 +217,25 @@ def test_settings_page_saves_policy_for_qsm(client, agency):
     assert not policy.show_officer_names
     html = client.get(reverse("surveys:definition")).content.decode()
     assert "Overall, how satisfied" in html
+
+
+def test_results_show_trust_and_driver_statements(client, agency):
+    for trust in ("5", "4", "2"):
+        invitation = services.survey_invite(agency=agency)
+        services.response_submit(
+            token=invitation.token, answers={"satisfied": "4", "trust": trust, "easy": "5"}
+        )
+    signed_in(client, Role.QSM, agency)
+    html = client.get(reverse("surveys:results")).content.decode()
+    assert "This visit increased my trust in the agency." in html
+    assert 'data-key="trust"' in html
+    start = html.index('data-key="trust"')
+    assert "66.7 (" in html[start : start + 400]  # 2 of 3 agree
+
+
+def test_response_rate_counts_invitations_answered(client, agency):
+    invitations = [services.survey_invite(agency=agency) for _ in range(4)]
+    services.response_submit(token=invitations[0].token, answers={"satisfied": "5"})
+    signed_in(client, Role.QSM, agency)
+    html = client.get(reverse("surveys:results")).content.decode()
+    assert "25% (1 of 4 invitations answered)" in html
