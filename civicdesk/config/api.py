@@ -32,3 +32,4 @@ def ping(request: HttpRequest):
 from civicdesk.organisations.api import router as organisations_router  # noqa: E402
 
 api.add_router("/organisations/", organisations_router)
+api.add_router("/routing/", "civicdesk.routing.api.router")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("staff/", include("civicdesk.organisations.urls")),
     path("staff/audit/", include("civicdesk.audit.urls")),
+    path("staff/routing/", include("civicdesk.routing.urls")),
 ]
 
 if settings.DEBUG:

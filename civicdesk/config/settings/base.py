@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "civicdesk.organisations",
     "civicdesk.audit",
     "civicdesk.notify",
+    "civicdesk.routing",
 ]
 
 MIDDLEWARE = [
