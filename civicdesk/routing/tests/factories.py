@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from civicdesk.core.clock import now
 from civicdesk.organisations.tests.factories import DepartmentFactory
 from civicdesk.routing.adapters import RoutingExample
 
 DATA = Path(__file__).parent / "data"
+HISTORY_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 CFPB = Path("/work/shared/data/routing/cfpb-complaints-train.csv")
 DEPARTMENTS = {
     "MAINT": "Estate Maintenance",
@@ -25,7 +25,7 @@ def bilingual_rows(name: str = "harbour_train.csv") -> list[dict]:
 
 
 def bilingual_examples(name: str = "harbour_train.csv", *, since=None) -> list[RoutingExample]:
-    start = since or now() - timedelta(days=60)
+    start = since or HISTORY_START
     return [
         RoutingExample(
             text=row["text"],
