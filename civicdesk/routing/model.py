@@ -24,7 +24,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
@@ -32,6 +32,8 @@ MAX_TEXT_CHARS = 5000  # a pasted 2 MB e-mail thread is cut, not choked on
 MIN_EXAMPLES_PER_LABEL = 5  # fewer than this and a label is left to the triage officer
 MIN_AUTO_ROUTE_SUPPORT = 20  # a threshold needs this many held-back cases above it
 CALIBRATION_FOLDS = 3
+LARGE_HISTORY = 20_000  # above this, one held-back split instead of k folds
+HOLDOUT_CASES = 5_000
 TOP_K = 3
 NO_AUTO_ROUTE = 1.01  # a threshold no probability reaches
 WORD_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: words of two or more letters
@@ -462,7 +464,7 @@ def out_of_fold_proba(
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     for i, (train, test) in enumerate(splitter.split(np.zeros(len(y)), y)):
         if progress:
-            progress(f"held-back fold {i + 1} of {folds}", i / (folds + 1))
+            progress(f"held-back fold {i + 1} of {folds}", 0.85 * i / folds)
         pipeline = build_pipeline(n_train=len(train))
         pipeline.fit(to_matrix([prepared.examples[j] for j in train]), y[train])
         fold_proba = pipeline.predict_proba(to_matrix([prepared.examples[j] for j in test]))
@@ -478,38 +480,62 @@ class TrainingResult:
     n_train: int
     dropped: dict[str, int]
     seconds: float
-    oof_proba: np.ndarray  # held-back probabilities, one row per kept example
-    positions: list[int]  # input position of each kept example
+    oof_proba: np.ndarray  # held-back probabilities, one row per evaluated example
+    positions: list[int]  # input position of each evaluated example
+
+
+def held_back_proba(
+    prepared: Prepared, *, progress: ProgressFn | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Rows evaluated, their held-back probabilities, and how (k-fold, or one split when big).
+
+    Up to LARGE_HISTORY cases: 5-fold, every case predicted by a model that never saw it. Above
+    it, one stratified split of HOLDOUT_CASES cases is plenty to measure and choose a threshold,
+    and keeps a 100,000-case training within minutes.
+    """
+    y = np.array([e.label for e in prepared.examples])
+    if len(y) < LARGE_HISTORY:
+        folds = max(2, min(5, min(Counter(y).values())))
+        proba = out_of_fold_proba(prepared, folds=folds, progress=progress)
+        return np.arange(len(y)), proba, f"{folds}-fold held-back"
+    splitter = StratifiedShuffleSplit(n_splits=1, test_size=HOLDOUT_CASES, random_state=0)
+    train_rows, test_rows = next(splitter.split(np.zeros(len(y)), y))
+    if progress:
+        progress(f"held-back evaluation on {len(test_rows)} cases", 0.0)
+    pipeline = build_pipeline(n_train=len(train_rows))
+    pipeline.fit(to_matrix([prepared.examples[j] for j in train_rows]), y[train_rows])
+    proba = np.zeros((len(test_rows), len(prepared.labels)))
+    fold_proba = pipeline.predict_proba(to_matrix([prepared.examples[j] for j in test_rows]))
+    columns = [prepared.labels.index(str(c)) for c in pipeline.classes_]
+    proba[:, columns] = fold_proba
+    order = np.argsort(test_rows)
+    return test_rows[order], proba[order], f"{len(test_rows)} held-back cases"
 
 
 def train(
     examples: Iterable[Example],
     *,
     precision_target: float = 0.95,
-    folds: int | None = None,
     progress: ProgressFn | None = None,
 ) -> TrainingResult:
-    """Evaluate on held-back folds, pick the threshold there, then fit on everything."""
+    """Evaluate on held-back cases, pick the threshold there, then fit on everything."""
     started = time.perf_counter()
     prepared = prepare(examples)
-    y = [e.label for e in prepared.examples]
-    if folds is None:  # plenty of held-back cases either way; big histories train faster
-        folds = 5 if len(y) < 20_000 else 3
-    proba = out_of_fold_proba(prepared, folds=folds, progress=progress)
+    y = np.array([e.label for e in prepared.examples])
+    rows, proba, method = held_back_proba(prepared, progress=progress)
+    truth = y[rows]
     confidence = proba.max(axis=1)
     predicted = np.array(prepared.labels)[proba.argmax(axis=1)]
-    threshold = choose_threshold(
-        confidence, predicted == np.array(y), precision_target=precision_target
-    )
+    threshold = choose_threshold(confidence, predicted == truth, precision_target=precision_target)
     evaluation = evaluate_predictions(
-        labels=prepared.labels, y_true=y, proba=proba, threshold=threshold
+        labels=prepared.labels, y_true=list(truth), proba=proba, threshold=threshold
     )
     evaluation["precision_target"] = precision_target
-    evaluation["method"] = f"{min(folds, min(Counter(y).values()))}-fold held-back"
+    evaluation["method"] = method
     if progress:
-        progress("fitting the final model on all cases", folds / (folds + 1))
+        progress("fitting the final model on all cases", 0.85)
     pipeline = build_pipeline(n_train=len(y))
-    pipeline.fit(to_matrix(prepared.examples), np.array(y))
+    pipeline.fit(to_matrix(prepared.examples), y)
     model = RoutingModel(pipeline, threshold=threshold, precision_target=precision_target)
     if progress:
         progress("done", 1.0)
@@ -520,5 +546,5 @@ def train(
         dropped=prepared.dropped,
         seconds=round(time.perf_counter() - started, 2),
         oof_proba=proba,
-        positions=prepared.positions,
+        positions=[prepared.positions[i] for i in rows],
     )

@@ -1,5 +1,7 @@
 """Similar past cases and duplicate flags over a corpus handed in directly."""
 
+import itertools
+
 from civicdesk.routing.adapters import CorpusDocument
 from civicdesk.routing.suggestions import likely_duplicates, similar_cases
 
@@ -20,7 +22,7 @@ def test_most_similar_first_with_replies():
     )
     assert found[0].document.key == "HSG-1"
     assert found[0].document.reply == "We sent a plumber."
-    assert all(a.score >= b.score for a, b in zip(found, found[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(found))
     assert "HSG-4" not in [f.document.key for f in found]
 
 
