@@ -279,7 +279,7 @@ def history(
     chinese_share: float = 0.4,
 ) -> list[RoutingExample]:
     """n cases spread over [start, end), uneven across departments like real demand."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (synthetic data, not security)
     weights = [1.0 / (i + 1) ** 0.5 for i in range(len(departments))]
     span = (end - start).total_seconds()
     examples = []
