@@ -1,0 +1,62 @@
+"""Serialising a fitted routing model for the database, and loading it back (cached)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+
+import joblib
+import sklearn
+
+from civicdesk.routing.model import RoutingModel
+
+_CACHE: OrderedDict[tuple[int, str], RoutingModel] = OrderedDict()
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
+
+
+def _trim(model: RoutingModel) -> None:
+    """Drop what prediction never needs: the pruned-term lists vectorizers keep for debugging."""
+    features = model.pipeline.named_steps["features"]
+    for _name, transformer, _columns in getattr(features, "transformers_", []):
+        if hasattr(transformer, "stop_words_"):
+            transformer.stop_words_ = None
+
+
+def dump(model: RoutingModel) -> tuple[bytes, str]:
+    _trim(model)
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer, compress=3)
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def library_versions() -> dict:
+    import numpy
+    import scipy
+
+    return {
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
+def load(*, version_id: int, sha256: str, data: bytes | memoryview) -> RoutingModel:
+    """Load a stored model; a process keeps the few it used last (the database stays the truth)."""
+    key = (version_id, sha256)
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    raw = bytes(data)
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        raise ValueError(f"routing model {version_id} does not match its checksum")
+    model = joblib.load(io.BytesIO(raw))
+    with _LOCK:
+        _CACHE[key] = model
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return model
