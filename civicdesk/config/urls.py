@@ -18,6 +18,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("staff/", include("civicdesk.organisations.urls")),
     path("cases/", include("civicdesk.cases.urls")),
+    path("open311/v2/", include("civicdesk.open311.urls")),
 ]
 
 if settings.DEBUG:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "civicdesk.audit",
     "civicdesk.notify",
     "civicdesk.cases",
+    "civicdesk.open311",
 ]
 
 MIDDLEWARE = [
@@ -183,3 +184,9 @@ CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR = env.int(
     "CIVICDESK_CASE_TRACK_ATTEMPTS_PER_HOUR", default=10
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024  # base64 attachments in JSON, raw emails
+
+# --- open311 -------------------------------------------------------------------------------
+# The jurisdiction_id clients send for the whole city (an agency code narrows it to one agency),
+# and the contact published in /open311/v2/discovery.
+CIVICDESK_OPEN311_JURISDICTION = env.str("CIVICDESK_OPEN311_JURISDICTION", default="civicdesk")
+CIVICDESK_OPEN311_CONTACT = env.str("CIVICDESK_OPEN311_CONTACT", default="")
