@@ -13,6 +13,8 @@ urlpatterns = [
     re_path(
         r"^requests/(?P<service_request_id>[^/]+?)" + FMT, views.request_detail, name="request"
     ),
+    # The community swagger.json spells it in the singular.
+    re_path(r"^request/(?P<service_request_id>[^/]+?)" + FMT, views.request_detail),
     re_path(r"^tokens/(?P<token_id>[^/]+?)" + FMT, views.token, name="token"),
     re_path(r"^servicerequestupdates" + FMT, views.updates, name="updates"),
 ]
