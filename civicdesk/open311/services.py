@@ -124,7 +124,7 @@ def _attribute_value(attribute: ServiceAttribute, values: list[str]) -> object:
             raise ValidationFailed(
                 _("Attribute %(code)s must be a number.") % {"code": code}, code="attribute"
             )
-    if attribute.datatype == Datatype.DATETIME and _parse_instant(value) is None:
+    if attribute.datatype == Datatype.DATETIME and parse_instant(value) is None:
         raise ValidationFailed(
             _("Attribute %(code)s must be a date and time like 2026-03-02T10:00:00Z.")
             % {"code": code},
@@ -133,7 +133,7 @@ def _attribute_value(attribute: ServiceAttribute, values: list[str]) -> object:
     return value
 
 
-def _parse_instant(value: str):
+def parse_instant(value: str):
     try:
         return parse_datetime(value.replace("Z", "+00:00"))
     except ValueError:

@@ -9,19 +9,25 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from civicdesk.cases.models import Case
+from civicdesk.cases.models import OPEN_STATUSES, Case, CaseStatus
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.open311 import selectors
 from civicdesk.open311.models import ApiKey, Submission
 from civicdesk.open311.render import FORMATS, Open311Error, error_response, respond, w3c
-from civicdesk.open311.services import RequestIn, open311_request_create, open311_update_create
+from civicdesk.open311.services import (
+    RequestIn,
+    open311_request_create,
+    open311_update_create,
+    parse_instant,
+)
 
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
@@ -64,6 +70,8 @@ def open311(*methods: str):
                 return response
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
+            except SuspiciousOperation:  # too big a body, too many fields
+                return error_response(fmt, Open311Error(400, _("The request is too large.")))
             except Open311Error as exc:
                 return error_response(fmt, exc)
             except ApplicationError as exc:
@@ -112,9 +120,7 @@ def _instant(request, name: str):
     value = _param(request, name)
     if not value:
         return None
-    from civicdesk.open311.services import _parse_instant
-
-    instant = _parse_instant(value)
+    instant = parse_instant(value)
     if instant is None or instant.tzinfo is None:
         raise Open311Error(
             400,
@@ -332,19 +338,13 @@ def requests(request, *, fmt: str):
     if statuses - {"open", "closed"}:
         raise Open311Error(400, _("status must be open, closed or both."))
     if statuses == {"open"}:
-        cases = cases.filter(status__in=[s.value for s in _open_statuses()])
+        cases = cases.filter(status__in=OPEN_STATUSES)
     elif statuses == {"closed"}:
-        cases = cases.exclude(status__in=[s.value for s in _open_statuses()])
+        cases = cases.exclude(status__in=OPEN_STATUSES)
     page_size = _positive(request, "page_size", MAX_RESULTS, MAX_RESULTS)
     page = _positive(request, "page", 1, 100000)
     offset = (page - 1) * page_size
     return _requests(fmt, cases[offset : offset + page_size])
-
-
-def _open_statuses():
-    from civicdesk.cases.models import OPEN_STATUSES
-
-    return OPEN_STATUSES
 
 
 def _post_request(request, fmt: str):
@@ -434,8 +434,6 @@ def updates(request, *, fmt: str):
 
 
 def _open_or_closed(event) -> str:
-    from civicdesk.cases.models import CaseStatus
-
     status = event.data.get("to") or event.case.status
     return "closed" if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) else "open"
 

@@ -286,3 +286,10 @@ def test_default_window_is_90_days(client, leak):
                       received_at=datetime(2025, 11, 1, tzinfo=UTC))  # fmt: skip
     assert client.get("/open311/v2/requests.json").json() == []
     assert client.get(f"/open311/v2/requests/{old.reference}.json").status_code == 200
+
+
+def test_too_many_fields_is_a_spec_error(client, api_key, severity):
+    response = post_request(client, **{f"x{n}": "1" for n in range(1100)})
+    assert response.status_code == 400
+    assert response.json() == [{"code": 400, "description": "The request is too large."}]
+    assert Case.objects.count() == 0
