@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/workforce/", include("civicdesk.workforce.urls")),
     path("", include("civicdesk.surveys.urls")),
     path("staff/routing/", include("civicdesk.routing.urls")),
+    path("open311/v2/", include("civicdesk.open311.urls")),
 ]
 
 if settings.DEBUG:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "civicdesk.workforce",
     "civicdesk.surveys",
     "civicdesk.routing",
+    "civicdesk.open311",
 ]
 
 MIDDLEWARE = [
@@ -207,3 +208,9 @@ CIVICDESK_QUEUE_PRIORITY_LANES = {
 # --- surveys ---------------------------------------------------------------------------------
 # The public address survey links (email, SMS, QR codes) start with.
 CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# --- open311 -------------------------------------------------------------------------------
+# The jurisdiction_id clients send for the whole city (an agency code narrows it to one agency),
+# and the contact published in /open311/v2/discovery.
+CIVICDESK_OPEN311_JURISDICTION = env.str("CIVICDESK_OPEN311_JURISDICTION", default="civicdesk")
+CIVICDESK_OPEN311_CONTACT = env.str("CIVICDESK_OPEN311_CONTACT", default="")

@@ -1,0 +1,179 @@
+"""Cases created per second over HTTP by concurrent clients, against the bare JSON endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+from civicdesk.bench._intake_db import request_for
+from civicdesk.bench.harness import (
+    bench_environment,
+    civicdesk,
+    database_kind,
+    percentile,
+    progress,
+    running_server,
+)
+
+# Every RESEND-th case is sent a second time with the same Idempotency-Key, as a client that
+# lost the first answer would: it must come back as the same case, never a second one.
+RESEND = 20
+
+
+def add_arguments(parser):
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
+    parser.add_argument("--seconds", type=float, default=20, help="seconds per phase (20)")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (1)")
+    parser.add_argument(
+        "--api",
+        choices=["cases", "open311"],
+        default="cases",
+        help="cases: POST /api/v1/cases/ with X-Api-Key (default); open311: POST "
+        "/open311/v2/requests.json with api_key",
+    )
+
+
+def _db(env: dict, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "civicdesk.bench._intake_db", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def ensure_database(url: str | None) -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist yet."""
+    if not url or database_kind(url) != "postgresql":
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit((parts.scheme.replace("postgresql", "postgres"), parts.netloc,
+                        "/postgres", parts.query, ""))  # fmt: skip
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[float], list, int]:
+    """`clients` loops, each sending its next request as soon as the last one answered."""
+    import httpx
+
+    latencies: list[float] = []
+    answers: list = []
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        stop_at = time.monotonic() + seconds
+        counter = iter(range(10**9))
+
+        async def client() -> None:
+            nonlocal errors
+            while time.monotonic() < stop_at:
+                i = next(counter)
+                method, path, kwargs = make(i)
+                started = time.perf_counter()
+                try:
+                    response = await http.request(method.upper(), path, **kwargs)
+                except httpx.HTTPError:
+                    errors += 1
+                    continue
+                latencies.append((time.perf_counter() - started) * 1000)
+                if response.status_code >= 300:
+                    errors += 1
+                    continue
+                answers.append((i, response))
+                if i % RESEND == 0 and path != "/api/v1/ping":
+                    again = await http.request(method.upper(), path, **kwargs)
+                    answers.append((i, again))
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, answers, errors
+
+
+def _httpx_kwargs(kwargs: dict) -> dict:
+    """Django test-client keyword arguments as httpx ones."""
+    if "content_type" in kwargs:
+        return {"content": kwargs["data"], "headers": {**kwargs["headers"],
+                "Content-Type": kwargs["content_type"]}}  # fmt: skip
+    return {"data": kwargs["data"], "headers": kwargs["headers"]}
+
+
+def _reference(response) -> str:
+    data = response.json()
+    return data[0]["service_request_id"] if isinstance(data, list) else data["reference"]
+
+
+def run(options: dict) -> dict:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    seconds = min(options["seconds"], 5) if options["quick"] else options["seconds"]
+    clients = min(options["clients"], 20) if options["quick"] else options["clients"]
+    api = options["api"]
+    run_id = uuid.uuid4().hex[:10]
+    ensure_database(options["database_url"])
+    with bench_environment(options["database_url"]) as env:
+        # Persistent database connections, as a production deployment runs: a new PostgreSQL
+        # connection per request would cost more than the case itself.
+        env.setdefault("CONN_MAX_AGE", "60")
+        if not options["url"]:
+            progress("migrating the database ...")
+            civicdesk(env, "migrate", "--no-input")
+        key = _db(env, "setup")["key"]
+
+        def make_case(i: int):
+            method, path, kwargs = request_for(api, key, run_id, i)
+            return method, path, _httpx_kwargs(kwargs)
+
+        def make_ping(i: int):
+            return "get", "/api/v1/ping", {}
+
+        with running_server(env, workers=options["workers"], url=options["url"]) as base:
+            progress(f"warming up {base} ...")
+            asyncio.run(_load(base, 2, 1, make_ping))
+            progress(f"{clients} clients for {seconds}s: GET /api/v1/ping")
+            ping_ms, _pings, ping_errors = asyncio.run(_load(base, clients, seconds, make_ping))
+            target = "/open311/v2/requests.json" if api == "open311" else "/api/v1/cases/"
+            progress(f"{clients} clients for {seconds}s: POST {target}")
+            case_ms, answers, case_errors = asyncio.run(_load(base, clients, seconds, make_case))
+        progress("counting the cases in the database ...")
+        stored = _db(env, "count", run_id)
+        progress("counting SQL statements per created case ...")
+        per_case = _db(env, "queries", api)["queries_per_case"]
+
+    acknowledged: dict[str, set[str]] = {}
+    for i, response in answers:
+        acknowledged.setdefault(str(i), set()).add(_reference(response))
+    created = len(acknowledged)
+    lost = sum(1 for marker in acknowledged if stored.get(marker, 0) == 0)
+    duplicated = sum(n - 1 for n in stored.values() if n > 1) + sum(
+        len(refs) - 1 for refs in acknowledged.values()
+    )
+    cases_per_s = created / seconds
+    baseline_per_s = len(ping_ms) / seconds
+    progress(f"ping p50 {percentile(ping_ms, 50):.1f} ms, p99 {percentile(ping_ms, 99):.1f} ms; "
+             f"{len(answers) - created} resends answered with the first case")  # fmt: skip
+    if case_errors or ping_errors:
+        progress(f"errors: {case_errors} case requests, {ping_errors} pings")
+    return {
+        "cases_per_s": round(cases_per_s, 1),
+        "p50_ms": round(percentile(case_ms, 50), 2),
+        "p99_ms": round(percentile(case_ms, 99), 2),
+        "baseline_per_s": round(baseline_per_s, 1),
+        "ratio": round(cases_per_s / baseline_per_s, 3) if baseline_per_s else 0.0,
+        "lost": lost,
+        "duplicated": duplicated,
+        "queries_per_case": round(per_case, 1),
+        "database": database_kind(options["database_url"]),
+    }

@@ -1,0 +1,101 @@
+"""Open311 reads: the published services and the public service requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from civicdesk.cases.models import Case, CaseEvent, Category, Kind
+from civicdesk.open311.models import ApiKey, ServiceAttribute, hash_api_key
+from civicdesk.organisations.models import Agency
+
+# Events that another Open311 system syncs: status changes and posted updates.
+UPDATE_ACTIONS = ("status", "open311_update")
+
+
+def service_code(category: Category) -> str:
+    """Stable per category across the city: the agency code and the category code."""
+    return f"{category.agency.code}-{category.code}"
+
+
+def api_key_get(key: str) -> ApiKey | None:
+    if not key:
+        return None
+    return (
+        ApiKey.objects.select_related("agency")
+        .filter(key_hash=hash_api_key(key), is_active=True)
+        .first()
+    )
+
+
+def agency_for_jurisdiction(jurisdiction_id: str, *, city: str) -> Agency | bool | None:
+    """None: the whole city. An Agency: that agency only. False: no such jurisdiction."""
+    if not jurisdiction_id or jurisdiction_id.lower() == city.lower():
+        return None
+    agency = Agency.objects.filter(code=jurisdiction_id.upper(), is_active=True).first()
+    return agency if agency is not None else False
+
+
+def service_list(*, agency: Agency | None = None) -> QuerySet[Category]:
+    qs = (
+        Category.objects.filter(is_active=True, agency__is_active=True)
+        .select_related("agency", "department", "standard")
+        .prefetch_related(
+            Prefetch("open311_attributes", queryset=ServiceAttribute.objects.order_by("order"))
+        )
+        .order_by("agency__code", "code")
+    )
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs
+
+
+def service_get(*, code: str, agency: Agency | None = None) -> Category | None:
+    agency_code, _sep, category_code = (code or "").partition("-")
+    if not category_code:
+        return None
+    qs = service_list(agency=agency).filter(agency__code=agency_code, code=category_code)
+    return qs.first()
+
+
+def _latest_note():
+    return Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk"), action__in=UPDATE_ACTIONS)
+        .exclude(text="")
+        .order_by("-at", "-pk")
+        .values("text")[:1]
+    )
+
+
+def request_list(*, agency: Agency | None = None) -> QuerySet[Case]:
+    """Public service requests: cases of kind service request with a category (never contacts)."""
+    qs = (
+        Case.objects.filter(kind=Kind.SERVICE_REQUEST, category__isnull=False)
+        .select_related("agency", "category__agency", "category__standard", "open311_submission")
+        .annotate(status_note=_latest_note())
+        .order_by("-received_at", "-pk")
+    )
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs
+
+
+def update_list(
+    *, api_key: ApiKey, start: datetime, end: datetime, agency: Agency | None = None
+) -> QuerySet[CaseEvent]:
+    qs = (
+        CaseEvent.objects.filter(
+            action__in=UPDATE_ACTIONS,
+            case__kind=Kind.SERVICE_REQUEST,
+            at__gte=start,
+            at__lte=end,
+        )
+        .select_related("case")
+        .order_by("at", "pk")
+    )
+    if api_key.agency_id is not None:
+        qs = qs.filter(case__agency_id=api_key.agency_id)
+    if agency is not None:
+        qs = qs.filter(case__agency=agency)
+    return qs
