@@ -18,6 +18,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("staff/", include("civicdesk.organisations.urls")),
     path("queues/", include("civicdesk.queues.urls")),
+    path("live/", include("civicdesk.live.urls")),
 ]
 
 if settings.DEBUG:

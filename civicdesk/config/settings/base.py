@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "civicdesk.audit",
     "civicdesk.notify",
     "civicdesk.queues",
+    "civicdesk.live",
 ]
 
 MIDDLEWARE = [
@@ -179,3 +180,10 @@ CIVICDESK_QUEUE_PRIORITY_LANES = {
 }
 # Where citizens reach this site, for links in SMS and email ("https://service.example.gov").
 CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# --- live (civicdesk/live): Server-Sent Events for boards, ticket pages, the overview ----------
+CIVICDESK_LIVE_KEEP_SECONDS = env.int("CIVICDESK_LIVE_KEEP_SECONDS", default=3600)  # replayable
+CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS", default=15)
+CIVICDESK_LIVE_RETRY_MS = env.int("CIVICDESK_LIVE_RETRY_MS", default=3000)  # SSE reconnect hint
+CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
+CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages
