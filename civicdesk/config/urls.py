@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("civicdesk.surveys.urls")),
     path("staff/routing/", include("civicdesk.routing.urls")),
     path("open311/v2/", include("civicdesk.open311.urls")),
+    path("live/", include("civicdesk.live.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,23 +1,53 @@
 """Estimated wait for a ticket.
 
-`naive_estimate_wait`: people ahead × mean service time ÷ open counters serving the service.
-`estimate_wait`: the estimate shown to visitors. For now it is the naive one; the better
-estimator (live state, recent service times by hour, delay history) replaces its insides and
-keeps its signature.
+`naive_estimate_wait`: people ahead × mean service time ÷ open counters serving the service (kept
+for comparison; `civicdesk bench waits` measures both).
+
+`estimate_wait` / `estimate_waits` / `estimate_join_wait`: the estimate shown to visitors. A
+queue-length-based predictor in the sense of Whitt (1999), refined with everything the live
+state tells us; see docs/estimated-wait.md for the method, its formulas and its sources:
+
+1. *Counter time per call* m_s by service and hour of day: the time a counter is taken by one
+   call (walking up, recalls and no-shows included, not just the serving period), a kernel-
+   weighted mean of recent periods (same hour weighs most, today counts double), with the
+   service's usual minutes as a prior.
+2. *Counters*: every open counter serving the service, busy ones free after the expected
+   remaining time of their visit in progress, r = max(m − elapsed, 0.3·m).
+3. *Replay of the call rule*: the waiting tickets of all services sharing those counters are
+   called, in a deterministic replay, by the real rule (lanes.py per service, earliest joined
+   across services at a counter), each taking m of its service; a ticket's wait is when its
+   call comes.
+4. *Who else will come first*: a normal-lane ticket is overtaken by priority tickets arriving
+   while it waits (rate λ_p over the last hour, at most K per normal call):
+   W ← W + λ_p·W·m/c, twice.
+5. *Who will leave*: people ahead who give up shorten the wait: W ← W·(1 − a/2), with a the
+   share of recent tickets of the service cancelled before being called.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import heapq
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import DurationField, ExpressionWrapper, F
 
-from civicdesk.queues.models import Service, Ticket, TicketPeriod, TicketStatus
+from civicdesk.core.clock import now
+from civicdesk.queues.lanes import NORMAL, call_order
+from civicdesk.queues.models import Counter, Service, Ticket, TicketPeriod, TicketStatus
 from civicdesk.queues.selectors import open_counter_count, people_ahead, people_ahead_of_new
 
 RECENT_VISITS = 50
+HISTORY_DAYS = 28
+HISTORY_ROWS = 3000
+PRIOR_WEIGHT = 3.0
+MIN_RESIDUAL = 0.3
 
 
+# --- the naive estimator ----------------------------------------------------------------------
 def mean_service_time(service: Service) -> timedelta:
     """Mean of the last RECENT_VISITS finished serving periods, or the service's usual time."""
     durations = list(
@@ -45,11 +75,232 @@ def naive_estimate_wait(ticket: Ticket) -> timedelta:
     return _naive(people_ahead(ticket), ticket.service)
 
 
+def naive_estimate_join_wait(service: Service, lane: str) -> timedelta:
+    return _naive(people_ahead_of_new(service, lane), service)
+
+
+# --- the live-state estimator -----------------------------------------------------------------
+@dataclass
+class _Job:
+    ticket_id: int | None
+    service_id: int
+    queued_at: datetime
+    lane: str
+
+
+@dataclass
+class SiteState:
+    """What the estimator knows about one site at one instant (read in a handful of queries)."""
+
+    at: datetime
+    services: dict[int, Service]
+    per_call: dict[int, float]  # seconds a counter spends per call, by service
+    counters: list[tuple[float, frozenset[int]]]  # (free in seconds, services it serves)
+    waiting: dict[int, list[_Job]] = field(default_factory=dict)  # by service, queued_at order
+    priority_rate: dict[int, float] = field(default_factory=dict)  # priority joins per second
+    abandon_share: dict[int, float] = field(default_factory=dict)
+
+
+def _hour_weight(at_hour: int, hour: int) -> float:
+    gap = min(abs(at_hour - hour), 24 - abs(at_hour - hour))
+    return {0: 1.0, 1: 0.5}.get(gap, 0.15)
+
+
+def _per_call_seconds(site_id: int, services: dict[int, Service], at: datetime, tz) -> dict:
+    """Kernel-weighted mean counter time per call, by service (called + serving periods)."""
+    rows = (
+        TicketPeriod.objects.filter(
+            service_id__in=list(services),
+            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+            ended_at__isnull=False,
+            started_at__gte=at - timedelta(days=HISTORY_DAYS),
+            started_at__lte=at,
+        )
+        .order_by("-started_at")
+        .values_list("service_id", "status", "started_at", "ended_at")[:HISTORY_ROWS]
+    )
+    local_now = at.astimezone(tz)
+    time_sum: dict[int, float] = defaultdict(float)
+    calls: dict[int, float] = defaultdict(float)
+    for service_id, status, started, ended in rows:
+        local = started.astimezone(tz)
+        weight = _hour_weight(local_now.hour, local.hour) * (
+            2.0 if local.date() == local_now.date() else 1.0
+        )
+        time_sum[service_id] += weight * (ended - started).total_seconds()
+        if status == TicketStatus.CALLED:
+            calls[service_id] += weight
+    result = {}
+    for service_id, service in services.items():
+        prior = service.default_service_minutes * 60.0
+        result[service_id] = (time_sum[service_id] + PRIOR_WEIGHT * prior) / (
+            calls[service_id] + PRIOR_WEIGHT
+        )
+    return result
+
+
+def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
+    at = at or now()
+    services = {
+        s.id: s
+        for s in Service.objects.filter(site_id=site_id, is_active=True).select_related("site")
+    }
+    if not services:
+        return SiteState(at=at, services={}, per_call={}, counters=[])
+    tz = ZoneInfo(next(iter(services.values())).site.timezone)
+    per_call = _per_call_seconds(site_id, services, at, tz)
+    serves: dict[int, set[int]] = defaultdict(set)
+    for counter_id, service_id in Counter.services.through.objects.filter(
+        counter__site_id=site_id, counter__is_open=True, counter__is_active=True
+    ).values_list("counter_id", "service_id"):
+        if service_id in services:
+            serves[counter_id].add(service_id)
+    busy = {
+        t.counter_id: t
+        for t in Ticket.objects.filter(
+            site_id=site_id,
+            counter_id__in=list(serves),
+            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+        ).only("counter_id", "service_id", "called_at", "last_called_at", "started_at")
+    }
+    counters = []
+    for counter_id, served in serves.items():
+        free = 0.0
+        ticket = busy.get(counter_id)
+        if ticket is not None:
+            m = per_call.get(ticket.service_id, 600.0)
+            elapsed = (at - (ticket.called_at or at)).total_seconds()
+            free = max(m - elapsed, MIN_RESIDUAL * m)
+        counters.append((free, frozenset(served)))
+    state = SiteState(at=at, services=services, per_call=per_call, counters=counters)
+    for ticket_id, service_id, queued_at, lane in (
+        Ticket.objects.filter(site_id=site_id, status=TicketStatus.WAITING)
+        .order_by("queued_at", "id")
+        .values_list("id", "service_id", "queued_at", "lane")
+    ):
+        if service_id in services:
+            state.waiting.setdefault(service_id, []).append(
+                _Job(ticket_id, service_id, queued_at, lane)
+            )
+    recent = Ticket.objects.filter(
+        site_id=site_id, joined_at__gte=at - timedelta(hours=1), joined_at__lte=at
+    ).values_list("service_id", "lane")
+    for service_id, lane in recent:
+        if lane != NORMAL:
+            state.priority_rate[service_id] = state.priority_rate.get(service_id, 0) + 1 / 3600
+    ended = Ticket.objects.filter(
+        site_id=site_id,
+        joined_at__gte=at - timedelta(hours=3),
+        status__in=[
+            TicketStatus.CANCELLED,
+            TicketStatus.DONE,
+            TicketStatus.NO_SHOW,
+            TicketStatus.CALLED,
+            TicketStatus.SERVING,
+        ],
+    ).values_list("service_id", "status", "called_at")
+    totals: dict[int, int] = defaultdict(int)
+    gave_up: dict[int, int] = defaultdict(int)
+    for service_id, status, called_at in ended:
+        totals[service_id] += 1
+        if status == TicketStatus.CANCELLED and called_at is None:
+            gave_up[service_id] += 1
+    for service_id, total in totals.items():
+        if total >= 5:
+            state.abandon_share[service_id] = gave_up[service_id] / total
+    return state
+
+
+def _replay(state: SiteState, extra: _Job | None = None) -> dict[int | None, float]:
+    """Seconds until each waiting ticket (and `extra`, keyed None) is called, replaying the rule."""
+    queues: dict[int, list[_Job]] = {}
+    for service_id, jobs in state.waiting.items():
+        jobs = list(jobs)
+        if extra is not None and extra.service_id == service_id:
+            jobs.append(extra)
+        queues[service_id] = jobs
+    if extra is not None and extra.service_id not in queues:
+        queues[extra.service_id] = [extra]
+    ordered: dict[int, list[_Job]] = {}
+    for service_id, jobs in queues.items():
+        service = state.services[service_id]
+        priority = [j for j in jobs if j.lane != NORMAL]
+        normal = [j for j in jobs if j.lane == NORMAL]
+        ordered[service_id] = [
+            j
+            for j, _run in call_order(
+                priority, normal, run=service.priority_streak, limit=service.priority_run
+            )
+        ]
+    counters = list(state.counters)
+    served = set().union(*(s for _f, s in counters)) if counters else set()
+    for service_id in ordered:
+        if service_id not in served:
+            # Nobody serves it now: assume one counter opens for it (the site's promise).
+            counters.append((0.0, frozenset({service_id})))
+    heads = dict.fromkeys(ordered, 0)
+    starts: dict[int | None, float] = {}
+    heap = [(free, index) for index, (free, _s) in enumerate(counters)]
+    heapq.heapify(heap)
+    remaining = sum(len(jobs) for jobs in ordered.values())
+    while remaining and heap:
+        free, index = heapq.heappop(heap)
+        best = None
+        for service_id in counters[index][1]:
+            jobs = ordered.get(service_id)
+            if jobs and heads[service_id] < len(jobs):
+                job = jobs[heads[service_id]]
+                if best is None or job.queued_at < best.queued_at:
+                    best = job
+        if best is None:
+            continue  # nothing left this counter can serve: it drops out
+        heads[best.service_id] += 1
+        remaining -= 1
+        starts[best.ticket_id] = free
+        heapq.heappush(heap, (free + state.per_call[best.service_id], index))
+    return starts
+
+
+def _adjust(state: SiteState, job: _Job, seconds: float) -> float:
+    service = state.services[job.service_id]
+    m = state.per_call[job.service_id]
+    capacity = max(sum(1 for _f, s in state.counters if job.service_id in s), 1)
+    if job.lane == NORMAL and seconds > 0:
+        rate = state.priority_rate.get(job.service_id, 0.0)
+        base = seconds
+        cap = base + service.priority_run * (base + m) / capacity
+        for _ in range(2):
+            seconds = min(base + rate * seconds * m / capacity, cap)
+    return seconds * (1 - state.abandon_share.get(job.service_id, 0.0) / 2)
+
+
+def _delta(seconds: float) -> timedelta:
+    return timedelta(seconds=max(0, math.floor(seconds)))
+
+
+def estimate_waits(site_id: int, *, state: SiteState | None = None) -> dict[int, timedelta]:
+    """The estimate for every waiting ticket of a site, from one read of its state."""
+    state = state or site_state(site_id)
+    starts = _replay(state)
+    jobs = {j.ticket_id: j for jobs in state.waiting.values() for j in jobs}
+    return {
+        ticket_id: _delta(_adjust(state, jobs[ticket_id], seconds))
+        for ticket_id, seconds in starts.items()
+        if ticket_id in jobs
+    }
+
+
 def estimate_wait(ticket: Ticket) -> timedelta:
     """The wait shown to the visitor holding `ticket`. Zero once called."""
-    return naive_estimate_wait(ticket)
+    if ticket.status != TicketStatus.WAITING:
+        return timedelta(0)
+    return estimate_waits(ticket.site_id).get(ticket.pk, timedelta(0))
 
 
 def estimate_join_wait(service: Service, lane: str) -> timedelta:
     """The wait someone joining `service` in `lane` now would be told."""
-    return _naive(people_ahead_of_new(service, lane), service)
+    state = site_state(service.site_id)
+    if service.pk not in state.services:
+        return timedelta(0)
+    job = _Job(None, service.pk, state.at + timedelta(microseconds=1), lane)
+    return _delta(_adjust(state, job, _replay(state, extra=job).get(None, 0.0)))

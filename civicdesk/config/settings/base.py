@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "civicdesk.surveys",
     "civicdesk.routing",
     "civicdesk.open311",
+    "civicdesk.live",
 ]
 
 MIDDLEWARE = [
@@ -214,3 +215,9 @@ CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1
 # and the contact published in /open311/v2/discovery.
 CIVICDESK_OPEN311_JURISDICTION = env.str("CIVICDESK_OPEN311_JURISDICTION", default="civicdesk")
 CIVICDESK_OPEN311_CONTACT = env.str("CIVICDESK_OPEN311_CONTACT", default="")
+# --- live (civicdesk/live): Server-Sent Events for boards, ticket pages, the overview ----------
+CIVICDESK_LIVE_KEEP_SECONDS = env.int("CIVICDESK_LIVE_KEEP_SECONDS", default=3600)  # replayable
+CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS", default=15)
+CIVICDESK_LIVE_RETRY_MS = env.int("CIVICDESK_LIVE_RETRY_MS", default=3000)  # SSE reconnect hint
+CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
+CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages

@@ -1,0 +1,98 @@
+"""What live pages show, as JSON: a site's queues (for boards, the overview and ticket pages) and
+one ticket's state. Built by the publisher once per change, not by each of the streams."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from civicdesk.core.clock import now
+from civicdesk.queues.estimation import estimate_waits, site_state
+from civicdesk.queues.models import Counter, Ticket, TicketStatus
+
+CALLING = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+def _minutes(delta) -> int:
+    return round(delta.total_seconds() / 60)
+
+
+def site_snapshot(site_id: int) -> dict:
+    """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
+    at = now()
+    state = site_state(site_id, at=at)
+    waits = estimate_waits(site_id, state=state)
+    order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
+    calling = [
+        {
+            "number": t.number,
+            "counter": t.counter.name if t.counter_id else "",
+            "service": t.service_id,
+            "status": t.status,
+            "recalls": t.recall_count,
+        }
+        for t in Ticket.objects.filter(site_id=site_id, status__in=CALLING)
+        .select_related("counter")
+        .order_by("-last_called_at", "-id")[:12]
+    ]
+    open_counters = Counter.objects.filter(site_id=site_id, is_open=True, is_active=True).count()
+    services = []
+    for service_id, service in state.services.items():
+        jobs = state.waiting.get(service_id, [])
+        ordered = sorted(jobs, key=lambda j: (waits.get(j.ticket_id).total_seconds(), j.queued_at))
+        numbers = _numbers([j.ticket_id for j in ordered[:order_limit]])
+        services.append(
+            {
+                "id": service_id,
+                "name": service.name,
+                "prefix": service.prefix,
+                "waiting": len(jobs),
+                "counters": sum(1 for _f, s in state.counters if service_id in s),
+                "order": [
+                    [numbers[j.ticket_id], _minutes(waits[j.ticket_id])]
+                    for j in ordered[:order_limit]
+                ],
+            }
+        )
+    return {
+        "site": site_id,
+        "at": at.isoformat(),
+        "open_counters": open_counters,
+        "calling": calling,
+        "services": services,
+    }
+
+
+def _numbers(ticket_ids: list[int]) -> dict[int, str]:
+    return {
+        pk: f"{prefix}{sequence:03d}"
+        for pk, prefix, sequence in Ticket.objects.filter(pk__in=ticket_ids).values_list(
+            "pk", "prefix", "sequence"
+        )
+    }
+
+
+def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
+    """One ticket's place, estimate and status (from the site snapshot when there is one)."""
+    ahead, wait = 0, 0
+    if ticket.status == TicketStatus.WAITING and site is not None:
+        for service in site["services"]:
+            if service["id"] == ticket.service_id:
+                for index, (number, minutes) in enumerate(service["order"]):
+                    if number == ticket.number:
+                        ahead, wait = index, minutes
+                        break
+                else:
+                    ahead, wait = (
+                        len(service["order"]),
+                        service["order"][-1][1] if service["order"] else 0,
+                    )
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "status_label": str(TicketStatus(ticket.status).label),
+        "service": ticket.service_id,
+        "counter": ticket.counter.name if ticket.counter_id and ticket.status in CALLING else "",
+        "ahead": ahead,
+        "wait_minutes": wait,
+        "recalls": ticket.recall_count,
+    }

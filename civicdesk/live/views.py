@@ -1,0 +1,144 @@
+"""Live pages (display board, the citizen's live ticket, the manager overview) and their streams.
+
+Each page is rendered complete on the server (it works without JavaScript and refreshes itself
+with a meta refresh); live.js then follows the page's event stream and updates it in place.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from civicdesk.live import bus
+from civicdesk.live.selectors import sites_for_overview
+from civicdesk.live.snapshot import site_snapshot, ticket_snapshot
+from civicdesk.live.streams import sse_response
+from civicdesk.queues.selectors import site_for_codes, ticket_by_token
+
+
+def _site_or_404(agency_code: str, site_code: str):
+    site = site_for_codes(agency_code[:20], site_code[:20])
+    if site is None:
+        raise Http404
+    return site
+
+
+def _services_by_id(snapshot: dict) -> dict:
+    return {s["id"]: s for s in snapshot["services"]}
+
+
+# --- display board ------------------------------------------------------------------------------
+def board(request: HttpRequest, agency_code: str, site_code: str):
+    site = _site_or_404(agency_code, site_code)
+    last = bus.latest_id()
+    snapshot = site_snapshot(site.id)
+    services = _services_by_id(snapshot)
+    calling = [
+        {**c, "service_name": services.get(c["service"], {}).get("name", "")}
+        for c in snapshot["calling"]
+    ]
+    return render(
+        request,
+        "live/board.html",
+        {
+            "site": site,
+            "snapshot": snapshot,
+            "now_calling": calling[:1],
+            "recent": calling[1:6],
+            "last_event_id": last,
+            "stream_url": reverse("live:board_events", args=[site.agency.code, site.code]),
+            "refresh_seconds": settings.CIVICDESK_LIVE_NOJS_REFRESH_SECONDS,
+            "chime": request.GET.get("chime") == "on",
+        },
+    )
+
+
+async def board_events(request: HttpRequest, agency_code: str, site_code: str):
+    site = await sync_to_async(_site_id_or_none)(agency_code, site_code)
+    if site is None:
+        raise Http404
+    return sse_response([f"site:{site}"], request)
+
+
+def _site_id_or_none(agency_code: str, site_code: str) -> int | None:
+    try:
+        site = site_for_codes(agency_code[:20], site_code[:20])
+        return site.id if site else None
+    finally:
+        bus.release_connection()
+
+
+# --- the citizen's live ticket ------------------------------------------------------------------
+def ticket(request: HttpRequest, token: str):
+    found = ticket_by_token(token[:64])
+    if found is None:
+        raise Http404
+    last = bus.latest_id()
+    snapshot = site_snapshot(found.site_id)
+    return render(
+        request,
+        "live/ticket.html",
+        {
+            "ticket": found,
+            "state": ticket_snapshot(found, snapshot),
+            "last_event_id": last,
+            "stream_url": reverse("live:ticket_events", args=[found.token]),
+            "refresh_seconds": settings.CIVICDESK_LIVE_NOJS_REFRESH_SECONDS,
+        },
+    )
+
+
+def _ticket_channels(token: str) -> list[str] | None:
+    try:
+        found = ticket_by_token(token[:64])
+        if found is None:
+            return None
+        return [f"ticket:{found.token}", f"site:{found.site_id}"]
+    finally:
+        bus.release_connection()
+
+
+async def ticket_events(request: HttpRequest, token: str):
+    channels = await sync_to_async(_ticket_channels)(token)
+    if channels is None:
+        raise Http404
+    return sse_response(channels, request)
+
+
+# --- the manager overview -----------------------------------------------------------------------
+@login_required
+def overview(request: HttpRequest):
+    last = bus.latest_id()
+    sites = []
+    for site in sites_for_overview(request.user):
+        snapshot = site_snapshot(site.id)
+        sites.append({"site": site, "snapshot": snapshot})
+    return render(
+        request,
+        "live/overview.html",
+        {
+            "sites": sites,
+            "last_event_id": last,
+            "stream_url": reverse("live:overview_events"),
+            "refresh_seconds": settings.CIVICDESK_LIVE_NOJS_REFRESH_SECONDS,
+        },
+    )
+
+
+def _overview_channels(user) -> list[str]:
+    try:
+        return [f"site:{pk}" for pk in sites_for_overview(user).values_list("pk", flat=True)]
+    finally:
+        bus.release_connection()
+
+
+async def overview_events(request: HttpRequest):
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=403)
+    channels = await sync_to_async(_overview_channels)(user)
+    return sse_response(channels, request)

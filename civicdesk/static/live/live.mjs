@@ -1,0 +1,185 @@
+// Live pages: follow the page's Server-Sent Events stream and update it in place.
+// The page is complete without this script (it refreshes itself every 30 s in <noscript>).
+const KINDS = ["issued", "called", "recalled", "started", "finished", "held", "resumed",
+  "transferred", "no_show", "cancelled", "requeued"];
+
+const root = document.querySelector("[data-live]");
+
+function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+}
+
+function cell(row, text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  row.appendChild(td);
+  return td;
+}
+
+function connect(onEvent) {
+  const url = new URL(root.dataset.streamUrl, window.location.href);
+  url.searchParams.set("last_event_id", root.dataset.lastEventId || "0");
+  const source = new EventSource(url);
+  const status = root.querySelector("[data-connection]");
+  source.addEventListener("open", () => { if (status) status.hidden = true; });
+  source.addEventListener("error", () => { if (status) status.hidden = false; });
+  for (const kind of KINDS) {
+    source.addEventListener(kind, (event) => {
+      root.dataset.lastEventId = event.lastEventId;
+      onEvent(kind, JSON.parse(event.data));
+    });
+  }
+  window.addEventListener("pagehide", () => source.close());
+}
+
+// --- display board ------------------------------------------------------------------------------
+function board() {
+  const now = root.querySelector("[data-now]");
+  const recent = root.querySelector("[data-recent]");
+  const next = root.querySelector("[data-next]");
+  const toggle = root.querySelector("[data-chime-toggle]");
+  const chime = new Audio(root.dataset.chimeUrl);
+  let chimeOn = new URLSearchParams(window.location.search).get("chime") === "on";
+  const label = () => { toggle.textContent = chimeOn ? root.dataset.labelChimeOn : root.dataset.labelChimeOff; };
+  toggle.hidden = false;
+  label();
+  toggle.addEventListener("click", () => {
+    chimeOn = !chimeOn;
+    label();
+    if (chimeOn) chime.play().catch(() => {}); // a click lets the browser play sound later
+  });
+
+  function render(site) {
+    now.replaceChildren();
+    const [first, ...rest] = site.calling;
+    if (first) {
+      const number = document.createElement("span");
+      number.className = "live-board__number";
+      number.dataset.testid = "now-number";
+      number.textContent = first.number;
+      const arrow = document.createElement("span");
+      arrow.className = "live-board__arrow";
+      arrow.setAttribute("aria-hidden", "true");
+      arrow.textContent = " → ";
+      const counter = document.createElement("span");
+      counter.className = "live-board__counter";
+      counter.append(`${root.dataset.labelCounter} `);
+      const counterName = document.createElement("span");
+      counterName.dataset.testid = "now-counter";
+      counterName.textContent = first.counter;
+      counter.append(counterName);
+      now.append(number, arrow, counter);
+    } else {
+      const idle = document.createElement("span");
+      idle.className = "live-board__idle";
+      idle.textContent = root.dataset.labelNobody;
+      now.append(idle);
+    }
+    recent.replaceChildren(...rest.slice(0, 5).map((call) => {
+      const row = document.createElement("tr");
+      cell(row, call.number);
+      cell(row, call.counter);
+      return row;
+    }));
+    next.replaceChildren(...site.services.map((service) => {
+      const row = document.createElement("tr");
+      cell(row, service.name);
+      const numbers = service.order.slice(0, 4).map(([number]) => number).join(" ");
+      cell(row, numbers || root.dataset.labelNone).dataset.testid = `next-${service.prefix}`;
+      return row;
+    }));
+  }
+
+  connect((kind, data) => {
+    if (!data.site) return;
+    render(data.site);
+    if ((kind === "called" || kind === "recalled") && chimeOn) {
+      chime.currentTime = 0;
+      chime.play().catch(() => {});
+    }
+  });
+}
+
+// --- the citizen's live ticket ------------------------------------------------------------------
+function ticket() {
+  const d = root.dataset;
+  const el = (name) => root.querySelector(`[data-${name}]`);
+  const state = { status: null, ahead: null, wait: null, service: Number(d.service) };
+
+  function aheadText(n) {
+    if (n === 0) return d.textAheadNone;
+    return n === 1 ? d.textAheadOne : format(d.textAheadMany, { n });
+  }
+  function waitText(n) {
+    if (n === 0) return d.textWaitNone;
+    return n === 1 ? d.textWaitOne : format(d.textWaitMany, { n });
+  }
+  function announce(text) {
+    el("announce").textContent = text;
+  }
+  function show(mine) {
+    const waiting = mine.status === "waiting";
+    root.querySelectorAll("[data-waiting-only]").forEach((row) => { row.hidden = !waiting; });
+    el("status").textContent = mine.status_label || el("status").textContent;
+    el("called-panel").hidden = mine.status !== "called";
+    el("counter").textContent = mine.counter || "";
+    if (mine.status !== state.status) {
+      if (mine.status === "called") announce(format(d.textCalled, { counter: mine.counter }));
+      else if (mine.status !== "waiting") announce(format(d.textDone, { status: mine.status_label }));
+    }
+    state.status = mine.status;
+    if (waiting) place(mine.ahead, mine.wait_minutes);
+  }
+  function place(ahead, wait) {
+    el("ahead").textContent = aheadText(ahead);
+    el("wait").textContent = waitText(wait);
+    if (state.ahead !== null && (ahead !== state.ahead)) {
+      announce(`${aheadText(ahead)}. ${waitText(wait)}.`);
+    }
+    state.ahead = ahead;
+    state.wait = wait;
+  }
+  connect((kind, data) => {
+    if (data.ticket && data.ticket.number === d.number && data.ticket.status_label !== undefined) {
+      if (data.ticket.service) state.service = data.ticket.service;
+      show(data.ticket); // our own channel: the full state
+      return;
+    }
+    if (!data.site || state.status !== null && state.status !== "waiting") return;
+    const service = data.site.services.find((s) => s.id === state.service);
+    if (!service) return;
+    const index = service.order.findIndex(([number]) => number === d.number);
+    if (index >= 0) place(index, service.order[index][1]);
+  });
+}
+
+// --- manager overview ---------------------------------------------------------------------------
+function overview() {
+  connect((kind, data) => {
+    if (!data.site) return;
+    const section = root.querySelector(`[data-site="${data.site.site}"]`);
+    if (!section) return;
+    section.querySelector("[data-open-counters]").textContent = data.site.open_counters;
+    section.querySelector("[data-services]").replaceChildren(...data.site.services.map((service) => {
+      const row = document.createElement("tr");
+      row.className = "govuk-table__row";
+      const cells = [
+        service.name,
+        String(service.waiting),
+        String(service.counters),
+        String(service.order.length ? service.order[service.order.length - 1][1] : 0),
+        service.order.slice(0, 3).map(([number]) => number).join(" ") || root.dataset.labelNone,
+      ];
+      cells.forEach((text, index) => {
+        const td = cell(row, text);
+        td.className = "govuk-table__cell" + (index > 0 && index < 4 ? " govuk-table__cell--numeric" : "");
+        if (index === 1) td.dataset.testid = `waiting-${service.id}`;
+      });
+      return row;
+    }));
+  });
+}
+
+if (root && "EventSource" in window) {
+  ({ board, ticket, overview })[root.dataset.live]?.();
+}
