@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "civicdesk.queues",
     "civicdesk.workforce",
     "civicdesk.surveys",
+    "civicdesk.pledges",
 ]
 
 MIDDLEWARE = [
