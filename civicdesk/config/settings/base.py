@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "civicdesk.routing",
     "civicdesk.open311",
     "civicdesk.live",
+    "civicdesk.pledges",
 ]
 
 MIDDLEWARE = [
