@@ -35,8 +35,8 @@ SCOPE_TEXT = {
 # shown without a link).
 AREA_URLS = {
     Area.AUDIT: "audit:log",
-    Area.CASES: "cases:work",
-    Area.QUEUES: "queues:overview",
+    Area.CASES: "cases:staff_queue",
+    Area.QUEUES: "queues:staff_home",
     Area.SURVEYS: "surveys:results",
     Area.PLEDGES: "pledges:manage",
     Area.INSIGHTS: "insights:home",
