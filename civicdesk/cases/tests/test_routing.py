@@ -173,3 +173,19 @@ def test_dashboard_query_count_does_not_grow_with_cases(
         rows = [(c.reference, c.department.name, c.possible_duplicate_of.reference)
                 for c in board["duplicates"]]  # fmt: skip
     assert len(rows) == 7
+
+
+def test_uncategorised_case_is_in_every_officers_triage_pool(monday, leak, agency, other_agency):
+    from civicdesk.cases.services import case_assign
+
+    elsewhere = StaffFactory(agency=agency, role=Role.FRONTLINE,
+                             departments=[DepartmentFactory(agency=agency)])  # fmt: skip
+    outsider = StaffFactory(agency=other_agency, role=Role.FRONTLINE,
+                            departments=[DepartmentFactory(agency=other_agency)])  # fmt: skip
+    case = _case(agency, description="Something no keyword matches")
+    assert case.department is None
+    assert case in case_list(user=elsewhere.user)
+    assert case not in case_list(user=outsider.user)
+    case = case_assign(case=case, actor=elsewhere.user, category=leak, reason="It is a leak")
+    assert case.department == leak.department
+    assert case not in case_list(user=elsewhere.user)  # routed on: now the department's
