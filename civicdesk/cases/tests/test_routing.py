@@ -189,3 +189,23 @@ def test_uncategorised_case_is_in_every_officers_triage_pool(monday, leak, agenc
     case = case_assign(case=case, actor=elsewhere.user, category=leak, reason="It is a leak")
     assert case.department == leak.department
     assert case not in case_list(user=elsewhere.user)  # routed on: now the department's
+
+
+def test_interim_reply_reminder_goes_to_the_officer_once(monday, leak, officer):
+    from civicdesk.cases.services import cases_remind_interim
+
+    officer.user.email = "officer@example.org"
+    officer.user.save()
+    case = _case(leak.agency, category=leak)
+    assert case.assignee == officer and case.interim_due_at is not None
+    assert cases_remind_interim() == 0
+    monday.move_to(case.interim_due_at + timedelta(hours=1))
+    assert cases_remind_interim() == 1
+    assert cases_remind_interim() == 0
+    assert (
+        OutboxMessage.objects.filter(to="officer@example.org", subject__contains="interim").count()
+        == 1
+    )
+    case_reply(case=case, actor=officer.user, body="Still working on it", interim=True)
+    case.refresh_from_db()
+    assert case.interim_replied_at is not None
