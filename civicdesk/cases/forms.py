@@ -264,7 +264,11 @@ class AssignForm(GovukForm):
 
 
 class TransferForm(GovukForm):
-    to_agency = forms.ModelChoiceField(label=_("Transfer to"), queryset=Agency.objects.none())
+    to_agency = forms.ModelChoiceField(
+        label=_("Transfer to"),
+        queryset=Agency.objects.none(),
+        error_messages={"required": _("Choose the agency to transfer the case to.")},
+    )
     category = forms.ModelChoiceField(
         label=_("Their category (optional)"), queryset=Category.objects.none(), required=False
     )
@@ -276,6 +280,8 @@ class TransferForm(GovukForm):
         self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
             pk=case.agency_id
         )
+        self.fields["to_agency"].label_from_instance = lambda agency: agency.name
+        self.fields["category"].label_from_instance = lambda c: f"{c.agency.name}: {c.name}"
         self.fields["category"].queryset = (
             Category.objects.filter(is_active=True)
             .exclude(agency=case.agency_id)
@@ -284,7 +290,11 @@ class TransferForm(GovukForm):
 
 
 class MergeForm(GovukForm):
-    into = forms.CharField(label=_("Merge this case into (reference)"), max_length=30)
+    into = forms.CharField(
+        label=_("Merge this case into (reference)"),
+        max_length=30,
+        error_messages={"required": _("Enter the reference of the case to keep.")},
+    )
 
 
 class PartForm(GovukForm):

@@ -12,7 +12,7 @@ from civicdesk.cases.models import OPEN_STATUSES, Case, CaseTransfer, Category
 from civicdesk.cases.services.routing import BOUNCE_LIMIT
 from civicdesk.core.clock import now
 from civicdesk.core.errors import NotFound
-from civicdesk.organisations.permissions import Access, Area, Scope, can, scope_for, scope_queryset
+from civicdesk.organisations.permissions import Access, Area, Scope, scope_for, scope_queryset
 
 SOON = timedelta(hours=24)
 REFERENCE_RE = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{4}-\d{6})\b")
@@ -37,11 +37,13 @@ def case_queryset_for(user) -> QuerySet:
     scope = scope_for(user, Area.CASES, Access.READ)
     if scope in (Scope.NONE, Scope.ALL):
         return scoped
-    sent_away = CaseTransfer.objects.filter(from_agency_id=user.staff_profile.agency_id)
-    if scope is not Scope.AGENCY:  # an officer keeps sight of the cases they sent on
-        sent_away = sent_away.filter(actor_id=user.pk)
-    sent_away = sent_away.values("case_id")
-    return Case.objects.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=sent_away))
+    agency_id = user.staff_profile.agency_id
+    sent_away = CaseTransfer.objects.filter(from_agency_id=agency_id)
+    visible = Q(pk__in=scoped.values("pk"))
+    if scope is not Scope.AGENCY:
+        sent_away = sent_away.filter(actor_id=user.pk)  # officers keep sight of what they sent
+        visible |= Q(agency_id=agency_id, department__isnull=True)  # the triage pool
+    return Case.objects.filter(visible | Q(pk__in=sent_away.values("case_id")))
 
 
 def case_list(
@@ -118,19 +120,14 @@ def case_get(*, user, reference: str) -> Case:
 
 
 def case_can_write(user, case: Case) -> bool:
-    from civicdesk.organisations.permissions import Target
+    from civicdesk.cases.services.common import require_case
+    from civicdesk.core.errors import NotAllowed
 
-    return can(
-        user,
-        Area.CASES,
-        Access.WRITE,
-        Target(
-            agency_id=case.agency_id,
-            department_id=case.department_id,
-            site_id=case.site_id,
-            staff_id=case.assignee_id,
-        ),
-    )
+    try:
+        require_case(user, case)
+    except NotAllowed:
+        return False
+    return True
 
 
 def case_detail_related(case: Case) -> dict:

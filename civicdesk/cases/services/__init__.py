@@ -16,6 +16,7 @@ from civicdesk.cases.services.routing import (
     case_refer,
     case_transfer,
     cases_mark_breaches,
+    cases_remind_interim,
 )
 from civicdesk.cases.services.work import case_assign, case_note_add, case_reply, case_set_status
 
@@ -35,6 +36,7 @@ __all__ = [
     "case_set_status",
     "case_transfer",
     "cases_mark_breaches",
+    "cases_remind_interim",
     "category_from_rules",
     "find_possible_duplicate",
     "pick_assignee",

@@ -113,6 +113,8 @@ def attachments_save(
 
 
 def require_case(actor, case: Case, access: Access = Access.WRITE) -> None:
+    if case.department_id is None and _triage_allowed(actor, case, access):
+        return
     require(
         actor,
         Area.CASES,
@@ -124,6 +126,14 @@ def require_case(actor, case: Case, access: Access = Access.WRITE) -> None:
             staff_id=case.assignee_id,
         ),
     )
+
+
+def _triage_allowed(actor, case: Case, access: Access) -> bool:
+    """A case no department holds yet (no category, or just transferred in) is open to every
+    officer of its agency, so that someone can route it: no case waits unseen."""
+    if scope_for(actor, Area.CASES, access) is not Scope.UNIT:
+        return False
+    return actor.staff_profile.agency_id == case.agency_id
 
 
 def require_agency_intake(actor, agency) -> None:

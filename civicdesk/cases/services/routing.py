@@ -255,3 +255,43 @@ def cases_mark_breaches(*, limit: int = 1000) -> int:
                     )
         marked += 1
     return marked
+
+
+def cases_remind_interim(*, limit: int = 500) -> int:
+    """A case running long owes the citizen an interim reply: remind its officer once."""
+    at = now()
+    due = (
+        Case.objects.filter(
+            status__in=OPEN_STATUSES,
+            paused_at__isnull=True,
+            interim_due_at__lt=at,
+            interim_replied_at__isnull=True,
+            replied_at__isnull=True,
+            assignee__isnull=False,
+        )
+        .select_related("agency", "assignee__user")
+        .order_by("interim_due_at")[:limit]
+    )
+    reminded = 0
+    for case in due:
+        email = case.assignee.user.email
+        if not email:
+            continue
+        with transaction.atomic():
+            sent = notify_enqueue(
+                channel="email",
+                to=email,
+                subject=f"[{case.reference}] " + _("An interim reply is due"),
+                body=_(
+                    "Case %(ref)s is running long. Tell the citizen where it stands (an interim "
+                    "reply) so they are not left waiting: %(subject)s"
+                )
+                % {"ref": case.reference, "subject": case.subject},
+                dedupe_key=f"case:{case.reference}:interim:{case.interim_due_at.isoformat()}",
+                agency=case.agency,
+                related=case,
+            )
+            if sent is not None:
+                case_event(case=case, actor=None, action="interim_reminder")
+                reminded += 1
+    return reminded

@@ -89,3 +89,15 @@ def test_categories_are_public(client, leak):
     response = client.get(f"{URL}categories?agency=HSG")
     assert response.status_code == 200
     assert response.json()[0]["code"] == "leak"
+
+
+def test_signed_in_staff_can_create_for_their_agency_only(
+    client, monday, leak, officer, other_agency
+):
+    client.force_login(officer.user)
+    created = _post(
+        client, URL, {"description": "Caller says leak", "agency": "HSG", "channel": "phone"}
+    )
+    assert created.status_code == 201 and created.json()["reference"].startswith("HSG-")
+    refused = _post(client, URL, {"description": "x", "agency": other_agency.code})
+    assert refused.status_code == 403

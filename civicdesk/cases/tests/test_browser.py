@@ -129,3 +129,51 @@ def test_qsm_morning_merges_a_duplicate_and_reassigns(page, axe):
     assert Case.objects.get(pk=first.pk).assignee_id == other.pk
     done = set(AuditEntry.objects.filter(actor=qsm.user).values_list("action", flat=True))
     assert {"case.merge", "case.assign"} <= done
+
+
+def test_wrong_door_transport_officer_transfers_to_environment(page, axe):
+    """Journey 2: a fallen tree on an estate, written to the transport agency."""
+    from civicdesk.cases.services import case_create
+
+    transport = AgencyFactory(code="TRN", name="Harbour City Transport Department")
+    environment = AgencyFactory(code="ENV", name="Harbour City Environment Agency",
+                                email="enquiries@environment.example")  # fmt: skip
+    trees = CategoryFactory(agency=environment, code="tree", name="Fallen or dangerous tree",
+                            department=DepartmentFactory(agency=environment, code="TREE"))  # fmt: skip
+    officer = StaffFactory(agency=transport, role=Role.FRONTLINE,
+                           departments=[DepartmentFactory(agency=transport, code="ROADS")])  # fmt: skip
+    env_qsm = StaffFactory(agency=environment, role=Role.QSM)
+    case = case_create(agency=transport, kind="complaint", channel="email",
+                       subject="Fallen tree on Lantern Bay Estate",
+                       description="A tree fell across the footpath between Block A and Block B.",
+                       contact_email="resident@example.org")  # fmt: skip
+
+    _sign_in(page, officer)
+    page.goto("/cases/staff/")
+    assert axe(page) == []
+    page.get_by_role("link", name=case.reference).click()
+    transfer = page.get_by_test_id("action-transfer")
+    transfer.locator("summary").click()
+    transfer.get_by_role("button", name="Transfer").click()  # no reason: refused, explained
+    assert "There is a problem" in page.get_by_test_id("action-transfer").inner_text()
+    assert axe(page) == []
+    transfer = page.get_by_test_id("action-transfer")
+    transfer.locator("select[name=to_agency]").select_option(label=environment.name)
+    transfer.locator("select[name=category]").select_option(
+        label=f"{environment.name}: {trees.name}"
+    )
+    transfer.locator("textarea[name=reason]").fill(
+        "Trees on housing estates are the Environment Agency's."
+    )
+    transfer.get_by_role("button", name="Transfer").click()
+    page.wait_for_url(f"**/cases/staff/{case.reference}/")
+    assert "You can read this case but not change it." in page.content()
+    assert axe(page) == []
+
+    told = OutboxMessage.objects.filter(to="resident@example.org").order_by("pk").last()
+    assert case.reference in told.subject and environment.name in told.body
+    page.context.clear_cookies()
+    _sign_in(page, env_qsm)
+    page.goto("/cases/staff/")
+    assert case.reference in page.get_by_test_id("queue").inner_text()
+    assert Case.objects.get(pk=case.pk).reference == case.reference

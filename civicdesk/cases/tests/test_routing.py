@@ -173,3 +173,39 @@ def test_dashboard_query_count_does_not_grow_with_cases(
         rows = [(c.reference, c.department.name, c.possible_duplicate_of.reference)
                 for c in board["duplicates"]]  # fmt: skip
     assert len(rows) == 7
+
+
+def test_uncategorised_case_is_in_every_officers_triage_pool(monday, leak, agency, other_agency):
+    from civicdesk.cases.services import case_assign
+
+    elsewhere = StaffFactory(agency=agency, role=Role.FRONTLINE,
+                             departments=[DepartmentFactory(agency=agency)])  # fmt: skip
+    outsider = StaffFactory(agency=other_agency, role=Role.FRONTLINE,
+                            departments=[DepartmentFactory(agency=other_agency)])  # fmt: skip
+    case = _case(agency, description="Something no keyword matches")
+    assert case.department is None
+    assert case in case_list(user=elsewhere.user)
+    assert case not in case_list(user=outsider.user)
+    case = case_assign(case=case, actor=elsewhere.user, category=leak, reason="It is a leak")
+    assert case.department == leak.department
+    assert case not in case_list(user=elsewhere.user)  # routed on: now the department's
+
+
+def test_interim_reply_reminder_goes_to_the_officer_once(monday, leak, officer):
+    from civicdesk.cases.services import cases_remind_interim
+
+    officer.user.email = "officer@example.org"
+    officer.user.save()
+    case = _case(leak.agency, category=leak)
+    assert case.assignee == officer and case.interim_due_at is not None
+    assert cases_remind_interim() == 0
+    monday.move_to(case.interim_due_at + timedelta(hours=1))
+    assert cases_remind_interim() == 1
+    assert cases_remind_interim() == 0
+    assert (
+        OutboxMessage.objects.filter(to="officer@example.org", subject__contains="interim").count()
+        == 1
+    )
+    case_reply(case=case, actor=officer.user, body="Still working on it", interim=True)
+    case.refresh_from_db()
+    assert case.interim_replied_at is not None

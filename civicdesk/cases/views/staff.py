@@ -117,6 +117,11 @@ def _case(request: HttpRequest, reference: str):
         raise Http404 from exc
 
 
+def _ids(action: str) -> str:
+    """Each action form on the case page gets its own element ids (labels must find them)."""
+    return f"{action}-%s"
+
+
 @login_required
 def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     case = _case(request, reference)
@@ -129,21 +134,23 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
         "case": case,
         **related,
         "can_write": can_write,
+        "has_errors": bool(forms),
         "now": now(),
         "next_statuses": [(s, CaseStatus(s).label) for s in CASE_WORKFLOW.allowed(case.status)],
-        "reply_form": forms.get("reply") or ReplyForm(),
-        "note_form": forms.get("note") or NoteForm(),
-        "status_form": forms.get("status") or StatusForm(),
-        "assign_form": forms.get("assign") or AssignForm(case=case),
-        "transfer_form": forms.get("transfer") or TransferForm(case=case),
+        "reply_form": forms.get("reply") or ReplyForm(auto_id=_ids("reply")),
+        "note_form": forms.get("note") or NoteForm(auto_id=_ids("note")),
+        "status_form": forms.get("status") or StatusForm(auto_id=_ids("status")),
+        "assign_form": forms.get("assign") or AssignForm(case=case, auto_id=_ids("assign")),
+        "transfer_form": forms.get("transfer") or TransferForm(case=case, auto_id=_ids("transfer")),
         "merge_form": forms.get("merge")
         or MergeForm(
+            auto_id=_ids("merge"),
             initial={"into": case.possible_duplicate_of.reference}
             if case.possible_duplicate_of_id
-            else None
+            else None,
         ),
-        "part_form": forms.get("part") or PartForm(case=case),
-        "refer_form": forms.get("refer") or ReferForm(),
+        "part_form": forms.get("part") or PartForm(case=case, auto_id=_ids("part")),
+        "refer_form": forms.get("refer") or ReferForm(auto_id=_ids("refer")),
     }
     status = 422 if forms else 200
     return render(request, "cases/staff/case.html", context, status=status)
@@ -231,7 +238,8 @@ def case_action(request: HttpRequest, reference: str, action: str):
         raise Http404
     case = _case(request, reference)
     form_class = ACTIONS[action]
-    form = form_class(request.POST, case=case) if action in NEEDS_CASE else form_class(request.POST)
+    kwargs = {"case": case} if action in NEEDS_CASE else {}
+    form = form_class(request.POST, auto_id=_ids(action), **kwargs)
     if form.is_valid():
         try:
             text = _run(action, case, request.user, form.cleaned_data)
