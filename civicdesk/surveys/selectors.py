@@ -199,6 +199,7 @@ def policies_for(agency_ids) -> dict[int, SurveyPolicy]:
 class Comment:
     answered_at: datetime
     question_key: str
+    question: str  # the question's text in the reader's language
     text: str
     site: str
     service: str
@@ -207,7 +208,9 @@ class Comment:
     csat: int | None
 
 
-def comments_for(user, filters: Filters, *, limit: int = 200) -> list[Comment]:
+def comments_for(
+    user, filters: Filters, *, limit: int = 200, language: str = "en"
+) -> list[Comment]:
     answers = (
         Answer.objects.filter(
             response__in=filters.apply(responses_for(user)), question__kind=QuestionKind.TEXT
@@ -227,6 +230,8 @@ def comments_for(user, filters: Filters, *, limit: int = 200) -> list[Comment]:
             Comment(
                 answered_at=response.answered_at,
                 question_key=answer.question.key,
+                question=answer.question.text.get(language)
+                or answer.question.text.get("en", answer.question.key),
                 text=answer.text,
                 site=response.site.name if response.site else "",
                 service=response.service_name,

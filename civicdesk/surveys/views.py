@@ -262,7 +262,9 @@ def comments(request: HttpRequest):
         "surveys/comments.html",
         {
             "form": form,
-            "comments": selectors.comments_for(request.user, filters),
+            "comments": selectors.comments_for(
+                request.user, filters, language=translation.get_language()
+            ),
             "themes": selectors.themes_by_month(request.user, filters),
         },
     )
