@@ -257,11 +257,13 @@ def results(request: HttpRequest):
 def comments(request: HttpRequest):
     require(request.user, Area.SURVEYS, Access.READ)
     form, filters, _group = _filters(request)
+    active = [(p, request.GET[p]) for p in FILTER_PARAMS if request.GET.get(p)]
     return render(
         request,
         "surveys/comments.html",
         {
             "form": form,
+            "hidden_filters": active,
             "comments": selectors.comments_for(
                 request.user, filters, language=translation.get_language()
             ),

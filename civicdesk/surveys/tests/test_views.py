@@ -137,6 +137,8 @@ def test_comments_show_officer_name_only_where_allowed(client, agency):
     html = client.get(reverse("surveys:comments")).content.decode()
     assert "Very patient officer" in html and "Officer Wong" not in html
     assert "What went well?" in html
+    other = client.get(reverse("surveys:comments"), {"site": _b.pk}).content.decode()
+    assert "Very patient officer" not in other  # narrowed to another site
     policy = services.survey_policy_for(agency)
     policy.show_officer_names = True
     policy.save()
