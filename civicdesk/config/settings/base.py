@@ -178,5 +178,13 @@ import warnings  # noqa: E402
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 
 # --- surveys ---------------------------------------------------------------------------------
-# The public address survey links (email, SMS, QR codes) start with.
-CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")
+# The public address survey links (email, SMS, QR codes) start with. Default: https:// and the
+# first real host in ALLOWED_HOSTS, else this machine (`check --deploy` warns about that).
+_PUBLIC_HOST = next(
+    (h for h in ALLOWED_HOSTS if h not in ("127.0.0.1", "localhost", "[::1]", "*") and h[0] != "."),
+    None,
+)
+CIVICDESK_PUBLIC_URL = env.str(
+    "CIVICDESK_PUBLIC_URL",
+    default=f"https://{_PUBLIC_HOST}" if _PUBLIC_HOST else "http://127.0.0.1:8000",
+)
