@@ -270,9 +270,27 @@ def evaluation_for(
     after: tuple[date, date],
 ) -> Evaluation:
     """Before/after in the chosen scope, against the rest of what the user sees (DiD)."""
+    return evaluation_in(
+        responses_for(user),
+        scope_field=scope_field,
+        scope_values=scope_values,
+        before=before,
+        after=after,
+    )
+
+
+def evaluation_in(
+    visible: QuerySet[Response],
+    *,
+    scope_field: str,
+    scope_values: list,
+    before: tuple[date, date],
+    after: tuple[date, date],
+) -> Evaluation:
+    """The same over any set of responses, e.g. `Response.objects.filter(agency=agency)` for a
+    pilot programme's report (workforce), whose reader may not have a surveys grant."""
     if scope_field not in ("site_id", "service_key"):
         raise ValueError(scope_field)
-    visible = responses_for(user)
 
     def scores(queryset, period):
         queryset = Filters(date_from=period[0], date_to=period[1]).apply(queryset)
