@@ -108,14 +108,22 @@ def _row(key, label, values: dict) -> ResultRow:
 
 
 def results_overall(user, filters: Filters) -> ResultRow:
-    values = filters.apply(responses_for(user)).aggregate(**_aggregates())
-    return _row(None, "", values)
+    return scores_in(filters.apply(responses_for(user)))
+
+
+def scores_in(queryset: QuerySet[Response]) -> ResultRow:
+    """CSAT/NPS/CES with intervals over any responses: what pledges measure achievement with,
+    e.g. `scores_in(Response.objects.filter(site=site, answered_at__range=(a, b)))`."""
+    return _row(None, "", queryset.aggregate(**_aggregates()))
 
 
 def results_by(user, filters: Filters, dimension: str) -> list[ResultRow]:
     """One row per site/service/department/officer/channel/month with counts and intervals."""
+    return scores_by(filters.apply(responses_for(user)), dimension)
+
+
+def scores_by(queryset: QuerySet[Response], dimension: str) -> list[ResultRow]:
     key_field, label_field = DIMENSIONS[dimension]
-    queryset = filters.apply(responses_for(user))
     if dimension == "month":
         queryset = queryset.annotate(month=TruncMonth("answered_at"))
         fields = ["month"]
