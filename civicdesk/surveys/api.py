@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from civicdesk.core.errors import NotAllowed, ValidationFailed
@@ -86,7 +87,8 @@ def results(
     require(request.user, Area.SURVEYS, Access.READ)
     if group_by not in selectors.DIMENSIONS:
         raise ValidationFailed(
-            f"group_by must be one of: {', '.join(selectors.DIMENSIONS)}", field="group_by"
+            _("group_by must be one of: %(names)s.") % {"names": ", ".join(selectors.DIMENSIONS)},
+            field="group_by",
         )
     filters = selectors.Filters(date_from=date_from, date_to=date_to)
     return [_row(r) for r in selectors.results_by(request.user, filters, group_by)]
@@ -125,14 +127,16 @@ def evaluation(
     with Welch's t-test, Cohen's d and difference-in-differences against the rest."""
     require(request.user, Area.SURVEYS, Access.READ)
     if bool(sites) == bool(services_):
-        raise ValidationFailed("Give either sites or services.", field="sites")
+        raise ValidationFailed(_("Give either sites or services."), field="sites")
     if before_from > before_to or after_from > after_to or after_from <= before_to:
-        raise ValidationFailed("The after period must follow the before period.")
+        raise ValidationFailed(_("The after period must start after the before period ends."))
     if sites:
         try:
             values = [int(v) for v in sites.split(",") if v.strip()]
         except ValueError as exc:
-            raise ValidationFailed("sites are numeric ids.", field="sites") from exc
+            raise ValidationFailed(
+                _("Sites are given by their numeric ids."), field="sites"
+            ) from exc
         field = "site_id"
     else:
         values, field = [v.strip() for v in services_.split(",") if v.strip()], "service_key"
@@ -149,7 +153,7 @@ def evaluation(
 def _agency(request: HttpRequest):
     profile = getattr(request.user, "staff_profile", None)
     if profile is None or profile.agency is None:
-        raise NotAllowed("Use an agency staff account.")
+        raise NotAllowed(_("Use an agency staff account."))
     return profile.agency
 
 

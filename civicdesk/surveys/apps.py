@@ -7,4 +7,4 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys"
 
     def ready(self) -> None:
-        from civicdesk.surveys import tasks  # noqa: F401  (registers the periodic clean-up)
+        from civicdesk.surveys import checks, tasks  # noqa: F401  (register checks and jobs)

@@ -153,7 +153,12 @@ def _explain(c: Comparison) -> str:
         text += " " + _("This could be chance (%(p)s): the answers do not show a real change.") % {
             "p": _p(c.p_value)
         }
-    if c.did is not None:
+    if c.did is None:
+        text += " " + _(
+            "No comparison with scopes that did not change: that needs at least %(min)d "
+            "answers from them in each period (there were %(before)d and %(after)d)."
+        ) % {"min": MIN_ANSWERS, "before": c.n_comparison_before, "after": c.n_comparison_after}
+    else:
         if c.did_p_value < ALPHA:
             text += " " + _(
                 "Compared with scopes that did not change, the difference is %(did)+.1f "

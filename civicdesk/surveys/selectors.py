@@ -108,14 +108,22 @@ def _row(key, label, values: dict) -> ResultRow:
 
 
 def results_overall(user, filters: Filters) -> ResultRow:
-    values = filters.apply(responses_for(user)).aggregate(**_aggregates())
-    return _row(None, "", values)
+    return scores_in(filters.apply(responses_for(user)))
+
+
+def scores_in(queryset: QuerySet[Response]) -> ResultRow:
+    """CSAT/NPS/CES with intervals over any responses: what pledges measure achievement with,
+    e.g. `scores_in(Response.objects.filter(site=site, answered_at__range=(a, b)))`."""
+    return _row(None, "", queryset.aggregate(**_aggregates()))
 
 
 def results_by(user, filters: Filters, dimension: str) -> list[ResultRow]:
     """One row per site/service/department/officer/channel/month with counts and intervals."""
+    return scores_by(filters.apply(responses_for(user)), dimension)
+
+
+def scores_by(queryset: QuerySet[Response], dimension: str) -> list[ResultRow]:
     key_field, label_field = DIMENSIONS[dimension]
-    queryset = filters.apply(responses_for(user))
     if dimension == "month":
         queryset = queryset.annotate(month=TruncMonth("answered_at"))
         fields = ["month"]
@@ -199,6 +207,7 @@ def policies_for(agency_ids) -> dict[int, SurveyPolicy]:
 class Comment:
     answered_at: datetime
     question_key: str
+    question: str  # the question's text in the reader's language
     text: str
     site: str
     service: str
@@ -207,7 +216,9 @@ class Comment:
     csat: int | None
 
 
-def comments_for(user, filters: Filters, *, limit: int = 200) -> list[Comment]:
+def comments_for(
+    user, filters: Filters, *, limit: int = 200, language: str = "en"
+) -> list[Comment]:
     answers = (
         Answer.objects.filter(
             response__in=filters.apply(responses_for(user)), question__kind=QuestionKind.TEXT
@@ -227,6 +238,8 @@ def comments_for(user, filters: Filters, *, limit: int = 200) -> list[Comment]:
             Comment(
                 answered_at=response.answered_at,
                 question_key=answer.question.key,
+                question=answer.question.text.get(language)
+                or answer.question.text.get("en", answer.question.key),
                 text=answer.text,
                 site=response.site.name if response.site else "",
                 service=response.service_name,
@@ -265,9 +278,27 @@ def evaluation_for(
     after: tuple[date, date],
 ) -> Evaluation:
     """Before/after in the chosen scope, against the rest of what the user sees (DiD)."""
+    return evaluation_in(
+        responses_for(user),
+        scope_field=scope_field,
+        scope_values=scope_values,
+        before=before,
+        after=after,
+    )
+
+
+def evaluation_in(
+    visible: QuerySet[Response],
+    *,
+    scope_field: str,
+    scope_values: list,
+    before: tuple[date, date],
+    after: tuple[date, date],
+) -> Evaluation:
+    """The same over any set of responses, e.g. `Response.objects.filter(agency=agency)` for a
+    pilot programme's report (workforce), whose reader may not have a surveys grant."""
     if scope_field not in ("site_id", "service_key"):
         raise ValueError(scope_field)
-    visible = responses_for(user)
 
     def scores(queryset, period):
         queryset = Filters(date_from=period[0], date_to=period[1]).apply(queryset)

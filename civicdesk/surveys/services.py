@@ -336,9 +336,9 @@ def _check_open(invitation: Invitation | None) -> Invitation:
     if invitation is None:
         raise InvitationUnknown()
     if invitation.answered_at is not None:
-        raise InvitationUsed()
+        raise InvitationUsed(agency_code=invitation.agency.code)
     if invitation.expires_at <= now():
-        raise InvitationExpired()
+        raise InvitationExpired(agency_code=invitation.agency.code)
     return invitation
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.organisations.models import Agency, Site
 from civicdesk.organisations.permissions import Access, Area, can, require
@@ -257,12 +259,16 @@ def results(request: HttpRequest):
 def comments(request: HttpRequest):
     require(request.user, Area.SURVEYS, Access.READ)
     form, filters, _group = _filters(request)
+    active = [(p, request.GET[p]) for p in FILTER_PARAMS if request.GET.get(p)]
     return render(
         request,
         "surveys/comments.html",
         {
             "form": form,
-            "comments": selectors.comments_for(request.user, filters),
+            "hidden_filters": active,
+            "comments": selectors.comments_for(
+                request.user, filters, language=translation.get_language()
+            ),
             "themes": selectors.themes_by_month(request.user, filters),
         },
     )
@@ -338,6 +344,17 @@ def _scope_choices(user, scope_type: str) -> list[tuple[str, str]]:
     return sorted({(str(k), str(v or k)) for k, v in pairs.distinct()}, key=lambda p: p[1])
 
 
+def _default_periods() -> dict:
+    """Suggest the last 60 days against the 60 before them."""
+    today = timezone.localtime(now()).date()
+    return {
+        "before_from": today - timedelta(days=120),
+        "before_to": today - timedelta(days=61),
+        "after_from": today - timedelta(days=60),
+        "after_to": today,
+    }
+
+
 @login_required
 def evaluate(request: HttpRequest):
     require(request.user, Area.SURVEYS, Access.READ)
@@ -346,7 +363,7 @@ def evaluate(request: HttpRequest):
     form = EvaluationForm(
         request.GET if "scopes" in request.GET else None,
         scope_choices=_scope_choices(request.user, scope_type),
-        initial={"scope_type": scope_type},
+        initial={"scope_type": scope_type, **_default_periods()},
     )
     evaluation = None
     if form.is_bound and form.is_valid():

@@ -222,3 +222,13 @@ CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS",
 CIVICDESK_LIVE_RETRY_MS = env.int("CIVICDESK_LIVE_RETRY_MS", default=3000)  # SSE reconnect hint
 CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
 CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages
+# The public address survey links (email, SMS, QR codes) start with. Default: https:// and the
+# first real host in ALLOWED_HOSTS, else this machine (`check --deploy` warns about that).
+_PUBLIC_HOST = next(
+    (h for h in ALLOWED_HOSTS if h not in ("127.0.0.1", "localhost", "[::1]", "*") and h[0] != "."),
+    None,
+)
+CIVICDESK_PUBLIC_URL = env.str(
+    "CIVICDESK_PUBLIC_URL",
+    default=f"https://{_PUBLIC_HOST}" if _PUBLIC_HOST else "http://127.0.0.1:8000",
+)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -10,7 +11,11 @@ def estimate(value, digits: int = 1) -> str:
         return "–"
     text = f"{value.value:.{digits}f}"
     if value.low is not None:
-        text += f" ({value.low:.{digits}f} to {value.high:.{digits}f})"
+        interval = _("%(low)s to %(high)s") % {
+            "low": f"{value.low:.{digits}f}",
+            "high": f"{value.high:.{digits}f}",
+        }
+        text += f" ({interval})"
     return text
 
 

@@ -52,7 +52,8 @@ def test_improvement_is_found_and_matches_scipy():
         assert c.verdict == "significant"
         assert c.difference > 0 and c.ci_low > 0
         assert "rose" in c.explanation
-    assert ces.did is None  # nothing to compare with
+    assert ces.did is None  # nothing to compare with, and it says so
+    assert "No comparison with scopes that did not change" in ces.explanation
 
 
 def test_no_change_is_called_possible_chance():

@@ -22,3 +22,12 @@ def test_contact_hashes_are_forgotten_after_the_quiet_period(agency):
         assert forget_expired_contacts() == 1
     assert Invitation.objects.get(pk=old.pk).contact_hash == ""
     assert Invitation.objects.get(pk=recent.pk).contact_hash != ""
+
+
+def test_deploy_check_warns_about_a_local_public_url(settings):
+    from civicdesk.surveys.checks import public_url_is_public
+
+    settings.CIVICDESK_PUBLIC_URL = "http://127.0.0.1:8000"
+    assert [w.id for w in public_url_is_public(None)] == ["surveys.W001"]
+    settings.CIVICDESK_PUBLIC_URL = "https://feedback.harbour.example"
+    assert public_url_is_public(None) == []

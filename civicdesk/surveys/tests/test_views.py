@@ -67,6 +67,7 @@ def test_forged_and_expired_links_get_clear_pages(client, agency):
     with time_machine.travel(invitation.expires_at + timedelta(minutes=1)):
         page = client.get(reverse("surveys:answer", args=[invitation.token]))
     assert page.status_code == 410 and "expired" in page.content.decode()
+    assert reverse("surveys:suggest", args=[agency.code]) in page.content.decode()
 
 
 def _history(agency):
@@ -135,6 +136,9 @@ def test_comments_show_officer_name_only_where_allowed(client, agency):
     signed_in(client, Role.QSM, agency)
     html = client.get(reverse("surveys:comments")).content.decode()
     assert "Very patient officer" in html and "Officer Wong" not in html
+    assert "What went well?" in html
+    other = client.get(reverse("surveys:comments"), {"site": _b.pk}).content.decode()
+    assert "Very patient officer" not in other  # narrowed to another site
     policy = services.survey_policy_for(agency)
     policy.show_officer_names = True
     policy.save()
