@@ -185,7 +185,6 @@ import warnings  # noqa: E402
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 # --- cases ---------------------------------------------------------------------------------
 # Where citizens' links in emails point, and the domain of outgoing Message-IDs.
-CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://localhost:8000")
 CIVICDESK_CASE_MAIL_DOMAIN = env.str("CIVICDESK_CASE_MAIL_DOMAIN", default="cases.civicdesk.local")
 CIVICDESK_CASE_ATTACHMENT_MAX_BYTES = env.int(
     "CIVICDESK_CASE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
@@ -205,11 +204,6 @@ CIVICDESK_QUEUE_PRIORITY_LANES = {
     "disabled": _("Disability or reduced mobility"),
     "pregnant": _("Pregnant or with a baby"),
 }
-# Where citizens reach this site, for links in SMS and email ("https://service.example.gov").
-
-# --- surveys ---------------------------------------------------------------------------------
-# The public address survey links (email, SMS, QR codes) start with.
-CIVICDESK_PUBLIC_URL = env.str("CIVICDESK_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # --- open311 -------------------------------------------------------------------------------
 # The jurisdiction_id clients send for the whole city (an agency code narrows it to one agency),
@@ -222,7 +216,8 @@ CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS",
 CIVICDESK_LIVE_RETRY_MS = env.int("CIVICDESK_LIVE_RETRY_MS", default=3000)  # SSE reconnect hint
 CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
 CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages
-# The public address survey links (email, SMS, QR codes) start with. Default: https:// and the
+# --- shared: where citizens reach this site ---------------------------------------------------
+# The public address links in emails, SMS and QR codes start with. Default: https:// and the
 # first real host in ALLOWED_HOSTS, else this machine (`check --deploy` warns about that).
 _PUBLIC_HOST = next(
     (h for h in ALLOWED_HOSTS if h not in ("127.0.0.1", "localhost", "[::1]", "*") and h[0] != "."),
