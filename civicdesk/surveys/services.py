@@ -504,7 +504,8 @@ def suggestion_to_case(suggestion: Suggestion, *, actor) -> str:
         actor=actor,
         agency=suggestion.agency,
         kind="suggestion",
-        channel=suggestion.channel,
+        # A kiosk suggestion was made at the counter hall; the web box is the web channel.
+        channel="counter" if suggestion.channel == "kiosk" else "web",
         site=suggestion.site,
         description=suggestion.text,
         language=suggestion.language,

@@ -8,7 +8,6 @@ from civicdesk.core.errors import IllegalTransition, NotAllowed, ValidationFaile
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import TEST_PASSWORD, SiteFactory, StaffFactory
 from civicdesk.surveys import services
-from civicdesk.surveys.errors import CasesUnavailable
 from civicdesk.surveys.models import Suggestion, SuggestionStatus
 from civicdesk.surveys.workflows import suggestion_set_status
 
@@ -56,15 +55,17 @@ def test_qsm_rejects_with_a_note_and_it_is_audited(agency):
     assert AuditEntry.objects.filter(action="suggestion.reject").count() == 1
 
 
-def test_accepting_without_the_cases_app_fails_clearly_and_changes_nothing(agency):
+def test_accepting_opens_a_suggestion_case(agency):
+    from civicdesk.cases.models import Case
+
     qsm = StaffFactory(agency=agency, role=Role.QSM).user
-    suggestion = services.suggestion_submit(agency=agency, text="Open on Sundays")
-    with pytest.raises(CasesUnavailable) as info:
-        services.suggestion_moderate(actor=qsm, suggestion=suggestion, decision="accepted")
-    assert info.value.status == 409 and "cases" in info.value.message
+    suggestion = services.suggestion_submit(agency=agency, text="Open on Sundays", channel="kiosk")
+    services.suggestion_moderate(actor=qsm, suggestion=suggestion, decision="accepted")
     suggestion.refresh_from_db()
-    assert suggestion.status == "pending"
-    assert not AuditEntry.objects.filter(action__startswith="suggestion.").exists()
+    assert suggestion.status == "accepted"
+    case = Case.objects.get(agency=agency, kind="suggestion")
+    assert case.description == "Open on Sundays" and case.channel == "counter"
+    assert AuditEntry.objects.filter(action__startswith="suggestion.").exists()
 
 
 def test_frontline_cannot_moderate(agency):
@@ -81,13 +82,13 @@ def test_moderation_page(client, agency):
     suggestion = services.suggestion_submit(agency=agency, text="Longer hours please")
     client.login(username=qsm.user.username, password=TEST_PASSWORD)
     assert "Longer hours please" in client.get(reverse("surveys:suggestions")).content.decode()
-    page = client.post(
-        reverse("surveys:moderate", args=[suggestion.pk]), {"decision": "accepted"}, follow=True
-    )
-    assert "cases module is not installed" in page.content.decode()
+    other = services.suggestion_submit(agency=agency, text="A water fountain in the hall")
+    client.post(reverse("surveys:moderate", args=[suggestion.pk]), {"decision": "accepted"})
+    suggestion.refresh_from_db()
+    assert suggestion.status == "accepted"
     client.post(
-        reverse("surveys:moderate", args=[suggestion.pk]),
+        reverse("surveys:moderate", args=[other.pk]),
         {"decision": "rejected", "note": "Not now"},
     )
-    suggestion.refresh_from_db()
-    assert suggestion.status == "rejected"
+    other.refresh_from_db()
+    assert other.status == "rejected"
