@@ -20,7 +20,7 @@ def bar_chart(
     """Grouped horizontal bars: one group per label, one bar per series."""
     values = [v for _name, vs in series for v in vs if v is not None]
     top = max_value or (max(values) if values else 1) or 1
-    bar_h, gap, label_w, chart_w = 14, 10, 220, 360
+    bar_h, gap, label_w, chart_w = 16, 10, 190, 300
     group_h = bar_h * len(series) + gap
     legend_h = 24
     height = legend_h + group_h * max(len(labels), 1) + 10
