@@ -9,6 +9,11 @@ from django.utils.safestring import SafeString, mark_safe
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92"]
 
 
+def _short(label: str, limit: int = 26) -> str:
+    """Fit a label in the chart's margin; the table beside the chart has it in full."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def bar_chart(
     *,
     title: str,
@@ -58,7 +63,7 @@ def bar_chart(
                 '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="#0b0c0c">{}</text>',
                 label_w - 8,
                 y0 + group_h / 2,
-                str(label)[:32],
+                _short(str(label)),
             )
         )
         for i, (_name, vs) in enumerate(series):
