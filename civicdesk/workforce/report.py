@@ -282,7 +282,9 @@ def programme_report(
         "today": today,
         "sites": site_rows,
         "other_site_count": len(other_ids),
-        "roles": list(programme.roles.select_related("staff").order_by("role")),
+        "roles": list(
+            programme.roles.exclude(role="staff").select_related("staff").order_by("role")
+        ),
         "milestones": milestones,
         "ideas": ideas,
         "assessments": assessments,

@@ -130,6 +130,7 @@ def test_report_renders_as_html_and_pdf(pilot):
     html = render_report_html(pilot["programme"])
     assert "Service Culture Pilot" in html and "No survey data yet." in html
     assert "<svg" in html and 'role="img"' in html
+    assert f"Line manager (owner): {pilot['lead'].display_name}" in html
     pdf = render_report_pdf(pilot["programme"])
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 
