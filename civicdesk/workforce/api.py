@@ -205,3 +205,65 @@ def programme_progress(request: HttpRequest, programme_id: int):
         training=training,
         surveys=data["surveys"],
     )
+
+
+class BehaviourRatingOut(Schema):
+    competency: str
+    behaviour: str
+    self_rating: int | None
+    supervisor_rating: int | None
+    gap: int | None
+    development_need: bool
+
+
+class PersonAssessmentOut(Schema):
+    staff_id: int
+    name: str
+    staff_group: str
+    profile: str | None
+    self_period: str | None
+    supervisor_period: str | None
+    self_average: float | None
+    supervisor_average: float | None
+    gap: float | None
+    behaviours: list[BehaviourRatingOut]
+    trend: list[dict]
+    training_needed: list[str]
+
+
+@router.get("/people/{staff_id}/assessment", response=PersonAssessmentOut)
+def person_assessment(request: HttpRequest, staff_id: int):
+    """Latest self and supervisor ratings, the gap, the trend and training still needed."""
+    from civicdesk.workforce.team import staff_group_of
+
+    subject = StaffProfile.objects.select_related("user").filter(pk=staff_id).first()
+    if subject is None or not selectors.may_see_person(request.user, subject):
+        raise NotFound(_("No such person in your reach."))
+    summary = selectors.person_summary(subject)
+    trainings = list(selectors.training_list_for(request.user).filter(is_active=True))
+    return PersonAssessmentOut(
+        staff_id=subject.pk,
+        name=subject.display_name,
+        staff_group=staff_group_of(subject),
+        profile=str(summary.profile) if summary.profile else None,
+        self_period=summary.self_assessment.period if summary.self_assessment else None,
+        supervisor_period=(
+            summary.supervisor_assessment.period if summary.supervisor_assessment else None
+        ),
+        self_average=summary.self_average,
+        supervisor_average=summary.supervisor_average,
+        gap=summary.gap,
+        behaviours=[
+            BehaviourRatingOut(
+                competency=r.competency,
+                behaviour=r.behaviour,
+                self_rating=r.self_rating,
+                supervisor_rating=r.supervisor_rating,
+                gap=r.gap,
+                development_need=r.is_need,
+            )
+            for r in summary.rows
+        ],
+        trend=summary.trend,
+        training_needed=[n["training"].code for n in selectors.training_needs(summary, trainings)],
+    )

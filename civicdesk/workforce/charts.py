@@ -9,6 +9,11 @@ from django.utils.safestring import SafeString, mark_safe
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92"]
 
 
+def _short(label: str, limit: int = 26) -> str:
+    """Fit a label in the chart's margin; the table beside the chart has it in full."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def bar_chart(
     *,
     title: str,
@@ -20,7 +25,7 @@ def bar_chart(
     """Grouped horizontal bars: one group per label, one bar per series."""
     values = [v for _name, vs in series for v in vs if v is not None]
     top = max_value or (max(values) if values else 1) or 1
-    bar_h, gap, label_w, chart_w = 14, 10, 220, 360
+    bar_h, gap, label_w, chart_w = 16, 10, 190, 300
     group_h = bar_h * len(series) + gap
     legend_h = 24
     height = legend_h + group_h * max(len(labels), 1) + 10
@@ -58,7 +63,7 @@ def bar_chart(
                 '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="#0b0c0c">{}</text>',
                 label_w - 8,
                 y0 + group_h / 2,
-                str(label)[:32],
+                _short(str(label)),
             )
         )
         for i, (_name, vs) in enumerate(series):

@@ -280,6 +280,7 @@ def _load_training(people, agencies, pilot_sites) -> None:
     concepts = TrainingProgramme.objects.get(agency=agencies["HSG"], code="service-concepts")
     conflict = TrainingProgramme.objects.get(agency=agencies["HSG"], code="conflict-resolution")
     start_day = timezone.localtime(now()).replace(hour=9, minute=30, second=0, microsecond=0)
+    trained: set[int] = set()  # each officer attends the concepts course once
     for i, site in enumerate(pilot_sites):
         # A past session where everyone from the site attended, and one coming up.
         past = services.training_session_schedule(
@@ -291,7 +292,12 @@ def _load_training(people, agencies, pilot_sites) -> None:
             ends_at=start_day + timedelta(days=1, hours=3),
             capacity=12,
         )
-        officers = [o for o in people[site.agency.code]["officers"] if site in o.sites.all()]
+        officers = [
+            o
+            for o in people[site.agency.code]["officers"]
+            if site in o.sites.all() and o.pk not in trained
+        ]
+        trained.update(o.pk for o in officers)
         for officer in officers:
             services.enrolment_create(
                 actor=trainer.user

@@ -38,23 +38,25 @@ def _start_of(day: date) -> datetime:
 def programme_survey_comparison(programme: PilotProgramme) -> dict:
     """Customer survey scores before and after the programme start, pilot sites vs the rest.
 
-    The surveys app fills this. Until `civicdesk.surveys` is installed the answer is
-    {"available": False, "message": "no survey data yet"}. Once it is, this calls
+    Until the `civicdesk.surveys` app is installed the answer is
+    {"available": False, "message": "no survey data yet"}. Once it is, scores come from
 
         civicdesk.surveys.selectors.survey_site_scores(
             *, site_ids: list[int], start: datetime, end: datetime
         ) -> {"responses": int, "csat": float | None, "nps": float | None}
 
-    (responses at those sites with start <= answered < end; CSAT the 1–5 mean, NPS -100..100)
-    four times: pilot and other sites, in the window of the programme's length before its start
-    ("before") and from its start to today or its end ("after").
+    when the surveys app provides it, else straight from its `Response` rows (site_id,
+    answered_at, csat 1–5, nps 0–10): CSAT the mean (1–5), NPS promoters minus detractors
+    (-100..100). It is asked four times: pilot and other sites, in the window of the
+    programme's length before its start ("before") and from its start to today or its end
+    ("after"). All agencies' responses count: a pilot spans agencies.
     """
     if not apps.is_installed("civicdesk.surveys"):
         return {"available": False, "message": NO_SURVEY_DATA}
     try:
         from civicdesk.surveys.selectors import survey_site_scores
     except ImportError:
-        return {"available": False, "message": NO_SURVEY_DATA}
+        survey_site_scores = _scores_from_responses
     pilot_ids, other_ids = _site_split(programme)
     start = _start_of(programme.starts_on)
     end = min(_start_of(programme.ends_on + timedelta(days=1)), now())
@@ -69,6 +71,25 @@ def programme_survey_comparison(programme: PilotProgramme) -> dict:
     if not any(r[w]["responses"] for r in rows for w in windows):
         return {"available": False, "message": NO_SURVEY_DATA}
     return {"available": True, "rows": rows}
+
+
+def _scores_from_responses(*, site_ids: list[int], start: datetime, end: datetime) -> dict:
+    """Survey scores read from the surveys app's Response rows (see above)."""
+    response_model = apps.get_model("surveys", "Response")
+    rows = list(
+        response_model.objects.filter(
+            site_id__in=site_ids, answered_at__gte=start, answered_at__lt=end
+        ).values_list("csat", "nps")
+    )
+    csat = [c for c, _n in rows if c is not None]
+    nps = [n for _c, n in rows if n is not None]
+    promoters = sum(1 for n in nps if n >= 9)
+    detractors = sum(1 for n in nps if n <= 6)
+    return {
+        "responses": len(rows),
+        "csat": round(mean(csat), 2) if csat else None,
+        "nps": round(100 * (promoters - detractors) / len(nps), 1) if nps else None,
+    }
 
 
 def _site_split(programme: PilotProgramme) -> tuple[list[int], list[int]]:
@@ -282,7 +303,9 @@ def programme_report(
         "today": today,
         "sites": site_rows,
         "other_site_count": len(other_ids),
-        "roles": list(programme.roles.select_related("staff").order_by("role")),
+        "roles": list(
+            programme.roles.exclude(role="staff").select_related("staff").order_by("role")
+        ),
         "milestones": milestones,
         "ideas": ideas,
         "assessments": assessments,

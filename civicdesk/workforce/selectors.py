@@ -112,6 +112,8 @@ class PersonSummary:
     supervisor_assessment: Assessment | None
     rows: list[BehaviourRow] = field(default_factory=list)
     trend: list[dict] = field(default_factory=list)
+    current_period: str = ""
+    done_now: set[str] = field(default_factory=set)  # kinds already submitted this quarter
 
     @property
     def self_average(self) -> float | None:
@@ -136,7 +138,7 @@ class PersonSummary:
 
 def person_summary(subject: StaffProfile) -> PersonSummary:
     """Latest self and supervisor assessment on each behaviour, the gap, and the trend."""
-    from civicdesk.workforce.services import profile_in_force_for
+    from civicdesk.workforce.services import period_of, profile_in_force_for
 
     assessments = list(
         Assessment.objects.filter(subject=subject).select_related("assessor").order_by("-period")
@@ -150,7 +152,9 @@ def person_summary(subject: StaffProfile) -> PersonSummary:
         profile=profile,
         self_assessment=latest.get(AssessmentKind.SELF),
         supervisor_assessment=latest.get(AssessmentKind.SUPERVISOR),
+        current_period=period_of(now()),
     )
+    summary.done_now = {a.kind for a in assessments if a.period == summary.current_period}
     ratings = {
         (r.assessment_id, r.behaviour_id): r.rating
         for r in AssessmentRating.objects.filter(assessment__in=list(latest.values()))

@@ -87,3 +87,21 @@ def test_programme_progress(client, agency):
     assert data["surveys"] == {"available": False, "message": "no survey data yet"}
     client.force_login(_officer.user)
     assert client.get(f"{BASE}/programmes/{programme.pk}/progress").status_code == 404
+
+
+def test_person_assessment_shows_the_gap_to_the_person_and_the_manager_only(client, agency):
+    from civicdesk.workforce.tests.factories import promulgated_profile, ratings_for
+
+    site, lead, officer, colleague = team(agency)
+    profile = promulgated_profile(agency)
+    training_with_session(agency, site=site)  # conflict resolution develops "difficult"
+    services.assessment_submit(actor=officer.user, subject=officer, ratings=ratings_for(profile, 4))
+    services.assessment_submit(actor=lead.user, subject=officer, ratings=ratings_for(profile, 2))
+    for viewer in (officer, lead):
+        client.force_login(viewer.user)
+        data = client.get(f"{BASE}/people/{officer.pk}/assessment").json()
+        assert (data["self_average"], data["supervisor_average"], data["gap"]) == (4, 2, -2)
+        assert all(b["development_need"] for b in data["behaviours"])
+        assert data["training_needed"] == ["conflict"]
+    client.force_login(colleague.user)
+    assert client.get(f"{BASE}/people/{officer.pk}/assessment").status_code == 404

@@ -130,6 +130,7 @@ def test_report_renders_as_html_and_pdf(pilot):
     html = render_report_html(pilot["programme"])
     assert "Service Culture Pilot" in html and "No survey data yet." in html
     assert "<svg" in html and 'role="img"' in html
+    assert f"Line manager (owner): {pilot['lead'].display_name}" in html
     pdf = render_report_pdf(pilot["programme"])
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 
@@ -170,3 +171,44 @@ def test_survey_section_waits_for_the_surveys_app(agency, monkeypatch):
     before_start, before_end = calls[0][1], calls[0][2]
     after_start, after_end = calls[1][1], calls[1][2]
     assert before_end == after_start and after_end - after_start == before_end - before_start
+
+
+def test_without_a_scores_function_the_surveys_responses_are_read(agency, monkeypatch):
+    """The surveys app on main keeps Response rows (site, answered_at, csat, nps)."""
+    site = SiteFactory(agency=agency)
+    programme = services.pilot_programme_create(
+        actor=None,
+        agency=agency,
+        name="P",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 6, 30),
+        sites=[site],
+    )
+    asked = []
+
+    class Rows:
+        def filter(self, **lookups):
+            asked.append(lookups)
+            pilot = lookups["site_id__in"] == [site.pk]
+            before = lookups["answered_at__lt"].date() <= date(2026, 1, 1)
+            if pilot and not before:
+                return self._values([(5, 10), (4, 9), (3, 5), (None, 8)])
+            return self._values([(3, 6), (4, 7)] if pilot else [])
+
+        @staticmethod
+        def _values(rows):
+            return types.SimpleNamespace(values_list=lambda *fields: rows)
+
+    fake_model = types.SimpleNamespace(objects=Rows())
+    monkeypatch.setitem(sys.modules, "civicdesk.surveys.selectors", types.ModuleType("x"))
+    monkeypatch.setattr(
+        report_module.apps, "is_installed", lambda name: name == "civicdesk.surveys"
+    )
+    monkeypatch.setattr(report_module.apps, "get_model", lambda app, model: fake_model)
+    with time_machine.travel("2026-03-31 12:00 +08:00", tick=False):
+        result = programme_survey_comparison(programme)
+    pilot = result["rows"][0]
+    assert pilot["before"] == {"responses": 2, "csat": 3.5, "nps": -50.0}
+    assert pilot["after"] == {"responses": 4, "csat": 4, "nps": 25.0}
+    assert result["rows"][1]["after"] == {"responses": 0, "csat": None, "nps": None}
+    assert len(asked) == 4
