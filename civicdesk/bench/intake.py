@@ -122,6 +122,9 @@ def run(options: dict) -> dict:
     clients = min(options["clients"], 20) if options["quick"] else options["clients"]
     api = options["api"]
     run_id = uuid.uuid4().hex[:10]
+    if options["url"] and not options["database_url"]:
+        progress("--url given without --database-url: the credentials and the count need the "
+                 "server's own database; pass the same DATABASE_URL the server uses")  # fmt: skip
     ensure_database(options["database_url"])
     with bench_environment(options["database_url"]) as env:
         # Persistent database connections, as a production deployment runs: a new PostgreSQL
