@@ -254,7 +254,7 @@ def _request(case: Case) -> dict:
     return {
         "service_request_id": case.reference,
         "status": "closed" if finished else "open",
-        "status_notes": getattr(case, "status_note", None) or str(case.get_status_display()),
+        "status_notes": str(case.get_status_display()),
         "service_name": _name(case.category),
         "service_code": selectors.service_code(case.category),
         "description": case.description[:4000],

@@ -67,7 +67,7 @@ def test_post_closes_the_case_once(client, api_key, request_case):
     assert again.json()[0]["update_id"] == update_id
     assert Update.objects.count() == 1
     detail = client.get(f"/open311/v2/requests/{request_case.reference}.json").json()[0]
-    assert (detail["status"], detail["status_notes"]) == ("closed", "Repaired the pipe")
+    assert (detail["status"], detail["status_notes"]) == ("closed", "Closed")
 
 
 def test_post_open_reopens_and_a_note_alone_keeps_status(client, api_key, request_case):
