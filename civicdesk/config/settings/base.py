@@ -190,6 +190,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024  # base64 attachments in JSON, ra
 # and the contact published in /open311/v2/discovery.
 CIVICDESK_OPEN311_JURISDICTION = env.str("CIVICDESK_OPEN311_JURISDICTION", default="civicdesk")
 CIVICDESK_OPEN311_CONTACT = env.str("CIVICDESK_OPEN311_CONTACT", default="")
+
+# --- database connection pool (added with `civicdesk bench intake`) -------------------------
 # PostgreSQL under ASGI runs each request's view in its own thread, so persistent connections
 # (CONN_MAX_AGE) pile up past max_connections under load; a psycopg pool bounds and reuses
 # them. DATABASE_POOL_MAX_SIZE=N (per process) turns it on; `civicdesk bench intake` sets 10.
