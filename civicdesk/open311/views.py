@@ -68,6 +68,9 @@ def open311(*methods: str):
                 response = error_response(fmt, Open311Error(405, _("Method not allowed.")))
                 response["Allow"] = ", ".join(methods)
                 return response
+            if any("\x00" in str(value) for value in kwargs.values()):
+                # PostgreSQL cannot even compare text with a NUL byte: refuse it here.
+                return error_response(fmt, Open311Error(404, _("Not found.")))
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except SuspiciousOperation:  # too big a body, too many fields
