@@ -72,6 +72,7 @@ async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[flo
     latencies: list[float] = []
     answers: list = []
     errors = 0
+    statuses: dict[int, int] = {}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
         stop_at = time.monotonic() + seconds
@@ -91,13 +92,21 @@ async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[flo
                 latencies.append((time.perf_counter() - started) * 1000)
                 if response.status_code >= 300:
                     errors += 1
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     continue
                 answers.append((i, response))
                 if i % RESEND == 0 and path != "/api/v1/ping":
                     again = await http.request(method.upper(), path, **kwargs)
-                    answers.append((i, again))
+                    if again.status_code >= 300:
+                        errors += 1
+                        statuses[again.status_code] = statuses.get(again.status_code, 0) + 1
+                        progress(f"resend answered {again.status_code}: {again.text[:300]}")
+                    else:
+                        answers.append((i, again))
 
         await asyncio.gather(*(client() for _ in range(clients)))
+    if statuses:
+        progress(f"error answers by status: {statuses}")
     return latencies, answers, errors
 
 
@@ -122,11 +131,14 @@ def run(options: dict) -> dict:
     clients = min(options["clients"], 20) if options["quick"] else options["clients"]
     api = options["api"]
     run_id = uuid.uuid4().hex[:10]
+    if options["url"] and not options["database_url"]:
+        progress("--url given without --database-url: the credentials and the count need the "
+                 "server's own database; pass the same DATABASE_URL the server uses")  # fmt: skip
     ensure_database(options["database_url"])
     with bench_environment(options["database_url"]) as env:
-        # Persistent database connections, as a production deployment runs: a new PostgreSQL
+        # Pooled database connections, as a production deployment runs: a new PostgreSQL
         # connection per request would cost more than the case itself.
-        env.setdefault("CONN_MAX_AGE", "60")
+        env.setdefault("DATABASE_POOL_MAX_SIZE", "10")
         if not options["url"]:
             progress("migrating the database ...")
             civicdesk(env, "migrate", "--no-input")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 
 from civicdesk.cases.models import Case, CaseEvent, Category, Kind
 from civicdesk.open311.models import ApiKey, ServiceAttribute, hash_api_key
@@ -59,21 +59,14 @@ def service_get(*, code: str, agency: Agency | None = None) -> Category | None:
     return qs.first()
 
 
-def _latest_note():
-    return Subquery(
-        CaseEvent.objects.filter(case=OuterRef("pk"), action__in=UPDATE_ACTIONS)
-        .exclude(text="")
-        .order_by("-at", "-pk")
-        .values("text")[:1]
-    )
-
-
 def request_list(*, agency: Agency | None = None) -> QuerySet[Case]:
-    """Public service requests: cases of kind service request with a category (never contacts)."""
+    """Public service requests: cases of kind service request with a category.
+
+    Never contacts, and never staff notes: a status note may be internal, so the public list
+    says only the status; the key-authenticated updates feed carries the notes."""
     qs = (
         Case.objects.filter(kind=Kind.SERVICE_REQUEST, category__isnull=False)
         .select_related("agency", "category__agency", "category__standard", "open311_submission")
-        .annotate(status_note=_latest_note())
         .order_by("-received_at", "-pk")
     )
     if agency is not None:

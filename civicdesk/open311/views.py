@@ -20,7 +20,7 @@ from civicdesk.cases.models import OPEN_STATUSES, Case, CaseStatus
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.open311 import selectors
-from civicdesk.open311.models import ApiKey, Submission
+from civicdesk.open311.models import ApiKey, Submission, Update
 from civicdesk.open311.render import FORMATS, Open311Error, error_response, respond, w3c
 from civicdesk.open311.services import (
     RequestIn,
@@ -68,6 +68,9 @@ def open311(*methods: str):
                 response = error_response(fmt, Open311Error(405, _("Method not allowed.")))
                 response["Allow"] = ", ".join(methods)
                 return response
+            if any("\x00" in str(value) for value in kwargs.values()):
+                # PostgreSQL cannot even compare text with a NUL byte: refuse it here.
+                return error_response(fmt, Open311Error(404, _("Not found.")))
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except SuspiciousOperation:  # too big a body, too many fields
@@ -254,7 +257,7 @@ def _request(case: Case) -> dict:
     return {
         "service_request_id": case.reference,
         "status": "closed" if finished else "open",
-        "status_notes": getattr(case, "status_note", None) or str(case.get_status_display()),
+        "status_notes": str(case.get_status_display()),
         "service_name": _name(case.category),
         "service_code": selectors.service_code(case.category),
         "description": case.description[:4000],
@@ -417,7 +420,14 @@ def updates(request, *, fmt: str):
     if request.method == "POST":
         return _post_update(request, fmt, api_key)
     start, end = _window(request)
-    events = selectors.update_list(api_key=api_key, start=start, end=end, agency=agency)
+    events = list(
+        selectors.update_list(api_key=api_key, start=start, end=end, agency=agency)[:MAX_RESULTS]
+    )
+    media = dict(
+        Update.objects.filter(event__in=events)
+        .exclude(media_url="")
+        .values_list("event_id", "media_url")
+    )
     data = [
         {
             "update_id": str(event.pk),
@@ -426,9 +436,9 @@ def updates(request, *, fmt: str):
             "external_status_code": event.data.get("to") or event.case.status,
             "updated_datetime": w3c(event.at),
             "description": event.text,
-            "media_url": None,
+            "media_url": media.get(event.pk),
         }
-        for event in events[:MAX_RESULTS]
+        for event in events
     ]
     return respond(fmt, data, root="service_request_updates", item="request_update")
 

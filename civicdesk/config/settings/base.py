@@ -227,3 +227,17 @@ CIVICDESK_PUBLIC_URL = env.str(
     "CIVICDESK_PUBLIC_URL",
     default=f"https://{_PUBLIC_HOST}" if _PUBLIC_HOST else "http://127.0.0.1:8000",
 )
+
+# --- database connection pool (added with `civicdesk bench intake`) -------------------------
+# PostgreSQL under ASGI runs each request's view in its own thread, so persistent connections
+# (CONN_MAX_AGE) pile up past max_connections under load; a psycopg pool bounds and reuses
+# them. DATABASE_POOL_MAX_SIZE=N (per process) turns it on; `civicdesk bench intake` sets 10.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.int(
+    "DATABASE_POOL_MAX_SIZE", default=0
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE"),
+        "timeout": 30,
+    }

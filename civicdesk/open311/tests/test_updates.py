@@ -66,8 +66,17 @@ def test_post_closes_the_case_once(client, api_key, request_case):
     again = post_update(client, request_case)
     assert again.json()[0]["update_id"] == update_id
     assert Update.objects.count() == 1
+    listed = client.get(URL, {"api_key": KEY}).json()
+    assert [(u["update_id"], u["status"], u["media_url"]) for u in listed] == [
+        (update_id, "closed", None)
+    ]
+    post_update(client, request_case, update_id="u2", status="closed", description="Photo",
+                media_url="https://example.org/after.jpg")  # fmt: skip
+    assert client.get(URL, {"api_key": KEY}).json()[-1]["media_url"] == (
+        "https://example.org/after.jpg"
+    )
     detail = client.get(f"/open311/v2/requests/{request_case.reference}.json").json()[0]
-    assert (detail["status"], detail["status_notes"]) == ("closed", "Repaired the pipe")
+    assert (detail["status"], detail["status_notes"]) == ("closed", "Closed")
 
 
 def test_post_open_reopens_and_a_note_alone_keeps_status(client, api_key, request_case):
