@@ -84,7 +84,8 @@ def case_list(
     if mine:
         profile = getattr(user, "staff_profile", None)
         qs = qs.filter(assignee_id=profile.pk if profile else None)
-    query = (query or "").strip()
+    # PostgreSQL text cannot hold NUL; nobody searches for one, so drop it.
+    query = (query or "").replace("\x00", "").strip()
     if query:
         reference = REFERENCE_RE.search(query.upper())
         if reference:

@@ -1,6 +1,8 @@
+
 """The acknowledgement and replies reach a real SMTP server (aiosmtpd), threaded for replies."""
 
 import socket
+from email.header import decode_header, make_header
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -44,7 +46,9 @@ def test_acknowledgement_in_chinese_and_reply_thread_back_to_the_case(smtp, leak
                        contact_email="chan@example.org")  # fmt: skip
     assert len(smtp.messages) == 1
     ack = smtp.messages[0]
-    assert ack["To"] == "chan@example.org" and case.reference in ack["Subject"]
+    subject = str(make_header(decode_header(ack["Subject"])))
+    assert ack["To"] == "chan@example.org" and case.reference in subject
+    assert "我們已收到" in subject  # the acknowledgement speaks her language
     assert ack["Message-ID"] == case.messages.get(kind=MessageKind.TO_CITIZEN).email_message_id
     case_reply(
         case=case, actor=officer.user, body="請提供單位號碼。", then_status="awaiting_citizen"
