@@ -136,7 +136,7 @@ def _taken(slot: AppointmentSlot, *, excluding_offer: WaitlistEntry | None = Non
 
 def _lock_slot(slot: AppointmentSlot) -> AppointmentSlot:
     locked = (
-        AppointmentSlot.objects.select_for_update(of=("self",))
+        AppointmentSlot.objects.select_for_update(of=("self",), no_key=True)
         .select_related("service", "service__site", "service__site__agency")
         .filter(pk=slot.pk)
         .first()
@@ -260,7 +260,7 @@ def appointment_book(
 def appointment_cancel(*, appointment: Appointment) -> Appointment:
     """The citizen cancels; the place goes to the first person on the slot's waitlist."""
     appointment = (
-        Appointment.objects.select_for_update(of=("self",))
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("slot__service__site__agency")
         .get(pk=appointment.pk)
     )
@@ -366,7 +366,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
 
 
 def _lock_entry(entry: WaitlistEntry) -> WaitlistEntry:
-    return WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    return WaitlistEntry.objects.select_for_update(of=("self",), no_key=True).get(pk=entry.pk)
 
 
 @transaction.atomic
@@ -409,7 +409,7 @@ def waitlist_expire_due() -> int:
     """Expire offers that ran out and offer their places to the next in line."""
     at = now()
     expired = list(
-        WaitlistEntry.objects.select_for_update(of=("self",)).filter(
+        WaitlistEntry.objects.select_for_update(of=("self",), no_key=True).filter(
             status=WaitlistStatus.OFFERED, offer_expires_at__lte=at
         )
     )
@@ -436,7 +436,7 @@ def find_appointment(reference: str) -> Appointment | None:
 def appointment_check_in(*, appointment: Appointment, channel: str = Channel.KIOSK) -> Ticket:
     """Arrived: the appointment joins the queue by the rule in this module's docstring."""
     appointment = (
-        Appointment.objects.select_for_update(of=("self",))
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("slot__service__site__agency")
         .get(pk=appointment.pk)
     )
