@@ -1,6 +1,7 @@
 """Citizen and staff pages through Django's test client: forms, errors, permissions."""
 
 import pytest
+import segno
 
 from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
 from civicdesk.queues import services
@@ -166,3 +167,12 @@ def test_counter_screen_queries_do_not_grow_with_the_queue(
         services.ticket_issue(service=service, channel="kiosk", lane="elderly")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(f"/queues/staff/counters/{counter.id}/")
+
+
+def test_join_qr_code_encodes_the_join_page(client, service, settings):
+    settings.CIVICDESK_PUBLIC_URL = "https://queue.example.gov"
+    svg = client.get(f"/queues/HSG/HCC/qr.svg?service={service.id}").content.decode()
+    expected = segno.make(
+        f"https://queue.example.gov/queues/HSG/HCC/?service={service.id}", error="m"
+    )
+    assert expected.svg_inline(scale=8, title="x").split("<path")[1][:200] in svg
