@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -189,7 +190,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str
 
 def _when(slot: AppointmentSlot) -> str:
     local = slot.starts_at.astimezone(site_calendar(slot.service.site).tz)
-    return local.strftime("%A %d %B %Y, %H:%M")
+    return date_format(local, "l j F Y, H:i")  # in the language active for the message
 
 
 def _confirm(appointment: Appointment) -> None:
@@ -329,6 +330,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         link = _public_url("queues:offer", entry.token)
         with translation.override(entry.language):
             until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
+            until_text = date_format(until, "H:i")
             subject = _("A place is free: %(service)s, %(when)s") % {
                 "service": slot.service.name,
                 "when": _when(slot),
@@ -341,7 +343,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
                 "service": slot.service.name,
                 "site": slot.service.site.name,
                 "when": _when(slot),
-                "until": until.strftime("%H:%M"),
+                "until": until_text,
                 "link": link,
             }
         common = {"agency": slot.service.site.agency, "related": entry}

@@ -176,3 +176,13 @@ def test_join_qr_code_encodes_the_join_page(client, service, settings):
         f"https://queue.example.gov/queues/HSG/HCC/?service={service.id}", error="m"
     )
     assert expected.svg_inline(scale=8, title="x").split("<path")[1][:200] in svg
+
+
+def test_staff_site_page_shows_queues_in_call_order_with_qr_codes(client, clock, service, officer):
+    services.ticket_issue(service=service, channel="kiosk")
+    services.ticket_issue(service=service, channel="kiosk", lane="elderly")
+    client.force_login(officer)
+    page = client.get(f"/queues/staff/sites/{service.site.id}/").content.decode()
+    assert page.index("A002") < page.index("A001")  # priority first
+    assert f"qr.svg?service={service.id}" in page
+    assert "Set up services and counters" not in page  # frontline officers do not set up
