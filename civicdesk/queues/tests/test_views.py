@@ -186,3 +186,18 @@ def test_staff_site_page_shows_queues_in_call_order_with_qr_codes(client, clock,
     assert page.index("A002") < page.index("A001")  # priority first
     assert f"qr.svg?service={service.id}" in page
     assert "Set up services and counters" not in page  # frontline officers do not set up
+
+
+def test_staff_remove_a_waiting_ticket(client, clock, service, officer):
+    ticket = services.ticket_issue(service=service, channel="kiosk")
+    client.force_login(officer)
+    response = client.post(
+        f"/queues/staff/sites/{service.site.id}/remove/", {"ticket": ticket.id}, follow=True
+    )
+    assert b"A001 removed from the queue." in response.content
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CANCELLED
+    again = client.post(
+        f"/queues/staff/sites/{service.site.id}/remove/", {"ticket": ticket.id}, follow=True
+    )
+    assert b"no longer in the queue" in again.content
