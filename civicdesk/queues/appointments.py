@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -136,7 +137,7 @@ def _taken(slot: AppointmentSlot, *, excluding_offer: WaitlistEntry | None = Non
 
 def _lock_slot(slot: AppointmentSlot) -> AppointmentSlot:
     locked = (
-        AppointmentSlot.objects.select_for_update(of=("self",))
+        AppointmentSlot.objects.select_for_update(of=("self",), no_key=True)
         .select_related("service", "service__site", "service__site__agency")
         .filter(pk=slot.pk)
         .first()
@@ -189,7 +190,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str
 
 def _when(slot: AppointmentSlot) -> str:
     local = slot.starts_at.astimezone(site_calendar(slot.service.site).tz)
-    return local.strftime("%A %d %B %Y, %H:%M")
+    return date_format(local, "l j F Y, H:i")  # in the language active for the message
 
 
 def _confirm(appointment: Appointment) -> None:
@@ -260,7 +261,7 @@ def appointment_book(
 def appointment_cancel(*, appointment: Appointment) -> Appointment:
     """The citizen cancels; the place goes to the first person on the slot's waitlist."""
     appointment = (
-        Appointment.objects.select_for_update(of=("self",))
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("slot__service__site__agency")
         .get(pk=appointment.pk)
     )
@@ -329,6 +330,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         link = _public_url("queues:offer", entry.token)
         with translation.override(entry.language):
             until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
+            until_text = date_format(until, "H:i")
             subject = _("A place is free: %(service)s, %(when)s") % {
                 "service": slot.service.name,
                 "when": _when(slot),
@@ -341,7 +343,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
                 "service": slot.service.name,
                 "site": slot.service.site.name,
                 "when": _when(slot),
-                "until": until.strftime("%H:%M"),
+                "until": until_text,
                 "link": link,
             }
         common = {"agency": slot.service.site.agency, "related": entry}
@@ -366,7 +368,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
 
 
 def _lock_entry(entry: WaitlistEntry) -> WaitlistEntry:
-    return WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    return WaitlistEntry.objects.select_for_update(of=("self",), no_key=True).get(pk=entry.pk)
 
 
 @transaction.atomic
@@ -409,7 +411,7 @@ def waitlist_expire_due() -> int:
     """Expire offers that ran out and offer their places to the next in line."""
     at = now()
     expired = list(
-        WaitlistEntry.objects.select_for_update(of=("self",)).filter(
+        WaitlistEntry.objects.select_for_update(of=("self",), no_key=True).filter(
             status=WaitlistStatus.OFFERED, offer_expires_at__lte=at
         )
     )
@@ -436,7 +438,7 @@ def find_appointment(reference: str) -> Appointment | None:
 def appointment_check_in(*, appointment: Appointment, channel: str = Channel.KIOSK) -> Ticket:
     """Arrived: the appointment joins the queue by the rule in this module's docstring."""
     appointment = (
-        Appointment.objects.select_for_update(of=("self",))
+        Appointment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("slot__service__site__agency")
         .get(pk=appointment.pk)
     )

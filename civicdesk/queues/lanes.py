@@ -82,3 +82,22 @@ def call_order(
             order.append((normal[n], 0))
             n, run = n + 1, 0
     return order
+
+
+def calls_before(
+    *, lane_is_priority: bool, same_lane_ahead: int, other_lane_waiting: int, run: int, limit: int
+) -> int:
+    """How many calls come before a ticket by `call_order`, from counts alone (no rows loaded).
+
+    `same_lane_ahead`: waiting tickets of its own lane that joined before it;
+    `other_lane_waiting`: all waiting tickets of the other lane.
+    """
+    limit = max(limit, 1)
+    first_run = max(limit - run, 0)  # priority calls before the first normal one
+    if lane_is_priority:
+        if same_lane_ahead < first_run:
+            normal_before = 0
+        else:
+            normal_before = 1 + (same_lane_ahead - first_run) // limit
+        return same_lane_ahead + min(other_lane_waiting, normal_before)
+    return same_lane_ahead + min(other_lane_waiting, first_run + same_lane_ahead * limit)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from civicdesk.organisations.models import Site
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
-from civicdesk.queues.lanes import NORMAL, call_order
+from civicdesk.queues.lanes import NORMAL, call_order, calls_before
 from civicdesk.queues.models import Counter, Service, Ticket, TicketStatus
 
 
@@ -28,15 +28,27 @@ def waiting_in_call_order(service: Service) -> list[Ticket]:
 
 
 def people_ahead(ticket: Ticket, *, order: list[Ticket] | None = None) -> int:
-    """How many waiting visitors will be called before this ticket (0 once it is called)."""
+    """How many waiting visitors will be called before this ticket (0 once it is called).
+    Two counts on the queue index; `order` (from waiting_in_call_order) saves even those."""
     if ticket.status != TicketStatus.WAITING:
         return 0
-    if order is None:
-        order = waiting_in_call_order(ticket.service)
-    for index, other in enumerate(order):
-        if other.pk == ticket.pk:
-            return index
-    return 0
+    if order is not None:
+        return next((i for i, other in enumerate(order) if other.pk == ticket.pk), 0)
+    service = ticket.service
+    waiting = Ticket.objects.filter(service_id=ticket.service_id, status=TicketStatus.WAITING)
+    priority = ticket.lane != NORMAL
+    own_lane = waiting.exclude(lane=NORMAL) if priority else waiting.filter(lane=NORMAL)
+    other_lane = waiting.filter(lane=NORMAL) if priority else waiting.exclude(lane=NORMAL)
+    ahead = own_lane.filter(
+        Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
+    ).count()
+    return calls_before(
+        lane_is_priority=priority,
+        same_lane_ahead=ahead,
+        other_lane_waiting=other_lane.count(),
+        run=service.priority_streak,
+        limit=service.priority_run,
+    )
 
 
 def people_ahead_of_new(service: Service, lane: str) -> int:
@@ -44,22 +56,14 @@ def people_ahead_of_new(service: Service, lane: str) -> int:
     waiting = Ticket.objects.filter(service=service, status=TicketStatus.WAITING)
     priority = waiting.exclude(lane=NORMAL).count()
     normal = waiting.filter(lane=NORMAL).count()
-    sentinel = object()
-    if lane == NORMAL:
-        order = call_order(
-            [None] * priority,
-            [None] * normal + [sentinel],
-            run=service.priority_streak,
-            limit=service.priority_run,
-        )
-    else:
-        order = call_order(
-            [None] * priority + [sentinel],
-            [None] * normal,
-            run=service.priority_streak,
-            limit=service.priority_run,
-        )
-    return next(i for i, (t, _run) in enumerate(order) if t is sentinel)
+    is_priority = lane != NORMAL
+    return calls_before(
+        lane_is_priority=is_priority,
+        same_lane_ahead=priority if is_priority else normal,
+        other_lane_waiting=normal if is_priority else priority,
+        run=service.priority_streak,
+        limit=service.priority_run,
+    )
 
 
 def open_counter_count(service: Service) -> int:

@@ -82,7 +82,7 @@ def _validate_contact(phone: str, email: str, notify_ahead, notify_minutes) -> N
 
 def _lock_ticket(ticket_id: int) -> Ticket:
     ticket = (
-        Ticket.objects.select_for_update(of=("self",))
+        Ticket.objects.select_for_update(of=("self",), no_key=True)
         .select_related("service", "site", "site__agency", "counter")
         .filter(pk=ticket_id)
         .first()
@@ -100,7 +100,7 @@ def _staff_ticket(actor, ticket: Ticket | int) -> Ticket:
 
 def _counter_for(actor, counter: Counter, *, site=None) -> Counter:
     counter = (
-        Counter.objects.select_for_update(of=("self",))
+        Counter.objects.select_for_update(of=("self",), no_key=True)
         .select_related("site", "site__agency")
         .filter(pk=counter.pk)
         .first()
@@ -261,7 +261,7 @@ def counter_close(*, actor, counter: Counter) -> Counter:
 def _next_candidate(service: Service) -> Ticket | None:
     waiting = Ticket.objects.filter(service=service, status=S.WAITING).order_by("queued_at", "id")
     if connection.vendor == "postgresql":
-        waiting = waiting.select_for_update(skip_locked=True)
+        waiting = waiting.select_for_update(skip_locked=True, no_key=True)
     first_priority = waiting.exclude(lane=NORMAL).first()
     first_normal = waiting.filter(lane=NORMAL).first()
     use_priority = take_priority(
@@ -278,7 +278,8 @@ def ticket_call_next(*, actor, counter: Counter) -> Ticket | None:
     """Call the next visitor to `counter` by the lane rule (lanes.py), or None if nobody waits.
 
     The rows of the services the counter serves are locked (in id order, so two counters never
-    deadlock) before the next ticket is chosen: two officers pressing at the same instant are
+    deadlock; FOR NO KEY UPDATE, so the deferred foreign-key checks of other transactions, which
+    take KEY SHARE on these rows at commit, never wait on us) before the next ticket is chosen: two officers pressing at the same instant are
     served one after the other and never get the same ticket. On SQLite the IMMEDIATE write lock
     taken at BEGIN does the same.
     """
@@ -291,7 +292,7 @@ def ticket_call_next(*, actor, counter: Counter) -> Ticket | None:
             code="counter_busy",
         )
     services = list(
-        Service.objects.select_for_update(of=("self",))
+        Service.objects.select_for_update(of=("self",), no_key=True)
         .filter(counters=counter, is_active=True)
         .order_by("id")
     )
@@ -507,7 +508,7 @@ def tickets_close_past_days() -> int:
     closed = 0
     at = now()
     open_tickets = (
-        Ticket.objects.select_for_update(of=("self",))
+        Ticket.objects.select_for_update(of=("self",), no_key=True)
         .select_related("site")
         .filter(
             status__in=[S.WAITING, S.CALLED, S.SERVING, S.ON_HOLD],

@@ -263,3 +263,22 @@ def counter_act(request: HttpRequest, counter_id: int):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("queues:counter", counter_id=counter.id)
+
+
+@login_required
+@require_POST
+def ticket_remove(request: HttpRequest, site_id: int):
+    """Take a waiting ticket out of the queue (the visitor told staff they are leaving)."""
+    site = _site_for(request.user, site_id)
+    ticket = _ticket_in_scope(request.user, request.POST.get("ticket", ""))
+    try:
+        if ticket.site_id != site.id:
+            raise ApplicationError(_("That ticket is at another site."))
+        services.ticket_cancel(ticket=ticket, actor=request.user, reason="removed by staff")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(number)s removed from the queue.") % {"number": ticket.number}
+        )
+    return redirect("queues:staff_site", site_id=site.id)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/", staff_views.home, name="staff_home"),
     path("staff/sites/<int:site_id>/", staff_views.site_detail, name="staff_site"),
     path("staff/sites/<int:site_id>/issue/", staff_views.issue, name="staff_issue"),
+    path("staff/sites/<int:site_id>/remove/", staff_views.ticket_remove, name="ticket_remove"),
     path("staff/sites/<int:site_id>/setup/", setup_views.setup, name="setup"),
     path(
         "staff/sites/<int:site_id>/setup/services/new/",

@@ -8,6 +8,7 @@ import time_machine
 
 from civicdesk.organisations.tests.factories import TEST_PASSWORD, SiteFactory, StaffFactory
 from civicdesk.queues.models import Ticket, TicketPeriod, TicketStatus
+from civicdesk.queues.services import ticket_issue as issue
 from civicdesk.queues.tests.conftest import OPEN_MORNING
 from civicdesk.queues.tests.factories import CounterFactory, ServiceFactory
 
@@ -72,6 +73,13 @@ def test_mr_lim_kiosk_to_counter_keyboard_only(page, axe, agency, open_morning):
     press(page, "f")
     page.get_by_text("Finished A001.").wait_for()
     assert page.get_by_role("heading", name="Nobody at the counter").is_visible()
+    assert axe(page) == []
+
+    page.goto("/queues/staff/")
+    assert axe(page) == []
+    issue(service=service, channel="remote", lane="pregnant")
+    page.goto(f"/queues/staff/sites/{site.id}/")
+    assert page.get_by_role("button", name="Remove A002").is_visible()
     assert axe(page) == []
 
     ticket.refresh_from_db()

@@ -72,3 +72,28 @@ def test_simultaneous_call_next_never_returns_the_same_ticket(clock, site, servi
     assert len(called) == 4 and len(set(called)) == 4
     assert Ticket.objects.filter(status=TicketStatus.CALLED).count() == 4
     assert set(Ticket.objects.values_list("counter_id", flat=True)) <= {c.id for c in counters}
+
+
+def test_officers_working_in_parallel_never_deadlock(clock, site, service):
+    # Found by a load smoke test: call-next held the service row FOR UPDATE while another
+    # officer's commit checked its foreign key to that row (KEY SHARE) behind the audit lock.
+    _skip_in_memory_sqlite()
+    counters = [CounterFactory(site=site, name=f"D{i}", services=[service]) for i in range(4)]
+    officers = [StaffFactory(agency=site.agency, sites=[site]).user for _ in counters]
+    for _ in range(40):
+        services.ticket_issue(service=service, channel="kiosk")
+
+    def work(index):
+        served = []
+        for _ in range(8):
+            ticket = services.ticket_call_next(actor=officers[index], counter=counters[index])
+            if ticket is None:
+                break
+            services.ticket_start(actor=officers[index], ticket=ticket)
+            services.ticket_finish(actor=officers[index], ticket=ticket)
+            served.append(ticket.pk)
+        return served
+
+    served = [pk for batch in run_in_threads(len(counters), work) for pk in batch]
+    assert len(served) == len(set(served)) == 32
+    assert Ticket.objects.filter(status=TicketStatus.DONE).count() == 32

@@ -1,6 +1,7 @@
 """Citizen and staff pages through Django's test client: forms, errors, permissions."""
 
 import pytest
+import segno
 
 from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
 from civicdesk.queues import services
@@ -166,3 +167,37 @@ def test_counter_screen_queries_do_not_grow_with_the_queue(
         services.ticket_issue(service=service, channel="kiosk", lane="elderly")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(f"/queues/staff/counters/{counter.id}/")
+
+
+def test_join_qr_code_encodes_the_join_page(client, service, settings):
+    settings.CIVICDESK_PUBLIC_URL = "https://queue.example.gov"
+    svg = client.get(f"/queues/HSG/HCC/qr.svg?service={service.id}").content.decode()
+    expected = segno.make(
+        f"https://queue.example.gov/queues/HSG/HCC/?service={service.id}", error="m"
+    )
+    assert expected.svg_inline(scale=8, title="x").split("<path")[1][:200] in svg
+
+
+def test_staff_site_page_shows_queues_in_call_order_with_qr_codes(client, clock, service, officer):
+    services.ticket_issue(service=service, channel="kiosk")
+    services.ticket_issue(service=service, channel="kiosk", lane="elderly")
+    client.force_login(officer)
+    page = client.get(f"/queues/staff/sites/{service.site.id}/").content.decode()
+    assert page.index("A002") < page.index("A001")  # priority first
+    assert f"qr.svg?service={service.id}" in page
+    assert "Set up services and counters" not in page  # frontline officers do not set up
+
+
+def test_staff_remove_a_waiting_ticket(client, clock, service, officer):
+    ticket = services.ticket_issue(service=service, channel="kiosk")
+    client.force_login(officer)
+    response = client.post(
+        f"/queues/staff/sites/{service.site.id}/remove/", {"ticket": ticket.id}, follow=True
+    )
+    assert b"A001 removed from the queue." in response.content
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CANCELLED
+    again = client.post(
+        f"/queues/staff/sites/{service.site.id}/remove/", {"ticket": ticket.id}, follow=True
+    )
+    assert b"no longer in the queue" in again.content
