@@ -21,6 +21,7 @@ from civicdesk.queues.lanes import APPOINTMENT, NORMAL, priority_lanes, take_pri
 from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketSequence
 from civicdesk.queues.models import TicketStatus as S
 from civicdesk.queues.workflows import ticket_set_status
+from civicdesk.surveys.integration import invite_after_ticket
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 MAX_NOTIFY_AHEAD = 50
@@ -400,6 +401,7 @@ def ticket_finish(*, actor, ticket: Ticket, note: str = "") -> Ticket:
         ticket.outcome_note = note
     ticket.save(update_fields=["status", "finished_at", "outcome_note"])
     _audit(actor, "finish", ticket, note=note)
+    invite_after_ticket(ticket)  # one-time survey link, if sampled (surveys issue)
     publish_on_commit(ticket, "finished")
     return ticket
 

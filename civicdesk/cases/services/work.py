@@ -22,6 +22,7 @@ from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.organisations.models import StaffProfile
+from civicdesk.surveys.integration import invite_after_case
 
 
 def _locked(case: Case) -> Case:
@@ -67,6 +68,8 @@ def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
         agency=case.agency,
         data={"from": previous, "to": status},
     )
+    if status == CaseStatus.CLOSED:
+        invite_after_case(case)  # one-time survey link, if sampled (surveys issue)
     return case
 
 
