@@ -14,7 +14,18 @@ from django.db import connections
 from civicdesk.bench.harness import free_port
 from civicdesk.live import bus
 
-pytest_plugins = ["civicdesk.queues.tests.conftest"]
+# The queue fixtures (site, service, counter, officer, clock). pytest only allows
+# `pytest_plugins` in the top-level conftest, so they are imported here instead.
+from civicdesk.queues.tests.conftest import (  # noqa: E402, F401
+    HK,
+    OPEN_MORNING,
+    clock,
+    counter,
+    officer,
+    other_service,
+    service,
+    site,
+)
 
 
 class AsgiServer:
