@@ -16,7 +16,7 @@ from civicdesk.live import bus
 
 # The queue fixtures (site, service, counter, officer, clock). pytest only allows
 # `pytest_plugins` in the top-level conftest, so they are imported here instead.
-from civicdesk.queues.tests.conftest import (  # noqa: E402, F401
+from civicdesk.queues.tests.conftest import (  # noqa: F401
     HK,
     OPEN_MORNING,
     clock,
