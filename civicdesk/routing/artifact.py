@@ -44,13 +44,23 @@ def library_versions() -> dict:
     }
 
 
-def load(*, version_id: int, sha256: str, data: bytes | memoryview) -> RoutingModel:
-    """Load a stored model; a process keeps the few it used last (the database stays the truth)."""
+def load(*, version_id: int, sha256: str, data: bytes | memoryview | None = None) -> RoutingModel:
+    """Load a stored model; a process keeps the few it used last (the database stays the truth).
+
+    Without `data`, the bytes are read from the database only when this process has not
+    loaded that version yet, so a suggestion does not pull megabytes on every call.
+    """
     key = (version_id, sha256)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
+    if data is None:
+        from civicdesk.routing.models import ModelVersion
+
+        data = ModelVersion.objects.filter(pk=version_id).values_list("artifact", flat=True).first()
+        if data is None:
+            raise ValueError(f"routing model {version_id} has no stored artifact")
     raw = bytes(data)
     if hashlib.sha256(raw).hexdigest() != sha256:
         raise ValueError(f"routing model {version_id} does not match its checksum")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from civicdesk.audit.services import audit_record
@@ -344,7 +344,7 @@ def model_version_rollback(*, actor, agency: Agency | None, reason: str = "") ->
 def routing_retrain_due() -> list[ModelVersion]:
     """The schedule: queue a training for every scope whose newest version is old enough.
 
-    Scopes: each active agency with a policy or a version, and the front door if it has one.
+    Scopes: each active agency with a policy or a version, and the front door if it has either.
     Queued versions left behind (a worker died) are retrained here too.
     """
     queued = []
@@ -352,9 +352,14 @@ def routing_retrain_due() -> list[ModelVersion]:
     for version in stale:
         model_version_train(version_id=version.pk)
     scopes: list[Agency | None] = list(
-        Agency.objects.filter(is_active=True, routing_versions__isnull=False).distinct()
+        Agency.objects.filter(is_active=True)
+        .filter(Q(routing_versions__isnull=False) | Q(routing_policy__isnull=False))
+        .distinct()
     )
-    if ModelVersion.objects.filter(agency__isnull=True).exists():
+    if (
+        ModelVersion.objects.filter(agency__isnull=True).exists()
+        or RoutingPolicy.objects.filter(agency__isnull=True).exists()
+    ):
         scopes.append(None)
     for agency in scopes:
         policy = routing_policy_for(agency)

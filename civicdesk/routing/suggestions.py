@@ -48,7 +48,8 @@ class Suggestion:
 def serving_version(agency: Agency | None) -> ModelVersion | None:
     return (
         ModelVersion.objects.filter(agency=agency, is_active=True)
-        .only("id", "number", "threshold", "artifact", "artifact_sha256", "agency_id")
+        .exclude(artifact_sha256="")
+        .only("id", "number", "threshold", "artifact_sha256", "agency_id")
         .first()
     )
 
@@ -83,7 +84,7 @@ def routing_suggest(
     the agency's precision target, and that destination is still active.
     """
     version = serving_version(agency)
-    if version is None or not version.artifact:
+    if version is None:
         return Suggestion([], False, None, reason=_("No routing model is serving yet."))
     example = Example(
         text=text or "",
@@ -97,9 +98,7 @@ def routing_suggest(
             [], False, version.threshold, version=version.number, reason=_("The case has no text.")
         )
     try:
-        model = artifact.load(
-            version_id=version.pk, sha256=version.artifact_sha256, data=version.artifact
-        )
+        model = artifact.load(version_id=version.pk, sha256=version.artifact_sha256)
         proba = model.predict_proba([example])[0]
     except Exception:  # intake must go on: triage decides
         log.exception("routing version %s failed to suggest", version.pk)

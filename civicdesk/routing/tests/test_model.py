@@ -149,3 +149,28 @@ def test_categorical_hints_carry_signal_when_text_does_not():
     model = train(examples).model
     ranked = model.rank(Example(text="please help", channel="open311"))
     assert ranked[0].label == "ROADS"
+
+
+def test_a_big_history_trains_once_and_evaluates_on_held_back_cases(monkeypatch):
+    from civicdesk.routing import model as routing_model
+    from civicdesk.routing.synthetic import AGENCY_DEPARTMENTS, history
+    from civicdesk.routing.tests.factories import HISTORY_START
+
+    monkeypatch.setattr(routing_model, "LARGE_HISTORY", 1000)
+    monkeypatch.setattr(routing_model, "HOLDOUT_CASES", 400)
+    departments = [d for deps in AGENCY_DEPARTMENTS.values() for d in deps]
+    rows = history(
+        departments=departments, n=1500, start=HISTORY_START, end=HISTORY_START.replace(month=3)
+    )
+    result = train([r.as_example() for r in rows])
+    assert result.evaluation["n"] == 200  # the evaluation half of the held-back cases
+    assert "held-back" in result.evaluation["method"]
+    assert result.evaluation["top1"] >= 0.8
+    assert len(result.positions) == 200
+    example = rows[result.positions[0]].as_example()
+    assert np.allclose(
+        result.model.predict_proba([example])[0],
+        result.model.pipeline.predict_proba(to_matrix([example]))[0],
+        atol=1e-6,
+    )
+    assert result.model.explain(example, result.model.rank(example)[0].label)

@@ -94,7 +94,9 @@ def test_a_closed_department_is_never_suggested(trained, agency):
 
 
 def test_a_broken_artifact_goes_to_triage_not_to_an_error(trained, agency):
-    ModelVersion.objects.filter(pk=trained.pk).update(artifact=b"not a model")
+    ModelVersion.objects.filter(pk=trained.pk).update(
+        artifact=b"not a model", artifact_sha256="0" * 64
+    )
     suggestion = routing_suggest(agency=agency, text="The lift is broken")
     assert suggestion.candidates == [] and not suggestion.auto_route
 

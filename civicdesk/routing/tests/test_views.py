@@ -153,3 +153,26 @@ def test_api_refuses_other_agencies_and_unknown_codes(client, agency, other_agen
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_failed_and_running_versions_have_readable_pages(client, agency):
+    from civicdesk.routing.services import model_version_request, model_version_train
+
+    failed = model_version_train(
+        version_id=model_version_request(actor=None, agency=agency, enqueue=False).pk, examples=[]
+    )
+    running = model_version_request(actor=None, agency=agency, enqueue=False)
+    _client(client, agency)
+    html = client.get(reverse("routing:version", args=[failed.pk])).content.decode()
+    assert "Why it failed" in html and "two destinations" in html
+    html = client.get(reverse("routing:version", args=[running.pk])).content.decode()
+    assert "Waiting for a worker" in html
+
+
+def test_only_system_admins_reach_the_front_door(agency, other_agency):
+    from civicdesk.routing.selectors import routing_scopes_for
+
+    admin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN).user
+    assert routing_scopes_for(admin) == [agency, other_agency, None]
+    qsm = StaffFactory(agency=agency, role=Role.QSM).user
+    assert routing_scopes_for(qsm) == [agency]
