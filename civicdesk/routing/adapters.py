@@ -61,10 +61,26 @@ def routing_examples(*, agency=None) -> Iterable[RoutingExample]:
     """
     if not apps.is_installed(CASES_APP):
         return iter(())
-    # Deliberately not written yet: the cases app lands on another branch. The lead wires the
-    # queryset here (see the docstring for the fields), e.g.
-    #   Case.objects.filter(agency=agency, status__in=[...]).select_related("department", ...)
-    return iter(())
+    from civicdesk.cases.models import Case
+
+    handled = ["acknowledged", "in_progress", "awaiting_citizen", "resolved", "closed"]
+    cases = Case.objects.filter(status__in=handled, merged_into__isnull=True).select_related(
+        "agency", "department", "category", "site"
+    )
+    if agency is not None:
+        cases = cases.filter(agency=agency, department__isnull=False)
+    return (
+        RoutingExample(
+            text=f"{case.subject}\n{case.description}",
+            kind=case.kind,
+            channel=case.channel,
+            category_hint=case.category.code if case.category_id else "",
+            location_hint=case.site.code if case.site_id else "",
+            label=case.department.code if agency is not None else case.agency.code,
+            created_at=case.received_at,
+        )
+        for case in cases.order_by("received_at").iterator(chunk_size=2000)
+    )
 
 
 # --- the similar-cases corpus --------------------------------------------------------------
@@ -107,20 +123,49 @@ def corpus_documents(name: str, *, agency, limit: int) -> Iterator[CorpusDocumen
 def resolved_cases(*, agency, limit: int) -> Iterable[CorpusDocument]:
     """Resolved and closed cases of the agency, newest first, with the reply sent.
 
-    WIRE WHEN MERGING `cases`: subject + description as text, the final reply message as reply,
-    the staff URL of the case as url; at most `limit` documents.
+    Text is subject + description, reply the last message sent to the citizen, url the staff page.
     """
-    if not apps.is_installed(CASES_APP):
-        return ()
-    return ()
+    return _case_documents(agency=agency, limit=limit, finished=True)
 
 
 @register_corpus("open")
 def open_cases(*, agency, limit: int) -> Iterable[CorpusDocument]:
     """Cases not yet resolved: what the duplicate flag compares a new case with.
 
-    WIRE WHEN MERGING `cases`: same fields as `resolved_cases`, status not resolved/closed.
+    Same fields as `resolved_cases`, for cases not resolved or closed.
     """
+    return _case_documents(agency=agency, limit=limit, finished=False)
+
+
+def _case_documents(*, agency, limit: int, finished: bool) -> Iterable[CorpusDocument]:
     if not apps.is_installed(CASES_APP):
         return ()
-    return ()
+    from django.db.models import OuterRef, Subquery
+    from django.urls import reverse
+
+    from civicdesk.cases.models import Case, CaseMessage, MessageKind
+
+    last_reply = (
+        CaseMessage.objects.filter(case=OuterRef("pk"), kind=MessageKind.TO_CITIZEN)
+        .order_by("-pk")
+        .values("body")[:1]
+    )
+    finished_statuses = ["resolved", "closed"]
+    cases = Case.objects.filter(agency=agency, merged_into__isnull=True)
+    cases = (
+        cases.filter(status__in=finished_statuses)
+        if finished
+        else cases.exclude(status__in=finished_statuses)
+    )
+    cases = cases.annotate(reply=Subquery(last_reply)).order_by("-received_at")[:limit]
+    return [
+        CorpusDocument(
+            key=case.reference,
+            text=f"{case.subject}\n{case.description}",
+            reply=case.reply or "",
+            url=reverse("cases:staff_case", args=[case.reference]),
+            status=case.status,
+            created_at=case.received_at,
+        )
+        for case in cases
+    ]
