@@ -35,3 +35,20 @@ def test_resolved_corpus_carries_the_reply_sent(monday, leak, officer):
     assert [(d.key, d.reply) for d in resolved] == [(case.reference, "A plumber comes on Tuesday.")]
     assert resolved[0].url.endswith(f"/{case.reference}/")
     assert list(corpus_documents("open", agency=leak.agency, limit=10)) == []
+
+
+def test_case_page_shows_routing_help_and_similar_replies(client, monday, leak, officer):
+    done = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                       subject="Leak", description="Water through the ceiling of my flat")  # fmt: skip
+    case_set_status(case=done, actor=officer.user, status="acknowledged")
+    case_set_status(case=done, actor=officer.user, status="in_progress")
+    case_reply(case=done, actor=officer.user, body="A plumber comes on Tuesday.",
+               then_status="resolved")  # fmt: skip
+    new = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                      subject="Leak", description="Water through the ceiling again")  # fmt: skip
+    client.force_login(officer.user)
+    html = client.get(f"/cases/staff/{new.reference}/").content.decode()
+    assert "Routing suggestion" in html
+    section = html[html.index("Routing suggestion") :]
+    assert "No routing model is serving yet." in section
+    assert done.reference in html and "A plumber comes on Tuesday." in html

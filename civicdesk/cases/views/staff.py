@@ -152,8 +152,29 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
         "part_form": forms.get("part") or PartForm(case=case, auto_id=_ids("part")),
         "refer_form": forms.get("refer") or ReferForm(auto_id=_ids("refer")),
     }
+    if can_write and case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        context.update(_routing_help(case))
     status = 422 if forms else 200
     return render(request, "cases/staff/case.html", context, status=status)
+
+
+def _routing_help(case) -> dict:
+    """Where the routing model would send this case, and similar resolved cases with replies."""
+    from civicdesk.routing.suggestions import routing_suggest, similar_cases
+
+    text = f"{case.subject}\n{case.description}"
+    suggestion = routing_suggest(
+        agency=case.agency,
+        text=text,
+        kind=case.kind,
+        channel=case.channel,
+        category_hint=case.category.code if case.category_id else "",
+    )
+    similar = similar_cases(agency=case.agency, text=text, limit=3, corpus_limit=500)
+    return {
+        "routing": suggestion,
+        "similar": [s for s in similar if s.document.key != case.reference],
+    }
 
 
 @login_required
