@@ -69,7 +69,7 @@ def _progress(message: str) -> None:
     sys.stderr.flush()
 
 
-def simulate(*, days: int, seed: int, scale: float) -> dict:  # noqa: C901, PLR0915
+def simulate(*, days: int, seed: int, scale: float) -> dict:
     import simpy
     from django.contrib.auth import get_user_model
     from django.utils import timezone
@@ -89,14 +89,23 @@ def simulate(*, days: int, seed: int, scale: float) -> dict:  # noqa: C901, PLR0
     agency = Agency.objects.create(code="SIM", name="Simulated agency")
     hours = {str(d): [["08:00", "18:00"]] for d in range(7)}
     site = Site.objects.create(
-        agency=agency, code="SIM1", name="Simulated site", opening_hours=hours,
-        timezone="Asia/Hong_Kong", holiday_country="",
+        agency=agency,
+        code="SIM1",
+        name="Simulated site",
+        opening_hours=hours,
+        timezone="Asia/Hong_Kong",
+        holiday_country="",
     )
     by_prefix = {}
     for index, (prefix, name, mean, _sd, _share) in enumerate(SERVICES):
         by_prefix[prefix] = Service.objects.create(
-            site=site, name=name, prefix=prefix, default_service_minutes=round(mean),
-            position=index, recall_gap_seconds=30, max_recalls=2,
+            site=site,
+            name=name,
+            prefix=prefix,
+            default_service_minutes=round(mean),
+            position=index,
+            recall_gap_seconds=30,
+            max_recalls=2,
         )
     user_model = get_user_model()
     counters = []
@@ -115,6 +124,8 @@ def simulate(*, days: int, seed: int, scale: float) -> dict:  # noqa: C901, PLR0
     wake = {"event": env.event()}  # idle officers wait for the next join instead of polling
     measured: list[tuple[float, float, float]] = []  # (estimate, naive, actual) seconds
     joined: dict[int, tuple[float, float, float, bool]] = {}
+    info: dict[int, tuple] = {}
+    detail: list[tuple] = []
 
     def at(seconds: float) -> datetime:
         return FIRST_DAY + timedelta(seconds=seconds)
@@ -125,13 +136,16 @@ def simulate(*, days: int, seed: int, scale: float) -> dict:  # noqa: C901, PLR0
     def visitor(day_start: float, prefix: str, lane: str, measure: bool):
         tick()
         try:
-            ticket = services.ticket_issue(service=by_prefix[prefix], channel=Channel.KIOSK, lane=lane)
+            ticket = services.ticket_issue(
+                service=by_prefix[prefix], channel=Channel.KIOSK, lane=lane
+            )
         except ApplicationError:
             return
         naive = naive_estimate_wait(ticket).total_seconds()
         wake["event"].succeed()
         wake["event"] = env.event()
         joined[ticket.pk] = (env.now, ticket.estimate_at_join_seconds or 0, naive, measure)
+        info[ticket.pk] = (prefix, lane, (env.now % 86400) / 3600)
         yield env.timeout(rng.expovariate(1 / (PATIENCE_MEAN_MIN * 60)))
         tick()
         if Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).exists():
@@ -182,6 +196,7 @@ def simulate(*, days: int, seed: int, scale: float) -> dict:  # noqa: C901, PLR0
                 joined_at, estimate, naive, measure = joined.pop(ticket.pk)
                 if measure:
                     measured.append((estimate, naive, env.now - joined_at))
+                    detail.append((*info[ticket.pk], estimate, naive, env.now - joined_at))
             if rng.random() < NO_SHOW_SHARE:
                 for _ in range(2):
                     yield env.timeout(31)
@@ -226,6 +241,9 @@ def simulate(*, days: int, seed: int, scale: float) -> dict:  # noqa: C901, PLR0
             _progress(f"{name}: mean signed error {sum(signed) / max(len(signed), 1):.2f} min")
         for e, n, a in measured[:: max(1, len(measured) // 40)]:
             _progress(f"  est {e / 60:6.1f}  naive {n / 60:6.1f}  actual {a / 60:6.1f}")
+    if os.environ.get("CIVICDESK_SIM_DUMP"):
+        with open(os.environ["CIVICDESK_SIM_DUMP"], "w") as out:
+            json.dump(detail, out)
     errors = [abs(e - a) / 60 for e, _n, a in measured]
     naive_errors = [abs(n - a) / 60 for _e, n, a in measured]
     mae = sum(errors) / len(errors) if errors else 0.0
