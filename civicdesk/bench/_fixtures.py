@@ -14,7 +14,8 @@ import secrets
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["site"])
+    parser.add_argument("kind", choices=["site", "audit"])
+    parser.add_argument("--site-id", type=int, default=0)
     parser.add_argument("--tickets", type=int, default=0)
     parser.add_argument("--counters", type=int, default=1)
     parser.add_argument("--services", type=int, default=1)
@@ -23,7 +24,53 @@ def main() -> None:
     import django
 
     django.setup()
-    print(json.dumps(make_site(args.tickets, args.counters, args.services)))
+    if args.kind == "audit":
+        print(json.dumps(audit(args.site_id)))
+    else:
+        print(json.dumps(make_site(args.tickets, args.counters, args.services)))
+
+
+def audit(site_id: int) -> dict:
+    """Every ticket number given at the site, and the queries each queue operation costs."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdesk.queues.models import Counter, Service, Ticket
+
+    numbers = list(Ticket.objects.filter(site_id=site_id).values_list("day", "prefix", "sequence"))
+    service = Service.objects.filter(site_id=site_id).first()
+    counter = Counter.objects.filter(site_id=site_id).first()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(counter.officer.user if counter.officer else _any_officer(site_id))
+    queries = {}
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(
+            "/api/v1/queues/tickets",
+            {"service_id": service.id},
+            content_type="application/json",
+        )
+    queries["join"] = len(ctx)
+    for name, path in (
+        ("call", f"/api/v1/queues/counters/{counter.id}/call-next"),
+        ("start", "/api/v1/queues/staff/tickets/{id}/start"),
+        ("finish", "/api/v1/queues/staff/tickets/{id}/finish"),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(
+                path.format(id=queries.get("ticket_id")), {}, content_type="application/json"
+            )
+        queries[name] = len(ctx)
+        if name == "call":
+            queries["ticket_id"] = (response.json().get("ticket") or {}).get("id")
+    queries.pop("ticket_id", None)
+    return {"numbers": [[str(d), p, s] for d, p, s in numbers], "queries": queries}
+
+
+def _any_officer(site_id: int):
+    from civicdesk.organisations.models import StaffProfile
+
+    return StaffProfile.objects.filter(sites=site_id).first().user
 
 
 def make_site(tickets: int, counters: int, services: int) -> dict:

@@ -47,9 +47,6 @@ HISTORY_ROWS = 3000
 PRIOR_WEIGHT = 3.0
 MIN_RESIDUAL = 0.3
 ABANDON_WINDOW = timedelta(hours=3)
-import os as _os
-
-_NO_OVERTAKE = bool(_os.environ.get("EXP_NO_OVERTAKE"))
 
 
 # --- the naive estimator ----------------------------------------------------------------------
@@ -292,7 +289,7 @@ def _adjust(state: SiteState, job: Job, seconds: float) -> float:
     service = state.services[job.service_id]
     m = state.per_call[job.service_id]
     capacity = max(sum(1 for _f, s in state.counters if job.service_id in s), 1)
-    if job.lane == NORMAL and seconds > 0 and not _NO_OVERTAKE:
+    if job.lane == NORMAL and seconds > 0:
         rate = state.priority_rate.get(job.service_id, 0.0)
         base = seconds
         cap = base + service.priority_run * (base + m) / capacity
