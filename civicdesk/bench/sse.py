@@ -122,7 +122,7 @@ async def _run(base: str, fixtures: dict, subscribers: int, calls: int) -> dict:
 
 def run(options: dict) -> dict:
     subscribers = min(options["subscribers"], 500) if options["quick"] else options["subscribers"]
-    calls = 3 if options["quick"] else options["calls"]
+    calls = min(options["calls"], 3) if options["quick"] else options["calls"]
     raise_open_files_limit(subscribers * 2 + 1000)
     with bench_environment(options["database_url"]) as env:
         if not options["url"]:

@@ -26,7 +26,8 @@ def run(options: dict) -> dict:
 
         progress(f"replaying {options['trace']} ...")
         return replay_trace(options["trace"])
-    days = 2 if options["quick"] else options["days"]
+    days = 1 if options["quick"] else options["days"]
+    close = "12.5" if options["quick"] else "17.5"
     scale = 1.0
     with bench_environment(options["database_url"]) as env:
         progress(f"simulating {days} day(s) of a busy site through the queue services ...")
@@ -41,6 +42,8 @@ def run(options: dict) -> dict:
                 str(options["seed"]),
                 "--scale",
                 str(scale),
+                "--close",
+                close,
             ],
             env=env,
             check=True,
