@@ -187,3 +187,5 @@ CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS",
 CIVICDESK_LIVE_RETRY_MS = env.int("CIVICDESK_LIVE_RETRY_MS", default=3000)  # SSE reconnect hint
 CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
 CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages
+# Changes within this many ms are published as one snapshot per site (0: publish each at once).
+CIVICDESK_LIVE_COALESCE_MS = env.int("CIVICDESK_LIVE_COALESCE_MS", default=50)

@@ -14,7 +14,15 @@ from django.db import connections
 from civicdesk.bench.harness import free_port
 from civicdesk.live import bus
 
-pytest_plugins = ["civicdesk.queues.tests.conftest"]
+# The queue fixtures (a site open on a frozen Tuesday morning, a service, a counter, an officer).
+from civicdesk.queues.tests.conftest import (  # noqa: F401
+    clock,
+    counter,
+    officer,
+    other_service,
+    service,
+    site,
+)
 
 
 class AsgiServer:
