@@ -73,7 +73,8 @@ class AsgiServer:
 
 
 @pytest.fixture
-def asgi_server(transactional_db):
+def asgi_server(transactional_db, settings):
+    settings.CIVICDESK_LIVE_COALESCE_MS = 0  # one event per change: tests assert exact sequences
     server = AsgiServer()
     yield server
     server.stop()
