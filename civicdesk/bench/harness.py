@@ -92,7 +92,7 @@ def running_server(env: dict, *, workers: int = 1, url: str | None = None) -> It
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
                         break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("civicdesk serve did not start")
