@@ -67,6 +67,7 @@ async def _run(base: str, fixtures: dict, subscribers: int, calls: int) -> dict:
 
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     session = aiohttp.ClientSession(connector=connector)
+    officer = await staff_session(base, fixtures["officers"][0], fixtures["password"])
     arrivals: dict[str, list[float]] = {}
     stop = asyncio.Event()
     tasks, readies = [], []
@@ -80,7 +81,6 @@ async def _run(base: str, fixtures: dict, subscribers: int, calls: int) -> dict:
             await asyncio.gather(*(r.wait() for r in readies[-200:]))
     await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
     progress(f"{subscribers} streams open; calling {calls} visitors ...")
-    officer = await staff_session(base, fixtures["officers"][0], fixtures["password"])
     counter = fixtures["counters"][0]
     sent: dict[str, float] = {}
     for _ in range(calls):
