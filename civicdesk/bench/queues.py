@@ -39,7 +39,7 @@ async def _visitor(session, base, service_id, stop_at, latencies, given, errors)
         async with session.post(
             f"{base}/api/v1/queues/tickets", json={"service_id": service_id}
         ) as response:
-            body = await response.json()
+            body = await response.json() if response.status == 201 else await response.read()
         latencies.append((time.perf_counter() - started) * 1000)
         if response.status == 201:
             given.append(body["number"])
@@ -51,10 +51,11 @@ async def _officer(session, base, counter_id, stop_at, latencies, errors):
     while time.monotonic() < stop_at:
         started = time.perf_counter()
         async with session.post(f"{base}/api/v1/queues/counters/{counter_id}/call-next") as r:
-            body = await r.json()
+            body = await r.json() if r.status == 200 else await r.read()
         latencies.append((time.perf_counter() - started) * 1000)
         if r.status != 200:
             errors[r.status] += 1
+            await asyncio.sleep(0.05)
             continue
         if body["ticket"] is None:
             await asyncio.sleep(0.01)
@@ -115,7 +116,7 @@ async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds
         await session.close()
     if errors:
         progress(f"non-2xx answers: {dict(errors)}")
-    return latencies, elapsed, ping, ping_elapsed, given
+    return latencies, elapsed, ping, ping_elapsed, given, sum(errors.values())
 
 
 def _check_numbers(given: list[str], stored: list[list]) -> dict:
@@ -143,11 +144,12 @@ def run(options: dict) -> dict:
             civicdesk(env, "migrate", "--no-input")
         fixtures = make_fixtures(env, "site", "--counters", str(options["officers"]))
         with running_server(env, url=options["url"], workers=workers) as base:
-            latencies, elapsed, ping, ping_elapsed, given = asyncio.run(
+            latencies, elapsed, ping, ping_elapsed, given, failed = asyncio.run(
                 _drive(base, fixtures, clients, options["officers"], seconds)
             )
         audit = make_fixtures(env, "audit", "--site-id", str(fixtures["site_id"]))
     checks = _check_numbers(given, audit["numbers"])
+    progress(f"{len(latencies)} operations, {failed} failed (not 2xx)")
     ops = len(latencies) / elapsed if elapsed else 0.0
     baseline = len(ping) / ping_elapsed if ping_elapsed else 0.0
     q = audit["queries"]
