@@ -45,6 +45,8 @@ async def _visitor(session, base, service_id, stop_at, latencies, given, errors)
             given.append(body["number"])
         else:
             errors[response.status] += 1
+            if errors[response.status] == 1:
+                progress(f"join answered {response.status}: {body[:200]!r}")
 
 
 async def _officer(session, base, counter_id, stop_at, latencies, errors):
@@ -55,6 +57,8 @@ async def _officer(session, base, counter_id, stop_at, latencies, errors):
         latencies.append((time.perf_counter() - started) * 1000)
         if r.status != 200:
             errors[r.status] += 1
+            if errors[r.status] == 1:
+                progress(f"call-next answered {r.status}: {body[:200]!r}")
             await asyncio.sleep(0.05)
             continue
         if body["ticket"] is None:
@@ -65,10 +69,12 @@ async def _officer(session, base, counter_id, stop_at, latencies, errors):
             async with session.post(
                 f"{base}/api/v1/queues/staff/tickets/{body['ticket']['id']}/{action}", json={}
             ) as r:
-                await r.read()
+                answer = await r.read()
             latencies.append((time.perf_counter() - started) * 1000)
             if r.status != 200:
                 errors[r.status] += 1
+                if errors[r.status] == 1:
+                    progress(f"{action} answered {r.status}: {answer[:200]!r}")
 
 
 async def _ping(session, base, stop_at, latencies):
