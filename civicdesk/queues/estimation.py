@@ -20,8 +20,9 @@ state tells us; see docs/estimated-wait.md for the method, its formulas and its 
 4. *Who else will come first*: a normal-lane ticket is overtaken by priority tickets arriving
    while it waits (rate λ_p over the last hour, at most K per normal call):
    W ← W + λ_p·W·m/c, twice.
-5. *Who will leave*: people ahead who give up shorten the wait: W ← W·(1 − a/2), with a the
-   share of recent tickets of the service cancelled before being called.
+5. *Who will leave*: a visitor ahead who gives up frees the counter. With θ the rate of giving
+   up (cancellations before a call ÷ time spent waiting, last 3 hours), a visitor ahead whose call
+   would come at t takes the counter for m·e^(−θt) in expectation.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ HISTORY_DAYS = 28
 HISTORY_ROWS = 3000
 PRIOR_WEIGHT = 3.0
 MIN_RESIDUAL = 0.3
+ABANDON_WINDOW = timedelta(hours=3)
 
 
 # --- the naive estimator ----------------------------------------------------------------------
@@ -81,7 +83,7 @@ def naive_estimate_join_wait(service: Service, lane: str) -> timedelta:
 
 # --- the live-state estimator -----------------------------------------------------------------
 @dataclass
-class _Job:
+class Job:
     ticket_id: int | None
     service_id: int
     queued_at: datetime
@@ -96,9 +98,9 @@ class SiteState:
     services: dict[int, Service]
     per_call: dict[int, float]  # seconds a counter spends per call, by service
     counters: list[tuple[float, frozenset[int]]]  # (free in seconds, services it serves)
-    waiting: dict[int, list[_Job]] = field(default_factory=dict)  # by service, queued_at order
+    waiting: dict[int, list[Job]] = field(default_factory=dict)  # by service, queued_at order
     priority_rate: dict[int, float] = field(default_factory=dict)  # priority joins per second
-    abandon_share: dict[int, float] = field(default_factory=dict)
+    abandon_rate: dict[int, float] = field(default_factory=dict)  # give-ups per waiting second
 
 
 def _hour_weight(at_hour: int, hour: int) -> float:
@@ -106,19 +108,13 @@ def _hour_weight(at_hour: int, hour: int) -> float:
     return {0: 1.0, 1: 0.5}.get(gap, 0.15)
 
 
-def _per_call_seconds(site_id: int, services: dict[int, Service], at: datetime, tz) -> dict:
-    """Kernel-weighted mean counter time per call, by service (called + serving periods)."""
-    rows = (
-        TicketPeriod.objects.filter(
-            service_id__in=list(services),
-            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
-            ended_at__isnull=False,
-            started_at__gte=at - timedelta(days=HISTORY_DAYS),
-            started_at__lte=at,
-        )
-        .order_by("-started_at")
-        .values_list("service_id", "status", "started_at", "ended_at")[:HISTORY_ROWS]
-    )
+def per_call_seconds(rows, services: dict, at: datetime, tz) -> dict[int, float]:
+    """Kernel-weighted mean counter time per call, by service.
+
+    `rows`: (service_id, status, started_at, ended_at) of finished called/serving periods. Each
+    period weighs by how close its hour of day is to now (same hour 1, next hour 0.5, else 0.15),
+    twice if it was today; the service's usual minutes count as PRIOR_WEIGHT calls.
+    """
     local_now = at.astimezone(tz)
     time_sum: dict[int, float] = defaultdict(float)
     calls: dict[int, float] = defaultdict(float)
@@ -139,6 +135,45 @@ def _per_call_seconds(site_id: int, services: dict[int, Service], at: datetime, 
     return result
 
 
+def _per_call_seconds(services: dict[int, Service], at: datetime, tz) -> dict[int, float]:
+    rows = (
+        TicketPeriod.objects.filter(
+            service_id__in=list(services),
+            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+            ended_at__isnull=False,
+            started_at__gte=at - timedelta(days=HISTORY_DAYS),
+            started_at__lte=at,
+        )
+        .order_by("-started_at")
+        .values_list("service_id", "status", "started_at", "ended_at")[:HISTORY_ROWS]
+    )
+    return per_call_seconds(rows, services, at, tz)
+
+
+def abandon_rates(rows, at: datetime) -> dict[int, float]:
+    """Rate at which waiting visitors give up, by service: cancellations before being called
+    divided by the time spent waiting (the maximum-likelihood rate of an exponential patience).
+
+    `rows`: (service_id, status, joined_at, called_at, finished_at) of recent tickets.
+    """
+    gave_up: dict[int, int] = defaultdict(int)
+    exposure: dict[int, float] = defaultdict(float)
+    for service_id, status, joined_at, called_at, finished_at in rows:
+        if called_at is not None:
+            end = called_at
+        elif status == TicketStatus.CANCELLED and finished_at is not None:
+            end = finished_at
+            gave_up[service_id] += 1
+        else:
+            end = at
+        exposure[service_id] += max((min(end, at) - joined_at).total_seconds(), 0.0)
+    return {
+        service_id: gave_up[service_id] / seconds
+        for service_id, seconds in exposure.items()
+        if seconds >= 1800 and gave_up[service_id]
+    }
+
+
 def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     at = at or now()
     services = {
@@ -148,7 +183,7 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     if not services:
         return SiteState(at=at, services={}, per_call={}, counters=[])
     tz = ZoneInfo(next(iter(services.values())).site.timezone)
-    per_call = _per_call_seconds(site_id, services, at, tz)
+    per_call = _per_call_seconds(services, at, tz)
     serves: dict[int, set[int]] = defaultdict(set)
     for counter_id, service_id in Counter.services.through.objects.filter(
         counter__site_id=site_id, counter__is_open=True, counter__is_active=True
@@ -180,7 +215,7 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     ):
         if service_id in services:
             state.waiting.setdefault(service_id, []).append(
-                _Job(ticket_id, service_id, queued_at, lane)
+                Job(ticket_id, service_id, queued_at, lane)
             )
     recent = Ticket.objects.filter(
         site_id=site_id, joined_at__gte=at - timedelta(hours=1), joined_at__lte=at
@@ -188,32 +223,18 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     for service_id, lane in recent:
         if lane != NORMAL:
             state.priority_rate[service_id] = state.priority_rate.get(service_id, 0) + 1 / 3600
-    ended = Ticket.objects.filter(
-        site_id=site_id,
-        joined_at__gte=at - timedelta(hours=3),
-        status__in=[
-            TicketStatus.CANCELLED,
-            TicketStatus.DONE,
-            TicketStatus.NO_SHOW,
-            TicketStatus.CALLED,
-            TicketStatus.SERVING,
-        ],
-    ).values_list("service_id", "status", "called_at")
-    totals: dict[int, int] = defaultdict(int)
-    gave_up: dict[int, int] = defaultdict(int)
-    for service_id, status, called_at in ended:
-        totals[service_id] += 1
-        if status == TicketStatus.CANCELLED and called_at is None:
-            gave_up[service_id] += 1
-    for service_id, total in totals.items():
-        if total >= 5:
-            state.abandon_share[service_id] = gave_up[service_id] / total
+    state.abandon_rate = abandon_rates(
+        Ticket.objects.filter(
+            site_id=site_id, joined_at__gte=at - ABANDON_WINDOW, joined_at__lte=at
+        ).values_list("service_id", "status", "joined_at", "called_at", "finished_at"),
+        at,
+    )
     return state
 
 
-def _replay(state: SiteState, extra: _Job | None = None) -> dict[int | None, float]:
+def _replay(state: SiteState, extra: Job | None = None) -> dict[int | None, float]:
     """Seconds until each waiting ticket (and `extra`, keyed None) is called, replaying the rule."""
-    queues: dict[int, list[_Job]] = {}
+    queues: dict[int, list[Job]] = {}
     for service_id, jobs in state.waiting.items():
         jobs = list(jobs)
         if extra is not None and extra.service_id == service_id:
@@ -221,7 +242,7 @@ def _replay(state: SiteState, extra: _Job | None = None) -> dict[int | None, flo
         queues[service_id] = jobs
     if extra is not None and extra.service_id not in queues:
         queues[extra.service_id] = [extra]
-    ordered: dict[int, list[_Job]] = {}
+    ordered: dict[int, list[Job]] = {}
     for service_id, jobs in queues.items():
         service = state.services[service_id]
         priority = [j for j in jobs if j.lane != NORMAL]
@@ -257,11 +278,14 @@ def _replay(state: SiteState, extra: _Job | None = None) -> dict[int | None, flo
         heads[best.service_id] += 1
         remaining -= 1
         starts[best.ticket_id] = free
-        heapq.heappush(heap, (free + state.per_call[best.service_id], index))
+        # A visitor ahead may have given up by the time their call comes (exponential patience):
+        # in expectation they take the counter only with the chance they are still here.
+        staying = math.exp(-state.abandon_rate.get(best.service_id, 0.0) * free)
+        heapq.heappush(heap, (free + staying * state.per_call[best.service_id], index))
     return starts
 
 
-def _adjust(state: SiteState, job: _Job, seconds: float) -> float:
+def _adjust(state: SiteState, job: Job, seconds: float) -> float:
     service = state.services[job.service_id]
     m = state.per_call[job.service_id]
     capacity = max(sum(1 for _f, s in state.counters if job.service_id in s), 1)
@@ -271,7 +295,7 @@ def _adjust(state: SiteState, job: _Job, seconds: float) -> float:
         cap = base + service.priority_run * (base + m) / capacity
         for _ in range(2):
             seconds = min(base + rate * seconds * m / capacity, cap)
-    return seconds * (1 - state.abandon_share.get(job.service_id, 0.0) / 2)
+    return seconds
 
 
 def _delta(seconds: float) -> timedelta:
@@ -297,10 +321,15 @@ def estimate_wait(ticket: Ticket) -> timedelta:
     return estimate_waits(ticket.site_id).get(ticket.pk, timedelta(0))
 
 
+def join_estimate_seconds(state: SiteState, service_id: int, lane: str) -> float:
+    """Seconds someone joining `service_id` in `lane` at `state.at` would wait (pure)."""
+    job = Job(None, service_id, state.at + timedelta(microseconds=1), lane)
+    return _adjust(state, job, _replay(state, extra=job).get(None, 0.0))
+
+
 def estimate_join_wait(service: Service, lane: str) -> timedelta:
     """The wait someone joining `service` in `lane` now would be told."""
     state = site_state(service.site_id)
     if service.pk not in state.services:
         return timedelta(0)
-    job = _Job(None, service.pk, state.at + timedelta(microseconds=1), lane)
-    return _delta(_adjust(state, job, _replay(state, extra=job).get(None, 0.0)))
+    return _delta(join_estimate_seconds(state, service.pk, lane))

@@ -5,9 +5,10 @@ Every ticket service calls `publish_ticket_event(ticket, kind)` after its transa
 "recalled", "started", "finished", "held", "resumed", "transferred", "no_show", "cancelled",
 "requeued".
 
-It publishes, through the live event bus (civicdesk/live/bus.py), one event on the site's channel
-(`site:<id>`: the site's queues after the change, for display boards, the manager overview and
-every live ticket page at the site) and one on the ticket's own channel (`ticket:<token>`).
+It hands the change to civicdesk/live/publisher.py, which publishes through the live event bus
+one event on the site's channel (`site:<id>`: the site's queues after the change, for display
+boards, the manager overview and every live ticket page at the site) and one on the ticket's own
+channel (`ticket:<token>`), coalescing changes that come within a few milliseconds.
 """
 
 from __future__ import annotations
@@ -37,21 +38,10 @@ KINDS = frozenset(
 
 def publish_ticket_event(ticket, kind: str) -> None:
     """Tell listeners that `ticket` changed (`kind`). Called after commit; must not raise."""
-    from civicdesk.live.bus import publish_many
-    from civicdesk.live.snapshot import site_snapshot, ticket_snapshot
-    from civicdesk.queues.models import Ticket
+    from civicdesk.live.publisher import ticket_changed
 
     try:
-        fresh = Ticket.objects.select_related("counter").get(pk=ticket.pk)
-        site = site_snapshot(fresh.site_id)
-        mine = ticket_snapshot(fresh, site)
-        event = {"kind": kind, "ticket": {k: mine[k] for k in ("number", "status", "counter")}}
-        publish_many(
-            [
-                (f"site:{fresh.site_id}", kind, {**event, "site": site}),
-                (f"ticket:{fresh.token}", kind, {"kind": kind, "ticket": mine}),
-            ]
-        )
+        ticket_changed(ticket.site_id, ticket.pk, kind)
     except Exception:  # a live page missing an update must never fail a visit
         log.exception("live: could not publish %s for ticket %s", kind, getattr(ticket, "pk", None))
 

@@ -14,11 +14,8 @@ from django.db import connections
 from civicdesk.bench.harness import free_port
 from civicdesk.live import bus
 
-# The queue fixtures (site, service, counter, officer, clock). pytest only allows
-# `pytest_plugins` in the top-level conftest, so they are imported here instead.
+# The queue fixtures (a site open on a frozen Tuesday morning, a service, a counter, an officer).
 from civicdesk.queues.tests.conftest import (  # noqa: F401
-    HK,
-    OPEN_MORNING,
     clock,
     counter,
     officer,
@@ -76,7 +73,8 @@ class AsgiServer:
 
 
 @pytest.fixture
-def asgi_server(transactional_db):
+def asgi_server(transactional_db, settings):
+    settings.CIVICDESK_LIVE_COALESCE_MS = 0  # one event per change: tests assert exact sequences
     server = AsgiServer()
     yield server
     server.stop()

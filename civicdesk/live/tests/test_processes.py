@@ -48,7 +48,7 @@ def test_event_from_one_process_reaches_streams_in_two_others(transactional_db, 
         _wait_subscribed(on_a)
         _wait_subscribed(on_b)
         # The visitor leaves the queue through process B's API.
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310
             f"{b}/api/v1/queues/tickets/{ticket.token}/cancel", data=b"", method="POST"
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310

@@ -104,7 +104,12 @@ function board() {
 function ticket() {
   const d = root.dataset;
   const el = (name) => root.querySelector(`[data-${name}]`);
-  const state = { status: null, ahead: null, wait: null, service: Number(d.service) };
+  const state = {
+    status: d.status,
+    ahead: Number(d.ahead),
+    wait: Number(d.wait),
+    service: Number(d.service),
+  };
 
   function aheadText(n) {
     if (n === 0) return d.textAheadNone;
@@ -145,7 +150,7 @@ function ticket() {
       show(data.ticket); // our own channel: the full state
       return;
     }
-    if (!data.site || state.status !== null && state.status !== "waiting") return;
+    if (!data.site || state.status !== "waiting") return;
     const service = data.site.services.find((s) => s.id === state.service);
     if (!service) return;
     const index = service.order.findIndex(([number]) => number === d.number);

@@ -1,0 +1,180 @@
+"""Queues under load: concurrent visitors join and officers serve over HTTP, against /api/v1/ping.
+
+Of `--clients` concurrent clients, `--officers` sign in and loop call-next → start → finish at
+their own counter; the rest join the queue through the public API. Every HTTP request is one
+operation. The same clients then hit the bare `/api/v1/ping` for the same time (the baseline).
+Finally the database is checked: every number a client was given must exist (lost), appear once
+(duplicated), and the numbers of each letter and day must run 1..n without gaps (skipped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter as Tally
+
+from civicdesk.bench._http import make_fixtures, raise_open_files_limit, staff_session
+from civicdesk.bench.harness import (
+    bench_environment,
+    civicdesk,
+    database_kind,
+    percentile,
+    progress,
+    running_server,
+)
+
+
+def add_arguments(parser):
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--officers", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="server processes (default: 2 on PostgreSQL)"
+    )
+
+
+async def _visitor(session, base, service_id, stop_at, latencies, given, errors):
+    while time.monotonic() < stop_at:
+        started = time.perf_counter()
+        async with session.post(
+            f"{base}/api/v1/queues/tickets", json={"service_id": service_id}
+        ) as response:
+            body = await response.json() if response.status == 201 else await response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        if response.status == 201:
+            given.append(body["number"])
+        else:
+            errors[response.status] += 1
+            if errors[response.status] == 1:
+                progress(f"join answered {response.status}: {body[:200]!r}")
+
+
+async def _officer(session, base, counter_id, stop_at, latencies, errors):
+    while time.monotonic() < stop_at:
+        started = time.perf_counter()
+        async with session.post(f"{base}/api/v1/queues/counters/{counter_id}/call-next") as r:
+            body = await r.json() if r.status == 200 else await r.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        if r.status != 200:
+            errors[r.status] += 1
+            if errors[r.status] == 1:
+                progress(f"call-next answered {r.status}: {body[:200]!r}")
+            await asyncio.sleep(0.05)
+            continue
+        if body["ticket"] is None:
+            await asyncio.sleep(0.01)
+            continue
+        for action in ("start", "finish"):
+            started = time.perf_counter()
+            async with session.post(
+                f"{base}/api/v1/queues/staff/tickets/{body['ticket']['id']}/{action}", json={}
+            ) as r:
+                answer = await r.read()
+            latencies.append((time.perf_counter() - started) * 1000)
+            if r.status != 200:
+                errors[r.status] += 1
+                if errors[r.status] == 1:
+                    progress(f"{action} answered {r.status}: {answer[:200]!r}")
+
+
+async def _ping(session, base, stop_at, latencies):
+    while time.monotonic() < stop_at:
+        started = time.perf_counter()
+        async with session.get(f"{base}/api/v1/ping") as response:
+            await response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds: float):
+    import aiohttp
+
+    officers = min(officers, len(fixtures["counters"]), clients - 1)
+    timeout = aiohttp.ClientTimeout(total=60)
+    public = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout)
+    staff = [
+        await staff_session(base, fixtures["officers"][i], fixtures["password"], timeout=timeout)
+        for i in range(officers)
+    ]
+    latencies: list[float] = []
+    given: list[str] = []
+    errors: Tally = Tally()
+    progress(f"{clients - officers} visitors and {officers} officers for {seconds}s ...")
+    stop_at = time.monotonic() + seconds
+    started = time.monotonic()
+    await asyncio.gather(
+        *(
+            _visitor(public, base, fixtures["services"][0], stop_at, latencies, given, errors)
+            for _ in range(clients - officers)
+        ),
+        *(
+            _officer(staff[i], base, fixtures["counters"][i], stop_at, latencies, errors)
+            for i in range(officers)
+        ),
+    )
+    elapsed = time.monotonic() - started
+    progress(f"baseline: {clients} clients on /api/v1/ping for {seconds}s ...")
+    ping: list[float] = []
+    stop_at = time.monotonic() + seconds
+    ping_started = time.monotonic()
+    await asyncio.gather(*(_ping(public, base, stop_at, ping) for _ in range(clients)))
+    ping_elapsed = time.monotonic() - ping_started
+    for session in (public, *staff):
+        await session.close()
+    if errors:
+        progress(f"non-2xx answers: {dict(errors)}")
+    return latencies, elapsed, ping, ping_elapsed, given, sum(errors.values())
+
+
+def _check_numbers(given: list[str], stored: list[list]) -> dict:
+    stored_numbers = Tally(f"{prefix}{sequence:03d}@{day}" for day, prefix, sequence in stored)
+    by_letter: dict[tuple, list[int]] = {}
+    for day, prefix, sequence in stored:
+        by_letter.setdefault((day, prefix), []).append(sequence)
+    duplicated = sum(n - 1 for n in stored_numbers.values() if n > 1)
+    skipped = sum(max(seqs) - len(set(seqs)) for seqs in by_letter.values())
+    plain = Tally(key.split("@")[0] for key in stored_numbers.elements())
+    lost = sum(1 for number in set(given) if plain[number] == 0)
+    duplicated += sum(n - 1 for n in Tally(given).values() if n > 1)
+    return {"lost": lost, "duplicated": duplicated, "skipped": skipped}
+
+
+def run(options: dict) -> dict:
+    clients = min(options["clients"], 50) if options["quick"] else options["clients"]
+    seconds = 5 if options["quick"] else options["seconds"]
+    kind = database_kind(options["database_url"])
+    workers = options["workers"] or (2 if kind == "postgresql" else 1)
+    raise_open_files_limit(clients * 4 + 1000)
+    with bench_environment(options["database_url"]) as env:
+        if not options["url"]:
+            progress("migrating a throwaway database ...")
+            civicdesk(env, "migrate", "--no-input")
+        fixtures = make_fixtures(env, "site", "--counters", str(options["officers"]))
+        with running_server(env, url=options["url"], workers=workers) as base:
+            latencies, elapsed, ping, ping_elapsed, given, failed = asyncio.run(
+                _drive(base, fixtures, clients, options["officers"], seconds)
+            )
+        audit = make_fixtures(env, "audit", "--site-id", str(fixtures["site_id"]))
+    checks = _check_numbers(given, audit["numbers"])
+    progress(f"{len(latencies)} operations, {failed} failed (not 2xx)")
+    ops = len(latencies) / elapsed if elapsed else 0.0
+    baseline = len(ping) / ping_elapsed if ping_elapsed else 0.0
+    q = audit["queries"]
+    calls = max(sum(1 for _ in given), 1)
+    # Weighted by this run's mix: each join is one op, each served visit is call+start+finish.
+    served_ops = max(len(latencies) - len(given), 0)
+    per_op = (
+        (len(given) * q["join"] + served_ops * (q["call"] + q["start"] + q["finish"]) / 3)
+        / max(len(latencies), 1)
+        if calls
+        else 0.0
+    )
+    return {
+        "ops_per_s": round(ops, 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "baseline_ops_per_s": round(baseline, 1),
+        "ratio": round(ops / baseline, 3) if baseline else 0.0,
+        **checks,
+        "queries_per_op": round(per_op, 1),
+        "database": kind,
+    }
