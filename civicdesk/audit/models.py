@@ -12,7 +12,9 @@ class AppendOnlyError(Exception):
 class AuditEntry(models.Model):
     """One staff action. Each entry's hash covers its content and the previous entry's hash."""
 
-    seq = models.BigIntegerField(unique=True, editable=False)
+    # Chain position, prev_hash and hash are set by audit_seal() just after the writing
+    # transaction commits (see services.py): NULL means "written, not yet sealed".
+    seq = models.BigIntegerField(unique=True, null=True, blank=True, editable=False)
     at = models.DateTimeField(default=now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -29,11 +31,11 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(_("from"), null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=20, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["object_type", "object_id"])]

@@ -15,4 +15,4 @@ def audit_list_for(user, *, action: str = "", who: str = "", target: str = "") -
         entries = entries.filter(actor_label__icontains=who)
     if target:
         entries = entries.filter(Q(object_repr__icontains=target) | Q(object_id=target))
-    return entries.order_by("-seq")
+    return entries.order_by("-id")

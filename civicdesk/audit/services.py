@@ -1,9 +1,19 @@
-"""audit_record: write one chained entry in the caller's transaction. audit_verify: check the chain."""
+"""audit_record writes an entry in the caller's transaction; audit_seal chains it; audit_verify checks.
+
+Why two steps: chaining needs one global order. Taking a global lock inside every audited
+transaction (as a first version did) made transactions that lock business rows and then audit
+deadlock against each other on PostgreSQL under load. Now the entry is written with the
+transaction's other rows and no lock; right after commit (and every few seconds from
+`civicdesk tick`) `audit_seal` gives the committed, unsealed entries their place in the chain in
+one short transaction of its own. An entry is tamper-evident from the moment it is sealed;
+`civicdesk audit verify` seals what is pending before it checks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +25,7 @@ from civicdesk.audit.models import AuditEntry
 from civicdesk.core.clock import now
 
 GENESIS = "0" * 64
+log = logging.getLogger("civicdesk.audit")
 # Any constant: serialises appends across processes on PostgreSQL (SQLite's IMMEDIATE
 # transactions already hold the one write lock).
 _ADVISORY_LOCK_KEY = 0x41554449  # "AUDI"
@@ -60,37 +71,67 @@ def audit_record(
     agency=None,
     data: dict | None = None,
 ) -> AuditEntry:
-    """Append an entry. Call it inside the service's own transaction so both commit or neither."""
+    """Write an entry. Call it inside the service's own transaction so both commit or neither."""
     origin = current_origin.get(SYSTEM_ORIGIN)
     if agency is None and target is not None:
         agency = getattr(target, "agency", None)
     if agency is None and actor is not None:
         profile = getattr(actor, "staff_profile", None)
         agency = profile.agency if profile is not None else None
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
-        entry = AuditEntry(
-            seq=(last["seq"] + 1) if last else 1,
-            at=now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=_actor_label(actor),
-            agency=agency,
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            object_repr=str(target)[:200] if target is not None else "",
-            data=json.loads(json.dumps(data or {}, default=str)),
-            ip=origin.ip,
-            user_agent=origin.user_agent,
-            channel=origin.channel,
-            prev_hash=last["hash"] if last else GENESIS,
-        )
-        entry.hash = compute_hash(entry)
-        entry.save()
+    entry = AuditEntry(
+        at=now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_actor_label(actor),
+        agency=agency,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        data=json.loads(json.dumps(data or {}, default=str)),
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        channel=origin.channel,
+    )
+    entry.save()
+    transaction.on_commit(_seal_after_commit)
     return entry
+
+
+def _seal_after_commit() -> None:
+    try:
+        audit_seal()
+    except Exception:  # the periodic job seals it a moment later; the entry is stored
+        log.exception("sealing the audit chain after commit failed")
+
+
+def audit_seal(*, batch: int = 5000) -> int:
+    """Give committed, unsealed entries their chain position and hash. Returns how many."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not pending:
+                return sealed
+            last = (
+                AuditEntry.objects.filter(seq__isnull=False)
+                .order_by("-seq")
+                .values("seq", "hash")
+                .first()
+            )
+            seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
+            for entry in pending:
+                seq += 1
+                entry.seq, entry.prev_hash = seq, prev
+                entry.hash = compute_hash(entry)
+                # The sealer is the one writer allowed to touch an existing row, once.
+                AuditEntry.objects.filter(pk=entry.pk, seq__isnull=True).update(
+                    seq=entry.seq, prev_hash=entry.prev_hash, hash=entry.hash
+                )
+                prev = entry.hash
+            sealed += len(pending)
 
 
 @dataclass
@@ -105,11 +146,17 @@ class VerifyResult:
 
 
 def audit_verify(*, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
-    """Walk the chain in order: a changed row breaks its hash, a removed one breaks the links."""
+    """Walk the chain in order: a changed row breaks its hash, a removed one breaks the links.
+
+    Pending (unsealed) entries are sealed first, so what is checked is everything written.
+    """
+    audit_seal()
     total = AuditEntry.objects.count()
     problems: list[str] = []
     expected_prev, expected_seq, checked = GENESIS, 1, 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    for entry in (
+        AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
+    ):
         if entry.seq != expected_seq:
             problems.append(f"entries {expected_seq}..{entry.seq - 1} are missing")
         if entry.prev_hash != expected_prev:

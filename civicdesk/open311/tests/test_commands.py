@@ -25,7 +25,7 @@ def test_create_list_revoke(client, severity):
     assert f"{api_key.pk}\tFixMyStreet\tHSG\t{key[:6]}…\tactive" in run("list")
     run("revoke", str(api_key.pk))
     assert post_request(client, api_key=key).status_code == 403
-    assert list(AuditEntry.objects.order_by("seq").values_list("action", flat=True)) == [
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
         "open311.key_create", "case.create", "open311.key_revoke",
     ]  # fmt: skip
 

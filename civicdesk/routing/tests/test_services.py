@@ -45,7 +45,7 @@ def test_first_training_is_ready_evaluated_promoted_and_audited(trained, agency)
     assert len(trained.evaluation["confusion"]) == 3
     assert trained.artifact and len(trained.artifact_sha256) == 64
     assert trained.library_versions["scikit-learn"]
-    actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
     assert actions == ["routing.train_request", "routing.trained", "routing.auto_promote"]
 
 

@@ -253,7 +253,7 @@ def test_idea_from_submitted_to_implemented_tells_the_submitter(agency):
     assert OutboxMessage.objects.filter(to=officer.user.email).count() == 3
     actions = list(
         AuditEntry.objects.filter(action__startswith="idea.")
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
     assert actions == ["idea.submit", "idea.reviewed", "idea.approved", "idea.implemented"]
