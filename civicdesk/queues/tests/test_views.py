@@ -201,3 +201,12 @@ def test_staff_remove_a_waiting_ticket(client, clock, service, officer):
         f"/queues/staff/sites/{service.site.id}/remove/", {"ticket": ticket.id}, follow=True
     )
     assert b"no longer in the queue" in again.content
+
+
+def test_join_page_radios_have_ids_their_labels_point_to(client, clock, service, site):
+    import re
+
+    html = client.get(f"/queues/{site.agency.code}/{site.code}/").content.decode()
+    ids = set(re.findall(r'<input class="govuk-radios__input" id="([^"]+)"', html))
+    labels = set(re.findall(r'<label class="govuk-label govuk-radios__label" for="([^"]+)"', html))
+    assert ids and "" not in ids and ids == labels
