@@ -22,6 +22,7 @@ urlpatterns = [
     path("queues/", include("civicdesk.queues.urls")),
     path("staff/workforce/", include("civicdesk.workforce.urls")),
     path("", include("civicdesk.surveys.urls")),
+    path("", include("civicdesk.pledges.urls")),
 ]
 
 if settings.DEBUG:
