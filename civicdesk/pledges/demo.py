@@ -56,8 +56,13 @@ def load(*, stdout, stderr) -> None:
                 metric=metric,
                 target=target,
                 threshold=threshold,
-                unit=("minutes" if metric in ("tickets_within", "appointments_on_time")
-                      else "working_days" if threshold else ""),  # fmt: skip
+                unit=(
+                    "minutes"
+                    if metric in ("tickets_within", "appointments_on_time")
+                    else "working_days"
+                    if threshold
+                    else ""
+                ),  # fmt: skip
                 owner=owner,
                 position=position,
                 **fields,

@@ -20,7 +20,7 @@ urlpatterns = [
         name="agency_pledges",
     ),
     path("pledges/<str:code>/", views.agency_page, name="agency"),
-    path("staff/pledges/", views.staff_list, name="staff_list"),
+    path("staff/pledges/", views.staff_list, name="manage"),
     path("staff/pledges/new/", views.staff_new, name="staff_new"),
     path("staff/pledges/report/", views.staff_report, name="staff_report"),
     path("staff/pledges/<int:pk>/", views.staff_detail, name="staff_detail"),

@@ -218,7 +218,7 @@ def staff_edit(request: HttpRequest, pk: int):
     require(request.user, Area.PLEDGES, Access.WRITE, Target(agency_id=pledge.agency_id))
     if request.method == "POST" and "retire" in request.POST:
         pledge_retire(actor=request.user, pledge=pledge)
-        return redirect("pledges:staff_list")
+        return redirect("pledges:manage")
     return _form_page(request, agency=pledge.agency, pledge=pledge)
 
 

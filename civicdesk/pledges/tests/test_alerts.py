@@ -28,7 +28,9 @@ def setting(agency):
 
 def _waits(service, day, waits):
     for wait in waits:
-        make_ticket(service=service, joined=datetime(2026, 10, day, 10, tzinfo=HK), wait_minutes=wait)
+        make_ticket(
+            service=service, joined=datetime(2026, 10, day, 10, tzinfo=HK), wait_minutes=wait
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +43,12 @@ def test_heading_to_miss_tells_owner_and_qsm_once(agency, setting):
         )
         assert recompute_changed()["alerts"] == 1
         alert = PledgeAlert.objects.get()
-        assert (alert.pledge, alert.label, alert.value, alert.count) == (pledge, "2026-10", 50.0, 12)
+        assert (alert.pledge, alert.label, alert.value, alert.count) == (
+            pledge,
+            "2026-10",
+            50.0,
+            12,
+        )
         assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == sorted(
             [qsm.user.email, owner.user.email]
         )
