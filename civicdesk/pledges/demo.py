@@ -62,7 +62,7 @@ def load(*, stdout, stderr) -> None:
                     else "working_days"
                     if threshold
                     else ""
-                ),  # fmt: skip
+                ),
                 owner=owner,
                 position=position,
                 **fields,
