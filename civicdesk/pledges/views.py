@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -19,9 +24,11 @@ from civicdesk.organisations.permissions import Access, Area, Target, can, requi
 from civicdesk.pledges import opendata, selectors
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.forms import PledgeForm
+from civicdesk.pledges.models import PeriodResult, Pledge
 from civicdesk.pledges.services import pledge_create, pledge_retire, pledge_update
 
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
+CACHE_SECONDS = 3600
 
 
 def _with_charts(items):
@@ -36,9 +43,27 @@ def _with_charts(items):
     return items
 
 
-@require_GET
-@PUBLIC_CACHE
-def city(request: HttpRequest):
+def _stamp() -> str:
+    """Changes whenever a published figure or definition may have changed: the cache key."""
+    results = PeriodResult.objects.aggregate(at=Max("computed_at"), n=Count("id"), top=Max("id"))
+    pledges = Pledge.objects.aggregate(at=Max("updated_at"), n=Count("id"))
+    return "{}|{}|{}|{}|{}".format(
+        results["at"], results["n"], results["top"], pledges["at"], pledges["n"]
+    )
+
+
+def _cached(request, name: str, build):
+    """Pages and files are rebuilt only after a recompute or a definition change."""
+    stamp = hashlib.sha256(_stamp().encode()).hexdigest()[:32]
+    key = f"pledges:{name}:{get_language()}:{stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _city_body(request) -> str:
     pledges = list(selectors.published_pledges())
     items = selectors.summaries(pledges)
     agencies: dict = {}
@@ -53,17 +78,23 @@ def city(request: HttpRequest):
         )
         for agency, group in agencies.items()
     ]
-    return render(
-        request,
-        "pledges/city.html",
+    return render_to_string(
+        "pledges/city_body.html",
         {"agencies": rows, "benchmarks": selectors.benchmarks(items)},
+        request=request,
     )
 
 
 @require_GET
 @PUBLIC_CACHE
-def agency_page(request: HttpRequest, code: str):
-    agency = get_object_or_404(Agency, code=code.upper(), is_active=True)
+def city(request: HttpRequest):
+    body = _cached(request, "city", lambda: _city_body(request))
+    return render(
+        request, "pledges/page.html", {"body": body, "title": _("Our pledges and how we did")}
+    )
+
+
+def _agency_body(request, agency) -> str:
     items = _with_charts(selectors.summaries(list(selectors.published_pledges(agency))))
     others = selectors.summaries(
         [p for p in selectors.published_pledges() if p.agency_id != agency.pk and not p.site_id]
@@ -71,7 +102,18 @@ def agency_page(request: HttpRequest, code: str):
     peer = {b.metric: b for b in selectors.benchmarks(items + others)}
     for item in items:
         item.benchmark = peer.get(item.pledge.metric) if not item.pledge.site_id else None
-    return render(request, "pledges/agency.html", {"agency": agency, "items": items})
+    return render_to_string(
+        "pledges/agency_body.html", {"agency": agency, "items": items}, request=request
+    )
+
+
+@require_GET
+@PUBLIC_CACHE
+def agency_page(request: HttpRequest, code: str):
+    agency = get_object_or_404(Agency, code=code.upper(), is_active=True)
+    body = _cached(request, f"agency:{agency.pk}", lambda: _agency_body(request, agency))
+    title = _("%(name)s: our pledges") % {"name": agency.name}
+    return render(request, "pledges/page.html", {"body": body, "title": title})
 
 
 # --- open data --------------------------------------------------------------------------------
@@ -98,6 +140,24 @@ def _csv(rows, columns: list[str], filename: str) -> HttpResponse:
 @PUBLIC_CACHE
 def results_data(request: HttpRequest, fmt: str, code: str | None = None):
     agency = _agency_or_none(code)
+    content, content_type, disposition = _cached(
+        request, f"results:{fmt}:{code}", lambda: _freeze(_results_data(agency, fmt))
+    )
+    return _thaw(content, content_type, disposition)
+
+
+def _freeze(response: HttpResponse) -> tuple:
+    return response.content, response["Content-Type"], response.get("Content-Disposition")
+
+
+def _thaw(content, content_type, disposition) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
+def _results_data(agency, fmt: str) -> HttpResponse:
     rows = opendata.result_rows(selectors.published_results(agency))
     name = f"pledge-results{'-' + agency.code if agency else ''}"
     if fmt == "csv":
