@@ -65,7 +65,7 @@ def test_monthly_report_pdf(month, tmp_path):
 
 
 def test_monthly_report_refuses_bad_input(month, tmp_path):
-    with pytest.raises(CommandError, match="pdf or .html"):
+    with pytest.raises(CommandError, match=r"\.pdf or \.html"):
         call_command("report", "monthly", "--agency", "HSG", "--output", str(tmp_path / "r.txt"))
     with pytest.raises(CommandError, match="No agency"):
         call_command("report", "monthly", "--agency", "NOPE", "--output", str(tmp_path / "r.pdf"))
