@@ -173,3 +173,27 @@ def test_monthly_report_page_and_pdf(client, city):
         pdf = client.get(reverse("pledges:staff_report") + "?month=2026-09&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_api_lists_creates_and_refuses(client, city):
+    (pledge, other), hidden = city
+    qsm = StaffFactory(agency=pledge.agency, role=Role.QSM)
+    client.force_login(qsm.user)
+    listed = client.get("/api/v1/pledges/").json()
+    assert {p["id"] for p in listed} == {pledge.pk, hidden.pk}
+    results = client.get(f"/api/v1/pledges/{pledge.pk}/results").json()
+    assert {"label": "2026-09", "site": None, "value": 75.0, "items": 8}.items() <= results[
+        0
+    ].items()
+    assert client.get(f"/api/v1/pledges/{other.pk}/results").status_code == 404
+    bad = client.post("/api/v1/pledges/", {"metric": "tickets_within", "target": 90},
+                      content_type="application/json")  # fmt: skip
+    assert (bad.status_code, bad.json()["field"]) == (422, "threshold")
+    made = client.post("/api/v1/pledges/", {"metric": "nps", "target": 20, "period": "quarter"},
+                       content_type="application/json")  # fmt: skip
+    assert made.status_code == 201 and made.json()["sentence"].startswith("Our Net Promoter")
+    frontline = StaffFactory(agency=pledge.agency, role=Role.FRONTLINE)
+    client.force_login(frontline.user)
+    refused = client.post("/api/v1/pledges/", {"metric": "nps", "target": 20},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 403
