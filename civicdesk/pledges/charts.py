@@ -30,8 +30,9 @@ def trend_svg(
         if r.value is not None:
             y0, y1 = sorted((y(0.0), y(r.value)))
             css = "pledge-chart__bar--met" if r.met else "pledge-chart__bar--missed"
+            fill = "#00703c" if r.met else "#f47738"
             parts.append(
-                f'<rect class="{css}" x="{x:.1f}" y="{y0:.1f}" width="{slot * 0.7:.1f}" '
+                f'<rect class="{css}" fill="{fill}" x="{x:.1f}" y="{y0:.1f}" width="{slot * 0.7:.1f}" '
                 f'height="{max(y1 - y0, 1):.1f}"></rect>'
             )
         label = r.label[2:] if len(r.label) > 4 else r.label
@@ -55,9 +56,10 @@ def trend_svg(
         f'<svg class="pledge-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{cid}-t {cid}-d" focusable="false">'
         f'<title id="{cid}-t">{escape(title)}</title><desc id="{cid}-d">{escape(description)}</desc>'
-        f'<line class="pledge-chart__base" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0.0):.1f}" '
+        f'<line class="pledge-chart__base" stroke="#505a5f" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0.0):.1f}" '
         f'y2="{y(0.0):.1f}"></line>'
         + "".join(parts)
-        + f'<line class="pledge-chart__target" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+        + f'<line class="pledge-chart__target" stroke="#0b0c0c" stroke-width="2" '
+        f'stroke-dasharray="6 4" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
         f'y1="{y(float(target)):.1f}" y2="{y(float(target)):.1f}"></line></svg>'
     )
