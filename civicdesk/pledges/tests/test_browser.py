@@ -36,24 +36,32 @@ def _city():
     return housing
 
 
-def test_transparency_pages_without_javascript_pass_axe(browser, live_server, axe):
+def test_transparency_pages_work_without_javascript(browser, live_server):
     _city()
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto("/pledges/")
+    page.get_by_role("link", name="Harbour City Housing Authority").click()
+    assert page.get_by_role("img", name="Achievement by period").count() == 1
+    assert "66.7%" in page.inner_text("main")
+    context.close()
+
+
+def test_transparency_pages_pass_axe_in_every_language(page, axe):
+    _city()
     page.goto("/pledges/")
     assert page.get_by_role("heading", level=1).inner_text() == "Our pledges and how we did"
     assert axe(page) == []
     page.get_by_role("link", name="Harbour City Housing Authority").click()
-    assert page.get_by_role("img", name="Achievement by period").count() == 1
     assert page.get_by_role("table", name="Achievement by period").count() == 1
-    assert "66.7%" in page.inner_text("main")
     assert axe(page) == []
-    page.goto("/language/zh-hant/?next=/pledges/HSG/")
-    assert page.locator("html").get_attribute("lang") == "zh-hant"
-    assert axe(page) == []
+    for code in ("zh-hant", "zh-hans", "ms"):
+        page.goto(f"/language/{code}/?next=/pledges/HSG/")
+        assert page.locator("html").get_attribute("lang") == code
+        assert axe(page) == []
     page.goto("/pledges/open-data/")
     assert axe(page) == []
-    context.close()
 
 
 def test_qsm_adds_a_pledge_by_keyboard(page, axe):
