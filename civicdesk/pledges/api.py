@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -101,7 +102,9 @@ def pledge_results(request: HttpRequest, pledge_id: int):
             "numerator": r.hits,
             "is_complete": r.is_complete,
         }
-        for r in pledge.results.select_related("site").order_by("period_start", "site_id")
+        for r in pledge.results.select_related("site").order_by(
+            "period_start", F("site_id").asc(nulls_first=True)
+        )
     ]
 
 
