@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import F
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdesk.core.errors import NotFound
 from civicdesk.organisations.models import Agency, Site
@@ -120,4 +120,4 @@ def create_pledge(request: HttpRequest, payload: PledgeIn):
         Site.objects.filter(agency=agency, code=payload.site).first() if payload.site else None
     )
     pledge = services.pledge_create(actor=request.user, agency=agency, **data)
-    return 201, _out(pledge)
+    return Status(201, _out(pledge))
