@@ -41,3 +41,4 @@ from civicdesk.workforce.api import router as workforce_router  # noqa: E402
 api.add_router("/workforce/", workforce_router)
 api.add_router("/surveys/", "civicdesk.surveys.api.router")
 api.add_router("/routing/", "civicdesk.routing.api.router")
+api.add_router("/pledges/", "civicdesk.pledges.api.router")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("staff/routing/", include("civicdesk.routing.urls")),
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("live/", include("civicdesk.live.urls")),
+    path("", include("civicdesk.pledges.urls")),
 ]
 
 if settings.DEBUG:

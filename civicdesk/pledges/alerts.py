@@ -23,8 +23,9 @@ MIN_ELAPSED = 0.25
 
 def _recipients(pledge: Pledge) -> list[StaffProfile]:
     people = list(
-        StaffProfile.objects.filter(agency_id=pledge.agency_id, role=Role.QSM, user__is_active=True)
-        .select_related("user")
+        StaffProfile.objects.filter(
+            agency_id=pledge.agency_id, role=Role.QSM, user__is_active=True
+        ).select_related("user")
     )
     if pledge.owner_id and all(p.pk != pledge.owner_id for p in people):
         people.append(pledge.owner)

@@ -52,8 +52,8 @@ def _wait_counts(pledge: Pledge, rows: Iterable[tuple]) -> dict:
 
 
 def _tickets(pledge: Pledge, first: date, last: date) -> dict:
-    from civicdesk.queues.models import Channel, Ticket, TicketStatus
     from civicdesk.queues.lanes import NORMAL
+    from civicdesk.queues.models import Channel, Ticket, TicketStatus
 
     qs = Ticket.objects.filter(
         site__agency_id=pledge.agency_id, day__gte=first, day__lte=last, called_at__isnull=False
@@ -160,9 +160,7 @@ def _cases(pledge: Pledge, first: date, last: date) -> dict:
             c = counts[day, site_id]
             c.count += 1
             c.hits += bool(
-                resolved is not None
-                and transfers == 0
-                and resolved.astimezone(tz).date() == day
+                resolved is not None and transfers == 0 and resolved.astimezone(tz).date() == day
             )
             continue
         if due is None:
@@ -316,9 +314,7 @@ def _first_data_day(pledge: Pledge) -> date | None:
     else:
         from civicdesk.surveys.models import Response
 
-        first = Response.objects.filter(agency_id=pledge.agency_id).aggregate(
-            d=Min("answered_at")
-        )
+        first = Response.objects.filter(agency_id=pledge.agency_id).aggregate(d=Min("answered_at"))
     return first["d"].astimezone(tz).date() if first["d"] else None
 
 

@@ -88,7 +88,9 @@ def p90_from_histogram(histogram: dict[str, int]) -> float | None:
     return float(counts[-1][0])  # pragma: no cover  (the loop always reaches the rank)
 
 
-def figure(metric: str, *, count: int, hits: int, total: float, aux: int, histogram) -> float | None:
+def figure(
+    metric: str, *, count: int, hits: int, total: float, aux: int, histogram
+) -> float | None:
     """The published value for additive counts, or None when nothing was measured."""
     if not count:
         return None

@@ -63,8 +63,7 @@ def _main(pledge) -> str:
         ) % {"target": target, "what": what}
     if metric == Metric.CSAT:
         return _(
-            "At least %(target)s%% of people who answer our survey are satisfied "
-            "(4 or 5 out of 5)."
+            "At least %(target)s%% of people who answer our survey are satisfied (4 or 5 out of 5)."
         ) % {"target": target}
     if metric == Metric.NPS:
         return _("Our Net Promoter Score is at least %(target)s (from -100 to 100).") % {

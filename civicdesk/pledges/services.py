@@ -86,7 +86,9 @@ def _clean(agency, data: dict) -> dict:
     if service is not None:
         if spec.source not in (Source.TICKETS, Source.APPOINTMENTS, Source.ANSWERS):
             errors["service"] = _("A queue service only applies to queue and survey measures.")
-        elif service.site.agency_id != agency.pk or (site is not None and service.site_id != site.pk):
+        elif service.site.agency_id != agency.pk or (
+            site is not None and service.site_id != site.pk
+        ):
             errors["service"] = _("Choose a service of this agency (and of the chosen site).")
     if category is not None and (spec.source != Source.CASES or category.agency_id != agency.pk):
         errors["category"] = _("Choose a case category of this agency for a case measure.")

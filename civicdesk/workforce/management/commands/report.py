@@ -3,8 +3,10 @@
 PDF or HTML by the file's suffix. Progress goes to stderr; the file path to stdout.
 """
 
+from importlib import import_module, util
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdesk.workforce.models import PilotProgramme
@@ -23,8 +25,13 @@ class Command(BaseCommand):
         programme.add_argument(
             "--output", required=True, help="File to write; .pdf or .html decides the format."
         )
+        for module in _report_modules():  # other apps' reports (e.g. pledges: monthly)
+            module.add_parser(reports)
 
     def handle(self, *args, **options):
+        for module in _report_modules():
+            if options["report"] == module.NAME:
+                return module.handle(self, options)
         output = Path(options["output"])
         suffix = output.suffix.lower()
         if suffix not in (".pdf", ".html", ".htm"):
@@ -49,3 +56,11 @@ class Command(BaseCommand):
         output.write_bytes(content)
         self.stderr.write(f"Wrote {len(content):,} bytes.")
         self.stdout.write(str(output))
+
+
+def _report_modules():
+    """Every civicdesk app may add a report in a `report_command` module (NAME, add_parser, handle)."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.report_command"
+        if config.name.startswith("civicdesk.") and util.find_spec(name):
+            yield import_module(name)

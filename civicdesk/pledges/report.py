@@ -1,0 +1,222 @@
+"""The monthly report for an agency's management committee, as HTML and PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, F, Q
+from django.template.loader import render_to_string
+
+from civicdesk.core.clock import now
+from civicdesk.pledges.charts import trend_svg
+from civicdesk.pledges.metrics import SPECS, Kind, figure, is_met, lower_is_better
+from civicdesk.pledges.models import DailyFigure, Pledge
+from civicdesk.pledges.periods import parse_month, period_end, period_label
+
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+TREND_MONTHS = 6
+
+
+@dataclass
+class MonthFigure:
+    label: str
+    value: float | None
+    count: int
+    met: bool | None
+    is_complete: bool = True
+
+
+def month_or_last(text: str | None, agency) -> date:
+    """'2026-10' -> 1 Oct 2026; empty -> the last complete month in the agency's time zone."""
+    if text:
+        return parse_month(text)
+    today = now().astimezone(ZoneInfo(agency.timezone)).date()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _months_back(month: date, n: int) -> list[date]:
+    months = [month]
+    while len(months) < n:
+        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+def _sum(rows) -> dict:
+    total = {"count": 0, "hits": 0, "aux": 0, "total": 0.0, "histogram": defaultdict(int)}
+    for r in rows:
+        total["count"] += r.count
+        total["hits"] += r.hits
+        total["aux"] += r.aux
+        total["total"] += r.total
+        for minute, n in (r.histogram or {}).items():
+            total["histogram"][minute] += n
+    return total
+
+
+def _figure(pledge, rows) -> tuple[float | None, int]:
+    s = _sum(rows)
+    return figure(pledge.metric, **s), s["count"]
+
+
+def build_monthly(agency, month: date) -> dict:
+    last = period_end(month, "month")
+    months = _months_back(month, TREND_MONTHS)
+    pledges = list(
+        Pledge.objects.filter(agency=agency, is_active=True).select_related(
+            "site", "service", "category"
+        )
+    )
+    daily = defaultdict(list)
+    for row in DailyFigure.objects.filter(
+        pledge__in=pledges, day__gte=months[0], day__lte=last
+    ).select_related("site"):
+        daily[row.pledge_id].append(row)
+    lines, site_gaps = [], []
+    for pledge in pledges:
+        rows = daily[pledge.pk]
+        trend = []
+        for m in months:
+            end = period_end(m, "month")
+            value, count = _figure(pledge, [r for r in rows if m <= r.day <= end])
+            trend.append(
+                MonthFigure(
+                    label=period_label(m, "month"),
+                    value=value,
+                    count=count,
+                    met=is_met(pledge.metric, value, float(pledge.target)),
+                )
+            )
+        this = trend[-1]
+        by_site = defaultdict(list)
+        for r in rows:
+            if month <= r.day <= last and r.site_id:
+                by_site[r.site].append(r)
+        for site, site_rows in by_site.items():
+            value, count = _figure(pledge, site_rows)
+            if value is None or is_met(pledge.metric, value, float(pledge.target)):
+                continue
+            gap = abs(value - float(pledge.target))
+            site_gaps.append({"site": site, "pledge": pledge, "value": value, "count": count,
+                              "gap": round(gap, 1)})  # fmt: skip
+        lines.append(
+            {
+                "pledge": pledge,
+                "this": this,
+                "trend": trend,
+                "percent": SPECS[pledge.metric].kind == Kind.SHARE,
+                "chart": trend_svg(
+                    results=trend,
+                    target=float(pledge.target),
+                    chart_id=f"r{pledge.pk}",
+                    title=pledge.sentence,
+                    lower_is_better=lower_is_better(pledge.metric),
+                ),
+            }
+        )
+    site_gaps.sort(key=lambda g: -g["gap"])
+    return {
+        "agency": agency,
+        "month": month,
+        "label": period_label(month, "month"),
+        "lines": lines,
+        "met": [line for line in lines if line["this"].met],
+        "missed": [line for line in lines if line["this"].met is False],
+        "worst_sites": site_gaps[:8],
+        "worst_categories": _worst_categories(agency, month, last),
+        "survey": _survey(agency, month, last),
+        "generated_at": now(),
+    }
+
+
+def _bounds(agency, first: date, last: date):
+    tz = ZoneInfo(agency.timezone)
+    return (
+        datetime.combine(first, time.min, tzinfo=tz),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def _worst_categories(agency, first: date, last: date) -> list[dict]:
+    """Categories by share of cases replied within their standard (received this month)."""
+    from civicdesk.cases.models import Case
+
+    lo, hi = _bounds(agency, first, last)
+    moment = now()
+    rows = []
+    qs = (
+        Case.objects.filter(
+            agency=agency,
+            received_at__gte=lo,
+            received_at__lt=hi,
+            merged_into__isnull=True,
+            category__isnull=False,
+            reply_due_at__isnull=False,
+        )
+        .exclude(replied_at__isnull=True, resolved_at__isnull=True, reply_due_at__gt=moment)
+        .values("category__name")
+        .annotate(
+            n=Count("id"),
+            on_time=Count(
+                "id",
+                filter=Q(replied_at__lte=F("reply_due_at"))
+                | Q(replied_at__isnull=True, resolved_at__lte=F("reply_due_at")),
+            ),
+        )
+    )
+    for row in qs:
+        rows.append(
+            {
+                "name": row["category__name"],
+                "count": row["n"],
+                "share": round(100 * row["on_time"] / row["n"], 1) if row["n"] else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["share"] if r["share"] is not None else 101, -r["count"]))
+    return rows[:5]
+
+
+def _survey(agency, first: date, last: date) -> dict:
+    from civicdesk.surveys.models import Response
+
+    lo, hi = _bounds(agency, first, last)
+    values = Response.objects.filter(
+        agency=agency, answered_at__gte=lo, answered_at__lt=hi
+    ).aggregate(
+        csat_n=Count("csat"),
+        satisfied=Count("id", filter=Q(csat__gte=4)),
+        nps_n=Count("nps"),
+        promoters=Count("id", filter=Q(nps__gte=9)),
+        detractors=Count("id", filter=Q(nps__lte=6)),
+        ces_n=Count("ces"),
+        ces_mean=Avg("ces"),
+    )
+    return {
+        "csat_n": values["csat_n"],
+        "csat": round(100 * values["satisfied"] / values["csat_n"], 1)
+        if values["csat_n"]
+        else None,
+        "nps_n": values["nps_n"],
+        "nps": round(100 * (values["promoters"] - values["detractors"]) / values["nps_n"], 1)
+        if values["nps_n"]
+        else None,
+        "ces_n": values["ces_n"],
+        "ces": round(values["ces_mean"], 2) if values["ces_mean"] is not None else None,
+    }
+
+
+def render_monthly_html(agency, month: date, *, request=None) -> str:
+    return render_to_string(
+        "pledges/report_document.html", build_monthly(agency, month), request=request
+    )
+
+
+def render_monthly_pdf(agency, month: date) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_monthly_html(agency, month), base_url=None).write_pdf()

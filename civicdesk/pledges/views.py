@@ -1,0 +1,309 @@
+"""Public transparency pages and open data (no sign-in, no JavaScript), and staff pages."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from civicdesk.core.clock import now
+from civicdesk.core.errors import ApplicationError
+from civicdesk.organisations.models import Agency
+from civicdesk.organisations.permissions import Access, Area, Target, can, require
+from civicdesk.pledges import opendata, selectors
+from civicdesk.pledges.charts import trend_svg
+from civicdesk.pledges.forms import PledgeForm
+from civicdesk.pledges.models import PeriodResult, Pledge
+from civicdesk.pledges.services import pledge_create, pledge_retire, pledge_update
+
+PUBLIC_CACHE = cache_control(public=True, max_age=300)
+CACHE_SECONDS = 3600
+
+
+def _with_charts(items):
+    for item in items:
+        item.chart = trend_svg(
+            results=item.trend,
+            target=float(item.pledge.target),
+            chart_id=f"chart-{item.pledge.pk}",
+            title=_("Achievement by period"),
+            lower_is_better=item.lower_is_better,
+        )
+    return items
+
+
+def _stamp() -> str:
+    """Changes whenever a published figure or definition may have changed: the cache key."""
+    results = PeriodResult.objects.aggregate(at=Max("computed_at"), n=Count("id"), top=Max("id"))
+    pledges = Pledge.objects.aggregate(at=Max("updated_at"), n=Count("id"))
+    return "{}|{}|{}|{}|{}".format(
+        results["at"], results["n"], results["top"], pledges["at"], pledges["n"]
+    )
+
+
+def _cached(request, name: str, build):
+    """Pages and files are rebuilt only after a recompute or a definition change."""
+    stamp = hashlib.sha256(_stamp().encode()).hexdigest()[:32]
+    key = f"pledges:{name}:{get_language()}:{stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _city_body(request) -> str:
+    pledges = list(selectors.published_pledges())
+    items = selectors.summaries(pledges)
+    agencies: dict = {}
+    for item in items:
+        agencies.setdefault(item.pledge.agency, []).append(item)
+    rows = [
+        (
+            agency,
+            len(group),
+            sum(1 for i in group if i.latest and i.latest.met),
+            sum(1 for i in group if i.latest and i.latest.met is False),
+        )
+        for agency, group in agencies.items()
+    ]
+    return render_to_string(
+        "pledges/city_body.html",
+        {"agencies": rows, "benchmarks": selectors.benchmarks(items)},
+        request=request,
+    )
+
+
+@require_GET
+@PUBLIC_CACHE
+def city(request: HttpRequest):
+    body = _cached(request, "city", lambda: _city_body(request))
+    return render(
+        request, "pledges/page.html", {"body": body, "title": _("Our pledges and how we did")}
+    )
+
+
+def _agency_body(request, agency) -> str:
+    items = _with_charts(selectors.summaries(list(selectors.published_pledges(agency))))
+    others = selectors.summaries(
+        [p for p in selectors.published_pledges() if p.agency_id != agency.pk and not p.site_id]
+    )
+    peer = {b.metric: b for b in selectors.benchmarks(items + others)}
+    for item in items:
+        item.benchmark = peer.get(item.pledge.metric) if not item.pledge.site_id else None
+    return render_to_string(
+        "pledges/agency_body.html", {"agency": agency, "items": items}, request=request
+    )
+
+
+@require_GET
+@PUBLIC_CACHE
+def agency_page(request: HttpRequest, code: str):
+    agency = get_object_or_404(Agency, code=code.upper(), is_active=True)
+    body = _cached(request, f"agency:{agency.pk}", lambda: _agency_body(request, agency))
+    title = _("%(name)s: our pledges") % {"name": agency.name}
+    return render(request, "pledges/page.html", {"body": body, "title": title})
+
+
+# --- open data --------------------------------------------------------------------------------
+def _agency_or_none(code: str | None) -> Agency | None:
+    if code is None:
+        return None
+    agency = Agency.objects.filter(code=code.upper(), is_active=True).first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def _csv(rows, columns: list[str], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.DictWriter(response, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return response
+
+
+@require_GET
+@PUBLIC_CACHE
+def results_data(request: HttpRequest, fmt: str, code: str | None = None):
+    agency = _agency_or_none(code)
+    content, content_type, disposition = _cached(
+        request, f"results:{fmt}:{code}", lambda: _freeze(_results_data(agency, fmt))
+    )
+    return _thaw(content, content_type, disposition)
+
+
+def _freeze(response: HttpResponse) -> tuple:
+    return response.content, response["Content-Type"], response.get("Content-Disposition")
+
+
+def _thaw(content, content_type, disposition) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
+def _results_data(agency, fmt: str) -> HttpResponse:
+    rows = opendata.result_rows(selectors.published_results(agency))
+    name = f"pledge-results{'-' + agency.code if agency else ''}"
+    if fmt == "csv":
+        return _csv(rows, opendata.RESULT_COLUMNS, f"{name}.csv")
+    return JsonResponse(
+        {
+            "schema": opendata.RESULT_SCHEMA,
+            "generated_at": now().isoformat(),
+            "columns": opendata.RESULT_COLUMNS,
+            "results": list(rows),
+        },
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+@PUBLIC_CACHE
+def pledges_data(request: HttpRequest, fmt: str, code: str | None = None):
+    agency = _agency_or_none(code)
+    rows = opendata.pledge_rows(selectors.published_pledges(agency))
+    name = f"pledges{'-' + agency.code if agency else ''}"
+    if fmt == "csv":
+        return _csv(rows, opendata.PLEDGE_COLUMNS, f"{name}.csv")
+    return JsonResponse(
+        {
+            "schema": opendata.PLEDGE_SCHEMA,
+            "generated_at": now().isoformat(),
+            "columns": opendata.PLEDGE_COLUMNS,
+            "pledges": list(rows),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def open_data(request: HttpRequest):
+    agencies = Agency.objects.filter(is_active=True, pledges__is_published=True).distinct()
+    return render(
+        request,
+        "pledges/open_data.html",
+        {
+            "agencies": agencies,
+            "result_columns": opendata.RESULT_COLUMNS,
+            "pledge_columns": opendata.PLEDGE_COLUMNS,
+        },
+    )
+
+
+# --- staff ------------------------------------------------------------------------------------
+def _may_write(user, agency_id) -> bool:
+    return can(user, Area.PLEDGES, Access.WRITE, Target(agency_id=agency_id))
+
+
+@login_required
+def staff_list(request: HttpRequest):
+    require(request.user, Area.PLEDGES, Access.READ)
+    pledges = list(selectors.pledges_for_staff(request.user))
+    items = {s.pledge.pk: s for s in selectors.summaries(pledges)}
+    alerts = list(selectors.alerts_for_staff(request.user).filter(resolved_at__isnull=True)[:20])
+    profile = request.user.staff_profile
+    return render(
+        request,
+        "pledges/staff_list.html",
+        {
+            "items": [items[p.pk] for p in pledges],
+            "alerts": alerts,
+            "may_write": _may_write(request.user, profile.agency_id) and profile.agency_id,
+        },
+    )
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int):
+    pledge = get_object_or_404(selectors.pledges_for_staff(request.user), pk=pk)
+    (item,) = _with_charts(selectors.summaries([pledge]))
+    return render(
+        request,
+        "pledges/staff_detail.html",
+        {
+            "item": item,
+            "alerts": pledge.alerts.all()[:12],
+            "may_write": _may_write(request.user, pledge.agency_id),
+        },
+    )
+
+
+def _form_page(request, *, agency, pledge=None):
+    form = PledgeForm(request.POST or None, agency=agency, instance=pledge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if pledge is None:
+                pledge = pledge_create(actor=request.user, agency=agency, **form.service_data())
+            else:
+                pledge = pledge_update(actor=request.user, pledge=pledge, **form.service_data())
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            from civicdesk.pledges.tasks import recompute_pledges
+
+            recompute_pledges.enqueue()
+            return redirect("pledges:staff_detail", pk=pledge.pk)
+    return render(request, "pledges/staff_form.html", {"form": form, "pledge": pledge})
+
+
+@login_required
+def staff_new(request: HttpRequest):
+    profile = request.user.staff_profile
+    if profile.agency_id is None:
+        raise Http404
+    require(request.user, Area.PLEDGES, Access.WRITE, Target(agency_id=profile.agency_id))
+    return _form_page(request, agency=profile.agency)
+
+
+@login_required
+def staff_edit(request: HttpRequest, pk: int):
+    pledge = get_object_or_404(selectors.pledges_for_staff(request.user), pk=pk)
+    require(request.user, Area.PLEDGES, Access.WRITE, Target(agency_id=pledge.agency_id))
+    if request.method == "POST" and "retire" in request.POST:
+        pledge_retire(actor=request.user, pledge=pledge)
+        return redirect("pledges:manage")
+    return _form_page(request, agency=pledge.agency, pledge=pledge)
+
+
+@login_required
+def staff_report(request: HttpRequest):
+    """The monthly report for the management committee, in the browser or as a PDF."""
+    from civicdesk.pledges.report import month_or_last, render_monthly_html, render_monthly_pdf
+
+    require(request.user, Area.PLEDGES, Access.READ)
+    profile = request.user.staff_profile
+    agencies = Agency.objects.filter(is_active=True)
+    if profile.agency_id:
+        agencies = agencies.filter(pk=profile.agency_id)
+    agency = agencies.filter(code=request.GET.get("agency", "").upper()).first() or agencies.first()
+    if agency is None:
+        raise Http404
+    require(request.user, Area.PLEDGES, Access.READ, Target(agency_id=agency.pk))
+    try:
+        month = month_or_last(request.GET.get("month"), agency)
+    except ValueError:
+        month = month_or_last(None, agency)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(render_monthly_pdf(agency, month), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="pledges-{agency.code}-{month:%Y-%m}.pdf"'
+        )
+        return response
+    return HttpResponse(render_monthly_html(agency, month, request=request))
