@@ -15,6 +15,36 @@ def other_agency(db):
     return AgencyFactory(code="TRN", name="Transport")
 
 
+# --- a real SMTP server ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) on a free port; Django sends to it. `.messages` collects."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    from civicdesk.bench.harness import free_port
+
+    class Collector(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield handler
+    controller.stop()
+
+
 # --- browser tests -------------------------------------------------------------------------
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

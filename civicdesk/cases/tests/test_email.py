@@ -1,12 +1,9 @@
 
 """The acknowledgement and replies reach a real SMTP server (aiosmtpd), threaded for replies."""
 
-import socket
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from civicdesk.cases.inbound import inbound_email_accept
 from civicdesk.cases.models import MessageKind
@@ -15,29 +12,8 @@ from civicdesk.cases.services import case_create, case_reply
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-class Collector(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
 
 
-@pytest.fixture
-def smtp(settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
 
 
 def test_acknowledgement_in_chinese_and_reply_thread_back_to_the_case(smtp, leak, officer):

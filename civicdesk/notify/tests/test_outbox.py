@@ -1,49 +1,19 @@
 """The outbox against a real SMTP server (aiosmtpd), and the SMS file backend."""
 
 import json
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.db import transaction
 from django.utils import timezone
 
+from civicdesk.bench.harness import free_port
 from civicdesk.notify.models import OutboxMessage, Status
 from civicdesk.notify.services import MAX_ATTEMPTS, notify_enqueue, outbox_retry_due
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Collector(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
 
 
 def test_email_is_sent_after_commit_with_attachment(smtp):
@@ -101,7 +71,7 @@ def test_dedupe_key_sends_once(smtp):
 
 def test_unreachable_server_is_retried_with_backoff_then_given_up(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     message = notify_enqueue(channel="email", to="a@example.org", subject="s", body="b")
     message.refresh_from_db()
     assert message.status == Status.RETRYING and message.attempts == 1

@@ -1,12 +1,9 @@
 """Invitation email through a real SMTP server; a double submit from two threads counts once."""
 
-import socket
 import threading
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.db import connection, transaction
 
 from civicdesk.organisations.tests.factories import AgencyFactory, SiteFactory
@@ -15,34 +12,6 @@ from civicdesk.surveys.errors import InvitationUsed
 from civicdesk.surveys.models import Answer, Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Collector(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
 
 
 def test_invitation_email_arrives_with_the_link_and_nothing_personal_in_it(smtp, settings):
