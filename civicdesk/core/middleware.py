@@ -1,3 +1,4 @@
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 from civicdesk.core.errors import ApplicationError
@@ -16,3 +17,22 @@ class ApplicationErrorMiddleware:
         if isinstance(exception, ApplicationError):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
         return None
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the address or query is never meaningful, and PostgreSQL text cannot hold
+    one: answer 400 with a message instead of letting a query fail deep inside a view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = "The address contains a character that is not allowed (NUL)."
+            if request.path.startswith(("/api/", "/open311/")):
+                return JsonResponse({"detail": message, "code": "invalid_character"}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -66,3 +66,12 @@ def test_healthz_503_over_real_http_when_database_is_unreachable(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_nul_bytes_in_the_query_get_a_400_not_a_500(client):
+    response = client.get("/api/v1/cases/categories", {"agency": "H\x00SG"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_character"
+    page = client.get("/cases/track/", {"reference": "\x00"})
+    assert page.status_code == 400 and b"not allowed" in page.content

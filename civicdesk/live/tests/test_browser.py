@@ -86,7 +86,15 @@ def test_visitor_joins_watches_is_told_and_served_while_the_board_updates(
     services.ticket_start(actor=officer, ticket=mine)
     services.ticket_finish(actor=officer, ticket=mine, note="Passport renewed")
     expect(visitor.get_by_test_id("status")).to_have_text("Served")
-    assert OutboxMessage.objects.filter(to="aisha@example.com").count() == 2  # near + called
+    subjects = sorted(
+        OutboxMessage.objects.filter(to="aisha@example.com").values_list("subject", flat=True)
+    )
+    # "near" once, "called" once, then the one-time survey link after the visit (journey 4).
+    assert [s.split(":")[0] for s in subjects] == [
+        "How was your visit to Housing?",
+        "Your turn is near",
+        "Your turn",
+    ]
 
 
 def test_manager_overview_updates_live_and_is_scoped(asgi_server, browser, axe, open_site):

@@ -44,4 +44,4 @@ def test_duplicates_need_a_close_match():
 def test_empty_inputs_and_unwired_corpora_give_nothing():
     assert similar_cases(agency=None, text="", corpus=CORPUS) == []
     assert similar_cases(agency=None, text="lift", corpus=[]) == []
-    assert similar_cases(agency=None, text="lift") == []  # the cases corpus is not wired yet
+    assert similar_cases(agency=None, text="lift") == []  # the front door has no reply corpus
