@@ -1,4 +1,3 @@
-
 """The acknowledgement and replies reach a real SMTP server (aiosmtpd), threaded for replies."""
 
 from email.header import decode_header, make_header
@@ -10,10 +9,6 @@ from civicdesk.cases.models import MessageKind
 from civicdesk.cases.services import case_create, case_reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-
-
 
 
 def test_acknowledgement_in_chinese_and_reply_thread_back_to_the_case(smtp, leak, officer):
