@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/workforce/", include("civicdesk.workforce.urls")),
     path("", include("civicdesk.surveys.urls")),
     path("staff/routing/", include("civicdesk.routing.urls")),
+    path("staff/insights/", include("civicdesk.insights.urls")),
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("live/", include("civicdesk.live.urls")),
     path("", include("civicdesk.pledges.urls")),

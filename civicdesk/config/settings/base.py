@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "civicdesk.open311",
     "civicdesk.live",
     "civicdesk.pledges",
+    "civicdesk.insights",
 ]
 
 MIDDLEWARE = [
