@@ -15,9 +15,10 @@ From the visits:
   of the agency in the period; index = Σ observed ÷ Σ expected. With the mean (not the median)
   the agency as a whole is exactly 1.0, so above 1 is slower than colleagues on the same mix.
 - working hours: no counter sign-in history is kept (a counter stores only when it was opened
-  last), so time at the counter is the union of the officer's `called` and `serving` periods
-  with gaps of at most IDLE_GAP merged in (waiting for the next visitor is work; a longer gap
-  is a break or other duties). Visits per working hour = served visits ÷ those hours.
+  last), so time at a counter is, per officer and counter, the officer's `called` and
+  `serving` periods joined across gaps of at most IDLE_GAP (waiting for the next visitor is
+  work; a longer gap is a break or other duties). Visits per working hour = served visits ÷
+  those hours.
 - CSAT: survey responses naming the officer (surveys.Response.officer), share scoring 4 or 5.
 - cases: cases the officer resolved in the period, and the share replied to by the reply
   standard's due time (cases.Case.reply_due_at).
@@ -387,7 +388,7 @@ class _Acc:
             p90_seconds=percentile_cont(self.seconds, 0.9),
             expected_mean_seconds=self.expected / len(self.seconds) if self.seconds else None,
             case_mix_index=observed / self.expected if self.expected else None,
-            hours=self.hours,
+            hours=self.hours if (self.hours or self.visits) else None,
             csat_answers=self.csat_answers,
             csat_satisfied=self.csat_satisfied,
             csat_total=self.csat_total,
@@ -486,27 +487,27 @@ def service_means(visits: Iterable[Visit]) -> dict[int, float]:
 def counter_sessions(
     query: PerformanceQuery, officer_ids: set[int]
 ) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Per officer, spans of time at a counter: called and serving periods (of any service at
-    the filtered site) merged when less than IDLE_GAP apart."""
+    """Per officer, spans of time at a counter: their called and serving periods (any service at
+    the filtered site) at each counter, merged when at most IDLE_GAP apart."""
     if not officer_ids:
         return {}
     periods = (
         _periods(query)
         .filter(officer_id__in=officer_ids, status__in=[S.CALLED, S.SERVING])
-        .values_list("officer_id", "started_at", "ended_at")
-        .order_by("officer_id", "started_at", "pk")
+        .values_list("officer_id", "counter_id", "started_at", "ended_at")
+        .order_by("officer_id", "counter_id", "started_at", "pk")
     )
     sessions: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    current: tuple[int, datetime, datetime] | None = None
-    for officer_id, start, end in periods.iterator(chunk_size=5000):
-        if current and current[0] == officer_id and start - current[2] <= IDLE_GAP:
-            current = (officer_id, current[1], max(current[2], end))
+    desk, opened, closed = None, None, None
+    for officer_id, counter_id, start, end in periods.iterator(chunk_size=5000):
+        if desk == (officer_id, counter_id) and start - closed <= IDLE_GAP:
+            closed = max(closed, end)
             continue
-        if current:
-            sessions[current[0]].append((current[1], current[2]))
-        current = (officer_id, start, end)
-    if current:
-        sessions[current[0]].append((current[1], current[2]))
+        if desk is not None:
+            sessions[desk[0]].append((opened, closed))
+        desk, opened, closed = (officer_id, counter_id), start, end
+    if desk is not None:
+        sessions[desk[0]].append((opened, closed))
     return dict(sessions)
 
 

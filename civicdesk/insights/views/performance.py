@@ -74,8 +74,8 @@ class PerformanceFilterForm(forms.Form):
         empty_label=gettext_lazy("All officers"),
     )
 
-    def __init__(self, data, *, user, agency):
-        super().__init__(data)
+    def __init__(self, data, *, user, agency, initial=None):
+        super().__init__(data, initial=initial)
         self.fields["agency"].queryset = perf.agencies_for(user)
         self.fields["agency"].empty_label = None
         self.fields["site"].queryset = Site.objects.filter(agency=agency).order_by("name")
@@ -93,11 +93,6 @@ class PerformanceFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("period") == "custom":
-            if not data.get("date_from"):
-                self.add_error("date_from", _("Enter the first day."))
-            if not data.get("date_to"):
-                self.add_error("date_to", _("Enter the last day."))
         if data.get("date_from") and data.get("date_to"):
             if data["date_from"] > data["date_to"]:
                 self.add_error("date_to", _("The end date must be on or after the start date."))
@@ -118,10 +113,17 @@ def _agency_for(request: HttpRequest):
     return agencies.first()
 
 
+def default_range(today: date) -> tuple[date, date]:
+    """The four full weeks (Monday to Sunday) before this one."""
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(days=28), monday - timedelta(days=1)
+
+
 def _dates(data: dict, today: date) -> tuple[date, date, str]:
-    period = data.get("period") or "month"
+    period = data.get("period") or "custom"
     if period == "custom":
-        return data["date_from"], data["date_to"], period
+        default_from, default_to = default_range(today)
+        return data.get("date_from") or default_from, data.get("date_to") or default_to, period
     on = data.get("on") or today - timedelta(days=1)
     if period == "week":
         start = on - timedelta(days=on.weekday())
@@ -256,14 +258,20 @@ def _bucket_name(bucket: str) -> str:
 def performance(request: HttpRequest) -> HttpResponse:
     require(request.user, Area.PERFORMANCE, Access.READ)
     agency = _agency_for(request)
-    form = PerformanceFilterForm(request.GET or None, user=request.user, agency=agency)
+    today = now().astimezone(ZoneInfo(agency.timezone)).date() if agency else now().date()
+    default_from, default_to = default_range(today)
+    form = PerformanceFilterForm(
+        request.GET or None,
+        user=request.user,
+        agency=agency,
+        initial={"period": "custom", "date_from": default_from, "date_to": default_to},
+    )
     context = {"form": form, "agency": agency, "report": None}
     if agency is None:
         return render(request, "insights/performance.html", context)
     if request.GET and not form.is_valid():
         return render(request, "insights/performance.html", context, status=422)
     data = form.cleaned_data if request.GET else {}
-    today = now().astimezone(ZoneInfo(agency.timezone)).date()
     date_from, date_to, period = _dates(data, today)
     try:
         query = perf.PerformanceQuery(
