@@ -421,46 +421,42 @@ def visits_in(query: PerformanceQuery) -> list[Visit]:
     )
     if query.service_id is not None:
         periods = periods.filter(service_id=query.service_id)
+    # Datetimes are costly to read back on SQLite: read only the start of each visit, and its
+    # end only for the few tickets that were transferred.
     rows = (
-        periods.values(
-            "ticket_id",
-            "officer_id",
-            "service_id",
-            "ticket__status",
-            "ticket__finished_at",
-            "ticket__transfer_count",
-        )
+        periods.values("ticket_id", "officer_id", "service_id")
         .annotate(
             first=Min("started_at"),
-            last=Max("ended_at"),
+            last_if_transferred=Max("ended_at", filter=Q(ticket__transfer_count__gt=0)),
             serving=Sum(_DURATION, filter=Q(status=S.SERVING)),
             serving_periods=Count("pk", filter=Q(status=S.SERVING)),
             holds=Count("pk", filter=Q(status=S.ON_HOLD)),
+            # The no-show closes the visit's last period at the instant the ticket finished.
+            no_show=Count(
+                "pk",
+                filter=Q(ticket__status=S.NO_SHOW, ended_at=F("ticket__finished_at")),
+            ),
         )
         .order_by()
     )
     rows = list(rows)
-    transfers = _transfer_starts(
-        query, {r["ticket_id"] for r in rows if r["ticket__transfer_count"]}
-    )
-    visits = []
-    for r in rows:
-        visits.append(
-            Visit(
-                ticket_id=r["ticket_id"],
-                officer_id=r["officer_id"],
-                service_id=r["service_id"],
-                started_at=r["first"],
-                service_seconds=r["serving"].total_seconds() if r["serving_periods"] else None,
-                held=r["holds"] > 0,
-                transferred=(r["ticket_id"], r["last"]) in transfers,
-                no_show=r["ticket__status"] == S.NO_SHOW and r["ticket__finished_at"] == r["last"],
-            )
+    transfers = _transfer_starts({r["ticket_id"] for r in rows if r["last_if_transferred"]})
+    return [
+        Visit(
+            ticket_id=r["ticket_id"],
+            officer_id=r["officer_id"],
+            service_id=r["service_id"],
+            started_at=r["first"],
+            service_seconds=r["serving"].total_seconds() if r["serving_periods"] else None,
+            held=r["holds"] > 0,
+            transferred=(r["ticket_id"], r["last_if_transferred"]) in transfers,
+            no_show=r["no_show"] > 0,
         )
-    return visits
+        for r in rows
+    ]
 
 
-def _transfer_starts(query: PerformanceQuery, ticket_ids: set[int]) -> set[tuple[int, datetime]]:
+def _transfer_starts(ticket_ids: set[int]) -> set[tuple[int, datetime]]:
     """(ticket, instant) of each transfer: a waiting period that follows a period at a desk.
     Transfers are rare, so this reads only the tickets that had one."""
     if not ticket_ids:
