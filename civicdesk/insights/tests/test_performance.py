@@ -13,6 +13,7 @@ from civicdesk.core.errors import ValidationFailed
 from civicdesk.insights.performance import (
     NO_TEAM,
     PerformanceQuery,
+    agencies_for,
     percentile_cont,
     performance_report,
     visits_in,
@@ -134,6 +135,10 @@ def test_who_sees_which_officers(scenario, other_agency):
     assert report_for(scenario, scenario.trainer.user).officers == []
     stranger = StaffFactory(agency=other_agency, role=Role.QSM)
     assert report_for(scenario, stranger.user).officers == []
+    assert list(agencies_for(stranger.user)) == [other_agency]
+    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
+    assert len(report_for(scenario, sysadmin.user).officers) == 2
+    assert set(agencies_for(sysadmin.user)) == {scenario.agency, other_agency}
     # Without a team, an officer's rows go to "No team".
     scenario.bob.departments.clear()
     teams = report_for(scenario).teams

@@ -267,7 +267,11 @@ def performance(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         user=request.user,
         agency=agency,
-        initial={"period": "custom", "date_from": default_from, "date_to": default_to},
+        initial={
+            "period": "custom",
+            "date_from": default_from.isoformat(),  # as <input type="date"> wants it
+            "date_to": default_to.isoformat(),
+        },
     )
     context = {"form": form, "agency": agency, "report": None}
     if agency is None:
