@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 def progress(message: str) -> None:
@@ -39,9 +40,27 @@ def database_kind(url: str | None) -> str:
     return "postgresql" if url and url.startswith(("postgres", "postgresql")) else "sqlite"
 
 
+def create_database_if_missing(url: str | None) -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist yet."""
+    if not url or database_kind(url) != "postgresql":
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit((parts.scheme.replace("postgresql", "postgres"), parts.netloc,
+                        "/postgres", parts.query, ""))  # fmt: skip
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 @contextlib.contextmanager
 def bench_environment(database_url: str | None) -> Iterator[dict]:
-    """Environment for a benchmark run: the given database, or a throwaway SQLite file."""
+    """Environment for a benchmark run: the given database (created when missing), or a
+    throwaway SQLite file."""
+    create_database_if_missing(database_url)
     with tempfile.TemporaryDirectory(prefix="civicdesk-bench-") as var_dir:
         env = {
             **os.environ,

@@ -8,6 +8,7 @@ from civicdesk.cases.tests.factories import PNG_1PX, CategoryFactory
 from civicdesk.notify.models import OutboxMessage
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import AgencyFactory, DepartmentFactory, StaffFactory
+from civicdesk.organisations.tests.pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,16 +68,6 @@ def test_mrs_chan_complains_in_chinese_tracks_reads_reply_and_adds_detail(page, 
     assert case.status == CaseStatus.IN_PROGRESS and case.paused_at is None
 
 
-def _sign_in(page, profile):
-    from civicdesk.organisations.tests.factories import TEST_PASSWORD
-
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(profile.user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/staff/")
-
-
 def test_qsm_morning_merges_a_duplicate_and_reassigns(page, axe):
     from datetime import timedelta
 
@@ -104,7 +95,7 @@ def test_qsm_morning_merges_a_duplicate_and_reassigns(page, axe):
 
     cases_mark_breaches()
 
-    _sign_in(page, qsm)
+    sign_in(page, qsm)
     page.goto("/cases/staff/dashboard/")
     assert late.reference in page.get_by_test_id("breached").inner_text()
     assert second.reference in page.get_by_test_id("duplicates").inner_text()
@@ -148,7 +139,7 @@ def test_wrong_door_transport_officer_transfers_to_environment(page, axe):
                        description="A tree fell across the footpath between Block A and Block B.",
                        contact_email="resident@example.org")  # fmt: skip
 
-    _sign_in(page, officer)
+    sign_in(page, officer)
     page.goto("/cases/staff/")
     assert axe(page) == []
     page.get_by_role("link", name=case.reference).click()
@@ -173,7 +164,7 @@ def test_wrong_door_transport_officer_transfers_to_environment(page, axe):
     told = OutboxMessage.objects.filter(to="resident@example.org").order_by("pk").last()
     assert case.reference in told.subject and environment.name in told.body
     page.context.clear_cookies()
-    _sign_in(page, env_qsm)
+    sign_in(page, env_qsm)
     page.goto("/cases/staff/")
     assert case.reference in page.get_by_test_id("queue").inner_text()
     assert Case.objects.get(pk=case.pk).reference == case.reference

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from civicdesk.notify.models import OutboxMessage
 from civicdesk.organisations.roles import Role
-from civicdesk.organisations.tests.factories import TEST_PASSWORD, SiteFactory, StaffFactory
+from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
+from civicdesk.organisations.tests.pages import sign_in
 from civicdesk.queues import services
 from civicdesk.queues.models import Channel, Ticket
 from civicdesk.queues.tests.factories import CounterFactory, ServiceFactory
@@ -103,11 +104,7 @@ def test_manager_overview_updates_live_and_is_scoped(asgi_server, browser, axe, 
     ServiceFactory(site=other, name="Hidden service", prefix="H")
     manager = StaffFactory(agency=open_site.agency, role=Role.TEAM_LEAD, sites=[open_site]).user
     page = _page(browser, asgi_server)
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(manager.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(page, manager)
     page.goto("/live/overview/")
     expect(page.get_by_role("heading", name=re.compile("Harbour Central"))).to_be_visible()
     expect(page.get_by_text("Hidden service")).to_have_count(0)

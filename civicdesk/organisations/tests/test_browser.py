@@ -14,6 +14,7 @@ from civicdesk.organisations.tests.factories import (
     SiteFactory,
     StaffFactory,
 )
+from civicdesk.organisations.tests.pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,11 +160,7 @@ def test_public_home_and_chinese_pages_pass_axe(page, axe):
 def test_qsm_reaches_the_audit_log_by_keyboard(page, axe):
     agency = AgencyFactory(code="HSG", name="Harbour City Housing Authority")
     qsm = StaffFactory(agency=agency, role=Role.QSM)
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(qsm.user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"^http://[^/]+/staff/$"))
+    sign_in(page, qsm)
     page.get_by_role("link", name="Audit log").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/staff/audit/$"))

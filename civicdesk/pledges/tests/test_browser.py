@@ -7,11 +7,11 @@ import pytest
 
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import (
-    TEST_PASSWORD,
     AgencyFactory,
     SiteFactory,
     StaffFactory,
 )
+from civicdesk.organisations.tests.pages import sign_in
 from civicdesk.pledges.compute import recompute_pledge
 from civicdesk.pledges.models import Pledge
 from civicdesk.pledges.tests.factories import make_pledge, make_ticket
@@ -67,11 +67,7 @@ def test_transparency_pages_pass_axe_in_every_language(page, axe):
 def test_qsm_adds_a_pledge_by_keyboard(page, axe):
     housing = _city()
     qsm = StaffFactory(agency=housing, role=Role.QSM)
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(qsm.user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/staff/")
+    sign_in(page, qsm)
     page.goto("/staff/pledges/")
     assert axe(page) == []
     page.get_by_role("link", name="Add a pledge").click()

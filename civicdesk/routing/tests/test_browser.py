@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from civicdesk.organisations.roles import Role
-from civicdesk.organisations.tests.factories import TEST_PASSWORD, StaffFactory
+from civicdesk.organisations.tests.factories import StaffFactory
+from civicdesk.organisations.tests.pages import sign_in
 from civicdesk.routing.models import ModelVersion
 from civicdesk.routing.services import model_version_request
 from civicdesk.routing.tests.factories import departments_for, train_version
@@ -12,20 +13,12 @@ from civicdesk.routing.tests.factories import departments_for, train_version
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, user):
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/")
-
-
 def test_qsm_reviews_versions_tries_a_case_and_rolls_back(page, axe, agency):
     departments_for(agency)
     first = train_version(agency)
     second = train_version(agency)
     qsm = StaffFactory(agency=agency, role=Role.QSM).user
-    _sign_in(page, qsm)
+    sign_in(page, qsm)
 
     page.goto("/staff/routing/")
     assert page.get_by_role("heading", level=1).inner_text() == "Routing"
@@ -58,7 +51,7 @@ def test_qsm_reviews_versions_tries_a_case_and_rolls_back(page, axe, agency):
 def test_training_status_updates_while_it_runs(page, axe, agency):
     version = model_version_request(actor=None, agency=agency, enqueue=False)
     admin = StaffFactory(agency=agency, role=Role.EXECUTIVE).user
-    _sign_in(page, admin)
+    sign_in(page, admin)
     page.goto("/staff/routing/")
     status = page.get_by_test_id("training-status")
     assert "Waiting for a worker" in status.inner_text()

@@ -6,12 +6,12 @@ import pytest
 
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import (
-    TEST_PASSWORD,
     AgencyFactory,
     DepartmentFactory,
     SiteFactory,
     StaffFactory,
 )
+from civicdesk.organisations.tests.pages import sign_in
 from civicdesk.surveys import services
 from civicdesk.surveys.models import Response
 
@@ -83,11 +83,7 @@ def test_visitor_answers_in_chinese_on_a_phone_and_the_manager_sees_it(
     page = desk.new_page()
     page.set_default_timeout(10_000)
     qsm = StaffFactory(agency=agency, role=Role.QSM)
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(qsm.user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(page, qsm)
     page.get_by_role("link", name="Surveys").click()
     page.wait_for_url("**/staff/surveys/")
     row = page.locator(f'[data-testid="results-table"] tr[data-key="{site.pk}"]')

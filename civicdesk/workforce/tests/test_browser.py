@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from civicdesk.core.clock import now
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import TEST_PASSWORD, StaffFactory
+from civicdesk.organisations.tests.pages import sign_in
 from civicdesk.workforce import services
 from civicdesk.workforce.models import Assessment, Idea, IdeaStatus
 from civicdesk.workforce.tests.factories import promulgated_profile, team
@@ -22,15 +23,6 @@ from civicdesk.workforce.tests.factories import promulgated_profile, team
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Exactly the staff home: a glob like "**/staff/" would also match "...?next=/staff/".
 STAFF_HOME = re.compile(r"^http://[^/]+/staff/$")
-
-
-def sign_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(STAFF_HOME)
 
 
 def visit(page, axe, url):
