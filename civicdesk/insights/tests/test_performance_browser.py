@@ -6,19 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from civicdesk.insights.tests.test_performance_scenario import build
-from civicdesk.organisations.tests.factories import TEST_PASSWORD
+from civicdesk.organisations.tests.pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-STAFF_HOME = re.compile(r"^http://[^/]+/staff/$")
-
-
-def sign_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/staff/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(STAFF_HOME)
 
 
 def test_a_manager_narrows_the_figures_and_the_page_passes_axe(page, axe, agency):

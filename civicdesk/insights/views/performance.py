@@ -32,6 +32,8 @@ PERIODS = [
     ("custom", gettext_lazy("Dates I choose")),
 ]
 TABLES = ("officers", "teams", "services", "periods")
+# Below this many visits served, a mean, a percentile or an index moves a lot by chance.
+FEW_VISITS = 20
 
 
 class PerformanceFilterForm(forms.Form):
@@ -211,6 +213,7 @@ def _table(rows: list[perf.Figures], table: str) -> dict:
             {
                 "key": row.key,
                 "label": row.label,
+                "few": 0 < row.served < FEW_VISITS,
                 "cells": [(c.key, _cell(row, c.key)) for c in columns],
             }
             for row in rows
@@ -316,6 +319,7 @@ def performance(request: HttpRequest) -> HttpResponse:
             "total_columns": _columns("officers"),
             "chart": _chart(report),
             "bucket_name": _bucket_name(report.bucket),
+            "few_visits": FEW_VISITS,
             "query": query_string.urlencode(),
             "scope_text": {
                 Scope.OWN: _("your own figures"),
