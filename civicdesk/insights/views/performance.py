@@ -161,6 +161,8 @@ def _columns(table: str) -> list[Column]:
     ]
     if table == "services":
         columns = [c for c in columns if c.key not in ("hours", "per_hour", "cases")]
+    if table == "periods":  # survey answers and cases are counted per officer, not per day
+        columns = [c for c in columns if c.key not in ("csat", "cases")]
     return columns
 
 
@@ -345,7 +347,9 @@ def _csv(report: perf.Report, table: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel reads UTF-8 names correctly with a BOM
     writer = csv.writer(response)
-    writer.writerow(
+    # Survey answers and cases are counted per officer, not per day: no such columns by period.
+    width = 15 if table == "periods" else 21
+    header = (
         [
             table[:-1], "visits_called", "visits_served", "hours_at_counter", "served_per_hour",
             "mean_service_minutes", "p90_service_minutes", "expected_mean_minutes",
@@ -354,36 +358,36 @@ def _csv(report: perf.Report, table: str) -> HttpResponse:
             "cases_resolved", "cases_with_reply_standard", "cases_replied_in_time",
         ]
     )  # fmt: skip
+    writer.writerow(header[:width])
 
     def num(value, digits):
         return "" if value is None else round(value, digits)
 
     for row in rows:
-        writer.writerow(
-            [
-                _csv_safe(row.label),
-                row.visits,
-                row.served,
-                num(row.hours, 2),
-                num(row.per_hour, 3),
-                num(row.mean_minutes, 2),
-                num(row.p90_minutes, 2),
-                num(row.expected_mean_minutes, 2),
-                num(row.case_mix_index, 3),
-                row.held,
-                num(row.hold_rate, 4),
-                row.transferred,
-                num(row.transfer_rate, 4),
-                row.no_shows,
-                num(row.no_show_rate, 4),
-                row.csat_answers,
-                num(row.csat_percent, 1),
-                num(row.csat_mean, 2),
-                row.cases_resolved,
-                row.cases_with_standard,
-                row.cases_within,
-            ]
-        )
+        values = [
+            _csv_safe(row.label),
+            row.visits,
+            row.served,
+            num(row.hours, 2),
+            num(row.per_hour, 3),
+            num(row.mean_minutes, 2),
+            num(row.p90_minutes, 2),
+            num(row.expected_mean_minutes, 2),
+            num(row.case_mix_index, 3),
+            row.held,
+            num(row.hold_rate, 4),
+            row.transferred,
+            num(row.transfer_rate, 4),
+            row.no_shows,
+            num(row.no_show_rate, 4),
+            row.csat_answers,
+            num(row.csat_percent, 1),
+            num(row.csat_mean, 2),
+            row.cases_resolved,
+            row.cases_with_standard,
+            row.cases_within,
+        ]
+        writer.writerow(values[:width])
     return response
 
 
