@@ -80,13 +80,16 @@ AGENCIES = [
 ]
 
 STAFF_ROLES = [
-    (Role.FRONTLINE, "frontline", "Frontline Officer"),
     (Role.TEAM_LEAD, "lead", "Team Lead"),
+    (Role.FRONTLINE, "frontline", "Frontline Officer"),
     (Role.QSM, "qsm", "Quality Service Manager"),
     (Role.AGENCY_ADMIN, "admin", "Agency Admin"),
     (Role.TRAINER, "trainer", "Trainer"),
     (Role.EXECUTIVE, "exec", "Executive"),
 ]
+
+
+COUNTER_OFFICERS = 4
 
 
 def _password() -> str:
@@ -149,6 +152,26 @@ def load_organisations() -> list[tuple[str, str, str]]:
             )
             lead = profile if role is Role.TEAM_LEAD else lead
             created.append((username, role.label, password))
+        # More counter officers, so that the queues' history is served by a team whose
+        # figures differ (the performance page compares them).
+        for number in range(1, COUNTER_OFFICERS + 1):
+            username = f"{agency.code.lower()}.officer{number}"
+            if StaffProfile.objects.filter(user__username=username).exists():
+                continue
+            password = _password()
+            staff_create(
+                actor=None,
+                username=username,
+                password=password,
+                display_name=f"Counter Officer {number} ({agency.code})",
+                role=Role.FRONTLINE,
+                agency=agency,
+                email=f"{username}@staff.harbour.example",
+                departments=departments[:2],
+                sites=[sites[(number - 1) % len(sites)]],
+                supervisor=lead,
+            )
+            created.append((username, Role.FRONTLINE.label, password))
     if not get_user_model().objects.filter(username="sysadmin").exists():
         password = _password()
         staff_create(

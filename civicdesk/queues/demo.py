@@ -125,9 +125,10 @@ def _history(site: Site, services, counters) -> int:
     today = now().astimezone(calendar.tz).date()
     if Ticket.objects.filter(site=site, day__lt=today).exists():
         return 0
-    officer = (
-        StaffProfile.objects.filter(sites=site, role=Role.FRONTLINE).first()
-        or StaffProfile.objects.filter(agency=site.agency, role=Role.FRONTLINE).first()
+    officers = (
+        list(StaffProfile.objects.filter(sites=site, role=Role.FRONTLINE).order_by("pk"))
+        or list(StaffProfile.objects.filter(agency=site.agency, role=Role.FRONTLINE)[:1])
+        or [None]
     )
     rng = random.Random(f"civicdesk-queues-{site.agency.code}-{site.code}")  # noqa: S311
     size = rng.uniform(0.7, 1.4)
@@ -142,7 +143,7 @@ def _history(site: Site, services, counters) -> int:
                 calendar.tz,
                 services,
                 counters,
-                officer,
+                officers,
                 rng,
                 size,
                 tickets,
@@ -199,7 +200,14 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def _simulate_day(day, intervals, tz, services, counters, officer, rng, size, tickets, periods):
+def _officer_pace(officer) -> float:
+    """Each demo officer's own pace: service time × 0.8 (quick) to × 1.25 (slow)."""
+    if officer is None:
+        return 1.0
+    return random.Random(f"pace-{officer.pk}").uniform(0.8, 1.25)  # noqa: S311
+
+
+def _simulate_day(day, intervals, tz, services, counters, officers, rng, size, tickets, periods):
     arrivals = _arrivals(day, intervals, tz, services, rng, size)
     if not arrivals:
         return
@@ -250,6 +258,8 @@ def _simulate_day(day, intervals, tz, services, counters, officer, rng, size, ti
                 heapq.heappush(heap, (records[next_arrival]["at"], index))
             continue
         item, service = choice
+        # Officers take the counters in turn, a different desk each day.
+        officer = officers[(index + day.toordinal()) % len(officers)]
         done_at = _serve(item, service, counter, officer, at, rng, periods)
         heapq.heappush(heap, (done_at, index))
 
@@ -301,7 +311,7 @@ def _serve(item, service, counter, officer, at, rng, periods):
     ticket.started_at = at + walk
     _period(periods, ticket, S.CALLED, at, ticket.started_at, counter, officer)
     mean = service.default_service_minutes
-    minutes = rng.lognormvariate(math.log(mean) - 0.18, 0.6)
+    minutes = rng.lognormvariate(math.log(mean) - 0.18, 0.6) * _officer_pace(officer)
     serving = timedelta(minutes=min(max(minutes, 1), mean * 6))
     end = ticket.started_at + serving
     if rng.random() < 0.03:  # on hold while the visitor fetches a document
