@@ -87,10 +87,12 @@ def _mae(errors: list[float]) -> float:
     return sum(errors) / len(errors) if errors else 0.0
 
 
-def replay_trace(path: str) -> dict:
+def replay_estimates(path: str):
+    """(visit, estimate, naive estimate) in seconds for every arrival of the log, in time order."""
     from civicdesk.queues.estimation import Job, SiteState, abandon_rates, per_call_seconds, predict
     from civicdesk.queues.models import TicketStatus
     from civicdesk.queues.wait_blend import Called, DelayHistory
+    from civicdesk.queues.wait_sim import PROFILE_DAYS, usual_schedule
 
     visits, queues = load(path)
     durations = sorted((v.end - v.start).total_seconds() for v in visits if v.start and v.end)
@@ -111,9 +113,11 @@ def replay_trace(path: str) -> dict:
     finished: deque = deque(maxlen=PER_CALL_ROWS)
     own_durations: dict[int, deque] = defaultdict(lambda: deque(maxlen=NAIVE_VISITS))
     lengths: dict[int, deque] = defaultdict(lambda: deque(maxlen=LENGTH_SAMPLES))
+    activity: dict[str, list[tuple[float, float]]] = defaultdict(list)  # by server, by end
+    ever_served: dict[str, set[int]] = defaultdict(set)
+    work_days: set = set()
     recent: deque[Visit] = deque()  # arrivals in the last ABANDON_WINDOW
     history = DelayHistory()
-    errors, naive_errors, dump = [], [], []
     for visit in visits:
         t = visit.arrival
         while starts_seen < len(by_start) and by_start[starts_seen].start < t:
@@ -122,6 +126,8 @@ def replay_trace(path: str) -> dict:
             if started.server:
                 in_service[started.server] = started
                 last_start[started.server][started.queue] = started.start
+                ever_served[started.server].add(started.queue)
+                work_days.add(started.start.date())
             history.add(
                 Called(
                     service_id=started.queue,
@@ -137,6 +143,8 @@ def replay_trace(path: str) -> dict:
             ends_seen += 1
             if in_service.get(ended.server) is ended:
                 del in_service[ended.server]
+            if ended.server:
+                activity[ended.server].append((ended.start.timestamp(), ended.end.timestamp()))
             finished.append((ended.queue, TicketStatus.CALLED, ended.start, ended.end))
             own_durations[ended.queue].append((ended.end - ended.start).total_seconds())
             lengths[ended.queue].append((ended.end - ended.start).total_seconds())
@@ -168,6 +176,21 @@ def replay_trace(path: str) -> dict:
             busy.append(info)
         state = SiteState(at=t, services=services, per_call=per_call, counters=counters)
         state.busy = busy
+        today = t.date()
+        back = [
+            (today - day).days * 86400.0
+            for day in sorted(work_days - {today}, reverse=True)[:PROFILE_DAYS]
+        ]
+        profile = {
+            server: usual_schedule(sorted(intervals), t.timestamp(), back)
+            for server, intervals in activity.items()
+        }
+        state.schedule = [profile.get(server) for server in serves]
+        state.later = [
+            (frozenset(ever_served[server]), plan)
+            for server, plan in profile.items()
+            if server not in serves and plan is not None
+        ]
         state.lengths = {q: list(d) for q, d in lengths.items()}
         for v in waiting:
             state.waiting.setdefault(v.queue, []).append(
@@ -209,24 +232,22 @@ def replay_trace(path: str) -> dict:
         visit.ahead = visit.features["k"]
         waiting.append(visit)
         recent.append(visit)
+        yield visit, estimate, naive
+
+
+def replay_trace(path: str) -> dict:
+    """The benchmark figures over the served visits of the log at `path`."""
+    errors, naive_errors, dump = [], [], []
+    for visit, estimate, naive in replay_estimates(path):
         if not visit.served or visit.start is None:
             continue
         actual = (visit.start - visit.arrival).total_seconds()
         errors.append(abs(estimate - actual) / 60)
         naive_errors.append(abs(naive - actual) / 60)
-        dump.append(
-            {
-                **visit.features,
-                "estimate": estimate,
-                "actual": actual,
-                "q": visit.queue,
-                "p": visit.priority,
-                "t": t.timestamp(),
-                "naive_true": naive,
-            }
-        )
-    if os.environ.get("CIVICDESK_TRACE_DUMP"):
-        with open(os.environ["CIVICDESK_TRACE_DUMP"], "w") as out:
+        dump.append({**visit.features, "estimate": estimate, "naive_true": naive, "actual": actual})
+        dump[-1].update(q=visit.queue, p=visit.priority, t=visit.arrival.timestamp())
+    if os.environ.get("CIVICDESK_TRACE_DUMP"):  # for studying the predictors
+        with open(os.environ["CIVICDESK_TRACE_DUMP"], "w", encoding="utf-8") as out:
             json.dump(dump, out)
     mae, naive_mae = _mae(errors), _mae(naive_errors)
     return {

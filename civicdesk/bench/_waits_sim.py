@@ -147,7 +147,7 @@ def simulate(*, days: int, seed: int, scale: float, close: float = CLOSE_H) -> d
         wake["event"].succeed()
         wake["event"] = env.event()
         joined[ticket.pk] = (env.now, ticket.estimate_at_join_seconds or 0, naive, measure)
-        info[ticket.pk] = (prefix, lane, (env.now % 86400) / 3600)
+        info[ticket.pk] = (prefix, lane, (env.now % 86400) / 3600, ticket.estimate_features)
         yield env.timeout(rng.expovariate(1 / (PATIENCE_MEAN_MIN * 60)))
         tick()
         if Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).exists():

@@ -34,14 +34,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import DurationField, ExpressionWrapper, F
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 
 from civicdesk.core.clock import now
 from civicdesk.queues.lanes import NORMAL, call_order
 from civicdesk.queues.models import Counter, Service, Ticket, TicketPeriod, TicketStatus
 from civicdesk.queues.selectors import open_counter_count, people_ahead, people_ahead_of_new
 from civicdesk.queues.wait_blend import Called, DelayHistory, combine, features, fit
-from civicdesk.queues.wait_sim import simulate_waits
+from civicdesk.queues.wait_sim import (
+    HORIZON_SLOTS,
+    MARGIN,
+    PROFILE_DAYS,
+    SLOT,
+    simulate_waits,
+    usual_schedule,
+)
 
 RECENT_VISITS = 50
 HISTORY_DAYS = 28
@@ -110,6 +117,10 @@ class SiteState:
     # service and elapsed seconds of its visit in progress, or None; recent counter times per call.
     busy: list[tuple[int, float] | None] = field(default_factory=list)
     lengths: dict[int, list[float]] = field(default_factory=dict)
+    # Usual staffing in the next hours (wait_sim.usual_schedule), per counter of `counters`, and
+    # counters closed now that usually open later: (services they serve, schedule).
+    schedule: list[list[bool] | None] = field(default_factory=list)
+    later: list[tuple[frozenset[int], list[bool]]] = field(default_factory=list)
 
 
 def _hour_weight(at_hour: int, hour: int) -> float:
@@ -205,6 +216,52 @@ def _recent_lengths(site_id: int, at: datetime) -> dict[int, list[float]]:
     return dict(lengths)
 
 
+def _add_usual_staffing(state: SiteState, site_id: int, open_ids: list[int], tz) -> None:
+    """The counters' usual staffing over the look-ahead, from their calls at the same time of
+    day on the previous PROFILE_DAYS days (one query over those windows)."""
+    at = state.at
+    window = Q()
+    for days in range(1, PROFILE_DAYS + 2):
+        then = at - timedelta(days=days)
+        window |= Q(
+            started_at__gte=then - timedelta(hours=1),
+            started_at__lt=then + timedelta(seconds=HORIZON_SLOTS * SLOT + MARGIN),
+        )
+    activity: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    worked = set()
+    today = at.astimezone(tz).date()
+    for counter_id, started, ended in TicketPeriod.objects.filter(
+        window,
+        ticket__site_id=site_id,
+        counter__isnull=False,
+        status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+        ended_at__isnull=False,
+    ).values_list("counter_id", "started_at", "ended_at"):
+        activity[counter_id].append((started.timestamp(), ended.timestamp()))
+        worked.add(started.astimezone(tz).date())
+    back = [(today - day).days * 86400.0 for day in sorted(worked - {today}, reverse=True)][
+        :PROFILE_DAYS
+    ]
+    plans = {
+        counter_id: usual_schedule(
+            sorted(intervals), at.timestamp(), back, now_open=counter_id in open_ids
+        )
+        for counter_id, intervals in activity.items()
+    }
+    state.schedule = [plans.get(counter_id) for counter_id in open_ids]
+    closed: dict[int, set[int]] = defaultdict(set)
+    for counter_id, service_id in Counter.services.through.objects.filter(
+        counter__site_id=site_id, counter__is_active=True, counter__is_open=False
+    ).values_list("counter_id", "service_id"):
+        if service_id in state.services:
+            closed[counter_id].add(service_id)
+    state.later = [
+        (frozenset(served), plans[counter_id])
+        for counter_id, served in closed.items()
+        if plans.get(counter_id) is not None
+    ]
+
+
 def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     at = at or now()
     services = {
@@ -243,6 +300,7 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     state = SiteState(at=at, services=services, per_call=per_call, counters=counters)
     state.busy = in_progress
     state.lengths = _recent_lengths(site_id, at)
+    _add_usual_staffing(state, site_id, list(serves), tz)
     for ticket_id, service_id, queued_at, lane in (
         Ticket.objects.filter(site_id=site_id, status=TicketStatus.WAITING)
         .order_by("queued_at", "id")

@@ -145,7 +145,7 @@ def fit(samples: Sequence[Called]) -> dict[str, float]:
         residual = np.abs(y - x @ beta)
         weight = recency / np.maximum(residual, IRLS_FLOOR)
         gram = (x * weight[:, None]).T @ x
-        scale = np.diag(gram) / weight.sum()
+        scale = np.diag(gram) / recency.sum()  # per visitor, so the prior weighs as PRIOR_SAMPLES
         ridge = PRIOR_SAMPLES * np.diag(np.maximum(scale, 1.0))
         new = np.linalg.solve(gram + ridge, (x * weight[:, None]).T @ y + ridge @ prior)
         if np.allclose(new, beta, atol=1e-4):

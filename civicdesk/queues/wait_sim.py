@@ -21,6 +21,7 @@ instant, so the same state gives the same answer.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import random
 from collections import deque
@@ -30,6 +31,56 @@ from civicdesk.queues.lanes import NORMAL, take_priority
 
 RUNS = 48
 FUTURE_PRIORITY_LEVEL = 1
+SLOT = 900.0  # seconds: the grain of the usual staffing (see usual_schedule)
+HORIZON_SLOTS = 16  # four hours ahead
+MARGIN = 300.0  # activity this close to a slot counts as staffed (short idle gaps)
+PROFILE_DAYS = 7
+
+
+def usual_schedule(
+    intervals: list[tuple[float, float]],
+    at: float,
+    previous_days: list[float],
+    now_open: bool | None = None,
+) -> list[bool] | None:
+    """Whether a counter is usually staffed in each of the next HORIZON_SLOTS slots of SLOT
+    seconds from `at` (epoch seconds), from its activity (visits called and served, as
+    (start, end) epoch seconds, by start) at the same time of day on the previous days the site
+    worked (`previous_days`: how many seconds back each one is). Staffed in a slot if it was on at
+    least half of those days; None without previous days (then it stays as it is now). When
+    whether it is open now is known (`now_open`), that decides the first slot.
+
+    This is how the look-ahead knows that two counters go to lunch at noon and come back at one,
+    or that the afternoon shift starts at two (Ibrahim & Whitt 2011: time-varying staffing)."""
+    if not previous_days:
+        return None
+    starts = [start for start, _end in intervals]
+    slots = []
+    for j in range(HORIZON_SLOTS):
+        staffed = 0
+        for back in previous_days:
+            low = at - back + j * SLOT - MARGIN
+            high = at - back + (j + 1) * SLOT + MARGIN
+            # Any interval overlapping [low, high): starts before high and ends after low.
+            index = bisect.bisect_left(starts, high)
+            staffed += any(intervals[i][1] > low for i in range(max(0, index - 3), index))
+        slots.append(staffed * 2 >= len(previous_days))
+    if now_open is not None:
+        slots[0] = now_open
+    return slots
+
+
+def _next_staffed(schedule: list[bool] | None, offset: float) -> float | None:
+    """The earliest time from `offset` at which the counter is staffed, or None."""
+    if schedule is None:
+        return offset
+    slot = int(offset // SLOT)
+    if slot >= len(schedule) or schedule[slot]:
+        return offset
+    for later in range(slot + 1, len(schedule)):
+        if schedule[later]:
+            return later * SLOT
+    return None
 
 
 def _draw(rng: random.Random, lengths: list[float], fallback: float) -> float:
@@ -52,11 +103,21 @@ def simulate_waits(state, extra=None, *, runs: int = RUNS) -> dict:
     counters = list(state.counters)
     busy = list(getattr(state, "busy", None) or [None] * len(counters))
     busy += [None] * (len(counters) - len(busy))
+    schedule = list(getattr(state, "schedule", None) or [None] * len(counters))
+    schedule += [None] * (len(counters) - len(schedule))
+    for served, later in getattr(state, "later", None) or []:
+        # A counter closed now that is usually staffed later (after lunch, the next shift).
+        first = next((j * SLOT for j, on in enumerate(later) if on), None)
+        if first is not None:
+            counters.append((first, served))
+            busy.append(None)
+            schedule.append(later)
     served_any = set().union(*(s for _f, s in counters)) if counters else set()
     for service_id in jobs_by_service:
         if service_id not in served_any:
             counters.append((0.0, frozenset({service_id})))
             busy.append(None)
+            schedule.append(None)
     samples = getattr(state, "lengths", {}) or {}
     targets = [j for js in jobs_by_service.values() for j in js]
     if not targets:
@@ -65,13 +126,13 @@ def simulate_waits(state, extra=None, *, runs: int = RUNS) -> dict:
     horizon_rng = random.Random(int(state.at.timestamp() * 1000))  # noqa: S311 - not a secret
     for _run in range(runs):
         rng = random.Random(horizon_rng.random())  # noqa: S311
-        got = _one_run(state, jobs_by_service, counters, busy, samples, rng, extra)
+        got = _one_run(state, jobs_by_service, counters, busy, schedule, samples, rng, extra)
         for key, value in got.items():
             starts[key].append(value)
     return {key: median(values) for key, values in starts.items() if values}
 
 
-def _one_run(state, jobs_by_service, counters, busy, samples, rng, extra) -> dict:
+def _one_run(state, jobs_by_service, counters, busy, schedule, samples, rng, extra) -> dict:
     lanes: dict[int, tuple[list, deque]] = {}
     runs_so_far: dict[int, int] = {}
     strict: dict[int, bool] = {}
@@ -115,6 +176,12 @@ def _one_run(state, jobs_by_service, counters, busy, samples, rng, extra) -> dic
     result: dict = {}
     while remaining and heap:
         now, index = heapq.heappop(heap)
+        staffed = _next_staffed(schedule[index], now)
+        if staffed is None:
+            continue  # gone for the rest of the look-ahead
+        if staffed > now:
+            heapq.heappush(heap, (staffed, index))
+            continue
         best = best_service = None
         for service_id in counters[index][1]:
             if service_id not in lanes:
