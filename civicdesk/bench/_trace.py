@@ -32,6 +32,7 @@ OPEN_WINDOW = timedelta(hours=1)
 ABANDON_WINDOW = timedelta(hours=3)
 PER_CALL_ROWS = 1000
 NAIVE_VISITS = 50
+DEFAULT_MINUTES = 10.0
 LENGTH_SAMPLES = 100
 
 
@@ -95,8 +96,7 @@ def replay_estimates(path: str):
     from civicdesk.queues.wait_sim import PROFILE_DAYS, usual_schedule
 
     visits, queues = load(path)
-    durations = sorted((v.end - v.start).total_seconds() for v in visits if v.start and v.end)
-    typical = durations[len(durations) // 2] / 60 if durations else 10
+    typical = DEFAULT_MINUTES  # until visits finish: then the median of the latest ones
     services = {
         q: SimpleNamespace(
             priority_streak=0, priority_run=10**6, default_service_minutes=typical, strict=True
@@ -116,6 +116,7 @@ def replay_estimates(path: str):
     activity: dict[str, list[tuple[float, float]]] = defaultdict(list)  # by server, by end
     ever_served: dict[str, set[int]] = defaultdict(set)
     work_days: set = set()
+    latest: deque = deque(maxlen=PER_CALL_ROWS // 5)
     recent: deque[Visit] = deque()  # arrivals in the last ABANDON_WINDOW
     history = DelayHistory()
     for visit in visits:
@@ -148,6 +149,11 @@ def replay_estimates(path: str):
             finished.append((ended.queue, TicketStatus.CALLED, ended.start, ended.end))
             own_durations[ended.queue].append((ended.end - ended.start).total_seconds())
             lengths[ended.queue].append((ended.end - ended.start).total_seconds())
+            latest.append((ended.end - ended.start).total_seconds())
+        if latest:
+            typical = sorted(latest)[len(latest) // 2] / 60
+            for service in services.values():
+                service.default_service_minutes = typical
         waiting = [
             v
             for v in waiting

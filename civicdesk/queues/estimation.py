@@ -3,9 +3,19 @@
 `naive_estimate_wait`: people ahead × mean service time ÷ open counters serving the service (kept
 for comparison; `civicdesk bench waits` measures both).
 
-`estimate_wait` / `estimate_waits` / `estimate_join_wait`: the estimate shown to visitors. A
-queue-length-based predictor in the sense of Whitt (1999), refined with everything the live
-state tells us; see docs/estimated-wait.md for the method, its formulas and its sources:
+`estimate_wait` / `estimate_waits` / `estimate_join_wait`: the estimate shown to visitors, from
+`predict` (pure: the `bench waits --trace` replay calls it too). It reads the site's live state
+once (`site_state`) and its recent delay history (`delay_history`), and combines several
+predictors (wait_blend.py) by how well each did on the visitors called lately:
+
+- `mc`, the Monte Carlo look-ahead of wait_sim.py (median call time over replays of the next
+  hours with drawn visit lengths, conditional rests of the visits in progress, priority arrivals,
+  give-ups and the counters' usual staffing);
+- `ql`, the deterministic queue-length predictor below (Whitt 1999);
+- the delay-history predictors (last to enter service, head of line, delay per place) and
+  k × m ÷ c. See docs/estimated-wait.md for the method, its sources and the measured figures.
+
+The deterministic queue-length predictor `ql`:
 
 1. *Counter time per call* m_s by service and hour of day: the time a counter is taken by one
    call (walking up, recalls and no-shows included, not just the serving period), a kernel-
@@ -34,27 +44,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import DurationField, ExpressionWrapper, F
 
 from civicdesk.core.clock import now
 from civicdesk.queues.lanes import NORMAL, call_order
 from civicdesk.queues.models import Counter, Service, Ticket, TicketPeriod, TicketStatus
 from civicdesk.queues.selectors import open_counter_count, people_ahead, people_ahead_of_new
-from civicdesk.queues.wait_blend import Called, DelayHistory, combine, features, fit
-from civicdesk.queues.wait_sim import (
-    HORIZON_SLOTS,
-    MARGIN,
-    PROFILE_DAYS,
-    SLOT,
-    simulate_waits,
-    usual_schedule,
-)
+from civicdesk.queues.wait_blend import DelayHistory, combine, features, fit
+from civicdesk.queues.wait_history import add_usual_staffing, delay_history, recent_lengths
+from civicdesk.queues.wait_sim import simulate_waits
 
 RECENT_VISITS = 50
 HISTORY_DAYS = 28
 HISTORY_ROWS = 3000
-HISTORY_TICKETS = 800
-LENGTH_SAMPLES = 100
 PRIOR_WEIGHT = 3.0
 MIN_RESIDUAL = 0.3
 ABANDON_WINDOW = timedelta(hours=3)
@@ -194,74 +196,6 @@ def abandon_rates(rows, at: datetime) -> dict[int, float]:
     }
 
 
-def _recent_lengths(site_id: int, at: datetime) -> dict[int, list[float]]:
-    """Counter seconds per call (first call to finish) of the last LENGTH_SAMPLES finished
-    visits of each service of the site, for the look-ahead's draws."""
-    lengths: dict[int, list[float]] = defaultdict(list)
-    rows = (
-        Ticket.objects.filter(
-            site_id=site_id,
-            status__in=[TicketStatus.DONE, TicketStatus.NO_SHOW],
-            transfer_count=0,
-            finished_at__lte=at,
-            finished_at__gte=at - timedelta(days=HISTORY_DAYS),
-            called_at__isnull=False,
-        )
-        .order_by("-finished_at")
-        .values_list("service_id", "called_at", "finished_at")[: LENGTH_SAMPLES * 8]
-    )
-    for service_id, called_at, finished_at in rows:
-        if len(lengths[service_id]) < LENGTH_SAMPLES:
-            lengths[service_id].append((finished_at - called_at).total_seconds())
-    return dict(lengths)
-
-
-def _add_usual_staffing(state: SiteState, site_id: int, open_ids: list[int], tz) -> None:
-    """The counters' usual staffing over the look-ahead, from their calls at the same time of
-    day on the previous PROFILE_DAYS days (one query over those windows)."""
-    at = state.at
-    window = Q()
-    for days in range(1, PROFILE_DAYS + 2):
-        then = at - timedelta(days=days)
-        window |= Q(
-            started_at__gte=then - timedelta(hours=1),
-            started_at__lt=then + timedelta(seconds=HORIZON_SLOTS * SLOT + MARGIN),
-        )
-    activity: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    worked = set()
-    today = at.astimezone(tz).date()
-    for counter_id, started, ended in TicketPeriod.objects.filter(
-        window,
-        ticket__site_id=site_id,
-        counter__isnull=False,
-        status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
-        ended_at__isnull=False,
-    ).values_list("counter_id", "started_at", "ended_at"):
-        activity[counter_id].append((started.timestamp(), ended.timestamp()))
-        worked.add(started.astimezone(tz).date())
-    back = [(today - day).days * 86400.0 for day in sorted(worked - {today}, reverse=True)][
-        :PROFILE_DAYS
-    ]
-    plans = {
-        counter_id: usual_schedule(
-            sorted(intervals), at.timestamp(), back, now_open=counter_id in open_ids
-        )
-        for counter_id, intervals in activity.items()
-    }
-    state.schedule = [plans.get(counter_id) for counter_id in open_ids]
-    closed: dict[int, set[int]] = defaultdict(set)
-    for counter_id, service_id in Counter.services.through.objects.filter(
-        counter__site_id=site_id, counter__is_active=True, counter__is_open=False
-    ).values_list("counter_id", "service_id"):
-        if service_id in state.services:
-            closed[counter_id].add(service_id)
-    state.later = [
-        (frozenset(served), plans[counter_id])
-        for counter_id, served in closed.items()
-        if plans.get(counter_id) is not None
-    ]
-
-
 def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     at = at or now()
     services = {
@@ -299,8 +233,8 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
         in_progress.append(visit)
     state = SiteState(at=at, services=services, per_call=per_call, counters=counters)
     state.busy = in_progress
-    state.lengths = _recent_lengths(site_id, at)
-    _add_usual_staffing(state, site_id, list(serves), tz)
+    state.lengths = recent_lengths(site_id, at)
+    add_usual_staffing(state, site_id, list(serves), tz)
     for ticket_id, service_id, queued_at, lane in (
         Ticket.objects.filter(site_id=site_id, status=TicketStatus.WAITING)
         .order_by("queued_at", "id")
@@ -449,33 +383,6 @@ def predict(
             values["k"] = ahead
             result[job.ticket_id] = (combine(weights, values), values)
     return result
-
-
-def delay_history(site_id: int, at: datetime) -> DelayHistory:
-    """The site's tickets called lately, with the predictors noted when they joined."""
-    rows = (
-        Ticket.objects.filter(
-            site_id=site_id,
-            called_at__isnull=False,
-            called_at__lte=at,
-            joined_at__gte=at - timedelta(days=HISTORY_DAYS),
-        )
-        .order_by("-called_at")
-        .values_list("service_id", "lane", "joined_at", "called_at", "estimate_features")[
-            :HISTORY_TICKETS
-        ]
-    )
-    return DelayHistory(
-        Called(
-            service_id=service_id,
-            priority=0 if lane == NORMAL else 1,
-            joined=joined_at.timestamp(),
-            called=called_at.timestamp(),
-            ahead=(parts or {}).get("k"),
-            features=parts or None,
-        )
-        for service_id, lane, joined_at, called_at, parts in rows
-    )
 
 
 def _estimates(site_id: int, state: SiteState | None = None) -> dict[int, tuple[float, dict]]:
