@@ -15,7 +15,8 @@ The predictors, for a visitor of service s and lane class p with k people ahead 
   visitors of s and p who were called (the "same number ahead" delay history, pooled by place).
 - `busy`: one minute if somebody is ahead or no counter is free, else zero (a learned offset).
 
-The combination is a linear one, `Σ β_f · x_f`, refitted at every estimate on the visitors
+The combination is a linear one, `Σ β_f · x_f` (kept between the smallest and the largest
+predictor, and the prior alone until MIN_SAMPLES waits are known), refitted at every estimate on the visitors
 already called whose wait is fully known: the ones who joined before the longest-waiting visitor
 now in the queue (so the sample is not biased towards short waits), the latest first, with
 exponential forgetting. It minimises the *absolute* error (the figure we publish; the median,
@@ -34,6 +35,8 @@ import numpy as np
 FEATURES = ("ql", "mc", "naive", "les", "hol", "pos", "busy")
 PRIOR = dict.fromkeys(FEATURES, 0.0) | {"mc": 1.0}
 PRIOR_SAMPLES = 20.0
+MIN_SAMPLES = 50  # fewer known waits than this: the prior alone
+PREDICTORS = ("ql", "mc", "naive", "les", "hol", "pos")  # `busy` is an offset, not a predictor
 HALF_LIFE = 150  # samples (visitors called), for the forgetting weights
 MAX_SAMPLES = 600
 IRLS_ROUNDS = 25
@@ -135,7 +138,7 @@ def fit(samples: Sequence[Called]) -> dict[str, float]:
 
     `samples`: latest first."""
     prior = np.array(_vector(PRIOR))
-    if not samples:
+    if len(samples) < MIN_SAMPLES:
         return dict(PRIOR)
     x = np.array([_vector(s.features) for s in samples])
     y = np.array([s.wait for s in samples])
@@ -156,4 +159,9 @@ def fit(samples: Sequence[Called]) -> dict[str, float]:
 
 
 def combine(weights: dict[str, float], values: dict[str, float]) -> float:
-    return max(sum(weights[name] * values.get(name, 0.0) for name in FEATURES), 0.0)
+    """Σ β·x, kept within the range of the predictors themselves (a fit on the short waits of
+    a quiet hour must not extrapolate wildly at the peak)."""
+    blended = sum(weights[name] * values.get(name, 0.0) for name in FEATURES)
+    low = min(values.get(name, 0.0) for name in PREDICTORS)
+    high = max(values.get(name, 0.0) for name in PREDICTORS)
+    return min(max(blended, low, 0.0), high)

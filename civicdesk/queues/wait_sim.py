@@ -9,7 +9,8 @@ Senderovich et al. (2015), the next hours are played RUNS times from the state a
 - a busy counter is free after the rest of its visit in progress, drawn from the service's recent
   visit lengths *longer than the time already spent* (the conditional residual; Whitt 1999);
 - each visit called takes a length drawn from the service's recent visit lengths (counter time per
-  call: walking up, recalls and no-shows included), so their spread and skew are the real ones;
+  call: walking up, recalls and no-shows included), so their spread and skew are the real ones,
+  rescaled to the counter time per call of this hour (estimation.per_call_seconds);
 - priority visitors keep arriving (Poisson, the rate of the last hour) and are called by the real
   rule (`lanes.take_priority`: at most K in a row while a normal ticket waits);
 - visitors ahead give up with the observed rate (exponential patience), and free their place;
@@ -118,7 +119,14 @@ def simulate_waits(state, extra=None, *, runs: int = RUNS) -> dict:
             counters.append((0.0, frozenset({service_id})))
             busy.append(None)
             schedule.append(None)
-    samples = getattr(state, "lengths", {}) or {}
+    # The shape of the visit lengths comes from the recent visits, their level from the counter
+    # time per call (which weighs the hour of day and starts from the service's usual minutes),
+    # so a handful of visits early in the day cannot swing the look-ahead.
+    samples = {}
+    for service_id, lengths in (getattr(state, "lengths", {}) or {}).items():
+        mean = sum(lengths) / len(lengths) if lengths else 0.0
+        level = state.per_call.get(service_id, mean)
+        samples[service_id] = [d * level / mean for d in lengths] if mean > 0 else []
     targets = [j for js in jobs_by_service.values() for j in js]
     if not targets:
         return {}

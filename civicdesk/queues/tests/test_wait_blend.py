@@ -123,3 +123,9 @@ def test_fit_keeps_the_prior_when_it_is_right():
 
 def test_estimates_are_never_negative():
     assert combine(dict.fromkeys(FEATURES, -1.0), _values(mc=100)) == 0
+
+
+def test_the_blend_stays_within_the_predictors():
+    weights = dict.fromkeys(FEATURES, 0.0) | {"les": 5.0}
+    assert combine(weights, _values(mc=100, les=300, ql=200, naive=50)) == 300
+    assert fit([Called(service_id=1, priority=0, joined=0, called=9, features=_values())]) == PRIOR

@@ -16,8 +16,10 @@ class _Service:
 
 
 def _state(counters, waiting=(), lengths=None, busy=None):
+    # Counter time per call = the mean of the lengths given, so the draws are the lengths.
+    per_call = sum(lengths) / len(lengths) if lengths else 600.0
     state = SiteState(
-        at=OPEN_MORNING, services={1: _Service()}, per_call={1: 600.0}, counters=list(counters)
+        at=OPEN_MORNING, services={1: _Service()}, per_call={1: per_call}, counters=list(counters)
     )
     for index, lane in enumerate(waiting):
         job = Job(index + 1, 1, OPEN_MORNING - timedelta(minutes=60 - index), lane)
@@ -56,7 +58,7 @@ def test_a_counter_usually_away_is_waited_for():
     # Free after 300 s, still in slot 0: the newcomer is called then.
     assert simulate_waits(state, _newcomer())[None] == 300
     # Free after 1,000 s, in slot 1: the counter is back in slot 3.
-    state.lengths = {1: [1000.0]}
+    state.lengths, state.per_call = {1: [1000.0]}, {1: 1000.0}
     assert simulate_waits(state, _newcomer())[None] == 3 * SLOT
 
 
@@ -76,6 +78,13 @@ def test_usual_schedule_finds_the_lunch_break_of_previous_days():
     # Slots of 15 minutes from 11:30: staffed to 12:00 (and 5 minutes either side), away to 13:00.
     assert schedule[:8] == [True, True, True, False, False, True, True, True]
     assert usual_schedule(intervals, at, []) is None
+
+
+def test_visit_lengths_keep_their_shape_but_take_the_level_of_the_hour():
+    state = _state([(0.0, frozenset({1}))], ["normal"] * 2, [100.0, 300.0])
+    state.per_call = {1: 400.0}  # this hour's visits are twice as long as the recent ones
+    # Two ahead, each 200 or 600 s: the median of the sums (400, 800, 800, 1200) is 800.
+    assert simulate_waits(state, _newcomer())[None] == 800
 
 
 def test_same_state_same_answer():
