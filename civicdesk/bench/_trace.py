@@ -151,9 +151,12 @@ def replay_estimates(path: str):
             lengths[ended.queue].append((ended.end - ended.start).total_seconds())
             latest.append((ended.end - ended.start).total_seconds())
         if latest:
+            # The prior of each queue's counter time per call: the median of its own latest
+            # visits, or of all queues' while it has none (the log carries no usual minutes).
             typical = sorted(latest)[len(latest) // 2] / 60
-            for service in services.values():
-                service.default_service_minutes = typical
+            for queue, service in services.items():
+                own = sorted(own_durations[queue])
+                service.default_service_minutes = own[len(own) // 2] / 60 if own else typical
         waiting = [
             v
             for v in waiting

@@ -16,7 +16,8 @@ Senderovich et al. (2015), the next hours are played RUNS times from the state a
 - visitors ahead give up with the observed rate (exponential patience), and free their place;
 - a counter serving several services takes the head that joined first, as `ticket_call_next`.
 
-A visitor's estimate is the median of their call time over the runs. The runs are seeded from the
+A visitor's estimate is the median of their call time over the runs, each run weighed by the
+chance the visitor is still there then (`_served_median`). The runs are seeded from the
 instant, so the same state gives the same answer.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 import random
 from collections import deque
 from statistics import median
@@ -137,7 +139,28 @@ def simulate_waits(state, extra=None, *, runs: int = RUNS) -> dict:
         got = _one_run(state, jobs_by_service, counters, busy, schedule, samples, rng, extra)
         for key, value in got.items():
             starts[key].append(value)
-    return {key: median(values) for key, values in starts.items() if values}
+    service_of = {j.ticket_id: j.service_id for j in targets}
+    return {
+        key: _served_median(values, state.abandon_rate.get(service_of[key], 0.0))
+        for key, values in starts.items()
+        if values
+    }
+
+
+def _served_median(values: list[float], give_up_rate: float) -> float:
+    """The median wait of those who stay to be called. Visitors give up at `give_up_rate`, so a
+    wait w is still there to be called with chance e^(−θw): weigh each replay by it (the error is
+    taken over visitors who were called, and they are the ones the estimate is for)."""
+    if give_up_rate <= 0:
+        return median(values)
+    ordered = sorted(values)
+    weights = [math.exp(-give_up_rate * value) for value in ordered]
+    half, running = sum(weights) / 2, 0.0
+    for value, weight in zip(ordered, weights, strict=True):
+        running += weight
+        if running >= half:
+            return value
+    return ordered[-1]
 
 
 def _one_run(state, jobs_by_service, counters, busy, schedule, samples, rng, extra) -> dict:

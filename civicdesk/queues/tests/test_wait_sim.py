@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from civicdesk.queues.estimation import Job, SiteState
 from civicdesk.queues.tests.conftest import OPEN_MORNING
-from civicdesk.queues.wait_sim import SLOT, simulate_waits, usual_schedule
+from civicdesk.queues.wait_sim import SLOT, _served_median, simulate_waits, usual_schedule
 
 DAY = 86400.0
 
@@ -97,3 +97,9 @@ def test_same_state_same_answer():
     state.priority_rate[1] = 10 / 3600
     state.abandon_rate[1] = 1 / 1800
     assert simulate_waits(state, _newcomer()) == simulate_waits(state, _newcomer())
+
+
+def test_the_median_is_of_those_who_stay():
+    assert _served_median([60.0, 600.0, 650.0], 0.0) == 600
+    # With visitors giving up every five minutes on average, long waits are rarely seen through.
+    assert _served_median([60.0, 600.0, 650.0], 1 / 300) == 60
