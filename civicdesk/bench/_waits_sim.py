@@ -147,7 +147,7 @@ def simulate(*, days: int, seed: int, scale: float, close: float = CLOSE_H) -> d
         wake["event"].succeed()
         wake["event"] = env.event()
         joined[ticket.pk] = (env.now, ticket.estimate_at_join_seconds or 0, naive, measure)
-        info[ticket.pk] = (prefix, lane, (env.now % 86400) / 3600)
+        info[ticket.pk] = (prefix, lane, (env.now % 86400) / 3600, ticket.estimate_features)
         yield env.timeout(rng.expovariate(1 / (PATIENCE_MEAN_MIN * 60)))
         tick()
         if Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).exists():
@@ -239,6 +239,8 @@ def simulate(*, days: int, seed: int, scale: float, close: float = CLOSE_H) -> d
             _progress(f"{name}: mean signed error {sum(signed) / max(len(signed), 1):.2f} min")
         for e, n, a in measured[:: max(1, len(measured) // 40)]:
             _progress(f"  est {e / 60:6.1f}  naive {n / 60:6.1f}  actual {a / 60:6.1f}")
+    if os.environ.get("CIVICDESK_SIM_TRACE"):
+        _export_trace(site, os.environ["CIVICDESK_SIM_TRACE"])
     if os.environ.get("CIVICDESK_SIM_DUMP"):
         with open(os.environ["CIVICDESK_SIM_DUMP"], "w") as out:
             json.dump(detail, out)
@@ -252,6 +254,34 @@ def simulate(*, days: int, seed: int, scale: float, close: float = CLOSE_H) -> d
         "ratio": round(mae / naive_mae, 3) if naive_mae else 0.0,
         "tickets": len(measured),
     }
+
+
+def _export_trace(site, path: str) -> None:
+    """The simulated days as a queue log in the `--trace` format (called = service start)."""
+    from civicdesk.bench._trace_gen import write
+    from civicdesk.queues.lanes import NORMAL
+    from civicdesk.queues.models import Ticket, TicketStatus
+
+    rows = []
+    for ticket in Ticket.objects.filter(site=site).select_related("counter").order_by("joined_at"):
+        called = ticket.called_at
+        gave_up = ticket.status == TicketStatus.CANCELLED and called is None
+        rows.append(
+            {
+                "arrival": ticket.joined_at.isoformat(),
+                "service_start": called.isoformat() if called else "",
+                "service_end": ticket.finished_at.isoformat()
+                if called and ticket.finished_at
+                else "",
+                "abandoned_at": ticket.finished_at.isoformat() if gave_up else "",
+                "queue": ticket.prefix,
+                "priority": 0 if ticket.lane == NORMAL else 1,
+                "server": ticket.counter.name if ticket.counter else "",
+                "outcome": "served" if called else "abandoned",
+            }
+        )
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        write(rows, handle)
 
 
 if __name__ == "__main__":

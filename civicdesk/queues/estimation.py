@@ -3,9 +3,19 @@
 `naive_estimate_wait`: people ahead × mean service time ÷ open counters serving the service (kept
 for comparison; `civicdesk bench waits` measures both).
 
-`estimate_wait` / `estimate_waits` / `estimate_join_wait`: the estimate shown to visitors. A
-queue-length-based predictor in the sense of Whitt (1999), refined with everything the live
-state tells us; see docs/estimated-wait.md for the method, its formulas and its sources:
+`estimate_wait` / `estimate_waits` / `estimate_join_wait`: the estimate shown to visitors, from
+`predict` (pure: the `bench waits --trace` replay calls it too). It reads the site's live state
+once (`site_state`) and its recent delay history (`delay_history`), and combines several
+predictors (wait_blend.py) by how well each did on the visitors called lately:
+
+- `mc`, the Monte Carlo look-ahead of wait_sim.py (median call time over replays of the next
+  hours with drawn visit lengths, conditional rests of the visits in progress, priority arrivals,
+  give-ups and the counters' usual staffing);
+- `ql`, the deterministic queue-length predictor below (Whitt 1999);
+- the delay-history predictors (last to enter service, head of line, delay per place) and
+  k × m ÷ c. See docs/estimated-wait.md for the method, its sources and the measured figures.
+
+The deterministic queue-length predictor `ql`:
 
 1. *Counter time per call* m_s by service and hour of day: the time a counter is taken by one
    call (walking up, recalls and no-shows included, not just the serving period), a kernel-
@@ -40,6 +50,9 @@ from civicdesk.core.clock import now
 from civicdesk.queues.lanes import NORMAL, call_order
 from civicdesk.queues.models import Counter, Service, Ticket, TicketPeriod, TicketStatus
 from civicdesk.queues.selectors import open_counter_count, people_ahead, people_ahead_of_new
+from civicdesk.queues.wait_blend import DelayHistory, combine, features, fit
+from civicdesk.queues.wait_history import add_usual_staffing, delay_history, recent_lengths
+from civicdesk.queues.wait_sim import simulate_waits
 
 RECENT_VISITS = 50
 HISTORY_DAYS = 28
@@ -88,6 +101,7 @@ class Job:
     service_id: int
     queued_at: datetime
     lane: str
+    level: int = 0  # priority level, for logs served strictly by level (`service.strict`)
 
 
 @dataclass
@@ -101,6 +115,14 @@ class SiteState:
     waiting: dict[int, list[Job]] = field(default_factory=dict)  # by service, queued_at order
     priority_rate: dict[int, float] = field(default_factory=dict)  # priority joins per second
     abandon_rate: dict[int, float] = field(default_factory=dict)  # give-ups per waiting second
+    # For the Monte Carlo look-ahead (wait_sim.py): per counter (same order as `counters`) the
+    # service and elapsed seconds of its visit in progress, or None; recent counter times per call.
+    busy: list[tuple[int, float] | None] = field(default_factory=list)
+    lengths: dict[int, list[float]] = field(default_factory=dict)
+    # Usual staffing in the next hours (wait_sim.usual_schedule), per counter of `counters`, and
+    # counters closed now that usually open later: (services they serve, schedule).
+    schedule: list[list[bool] | None] = field(default_factory=list)
+    later: list[tuple[frozenset[int], list[bool]]] = field(default_factory=list)
 
 
 def _hour_weight(at_hour: int, hour: int) -> float:
@@ -198,16 +220,21 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
             status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
         ).only("counter_id", "service_id", "called_at", "last_called_at", "started_at")
     }
-    counters = []
+    counters, in_progress = [], []
     for counter_id, served in serves.items():
-        free = 0.0
+        free, visit = 0.0, None
         ticket = busy.get(counter_id)
         if ticket is not None:
             m = per_call.get(ticket.service_id, 600.0)
             elapsed = (at - (ticket.called_at or at)).total_seconds()
             free = max(m - elapsed, MIN_RESIDUAL * m)
+            visit = (ticket.service_id, elapsed)
         counters.append((free, frozenset(served)))
+        in_progress.append(visit)
     state = SiteState(at=at, services=services, per_call=per_call, counters=counters)
+    state.busy = in_progress
+    state.lengths = recent_lengths(site_id, at)
+    add_usual_staffing(state, site_id, list(serves), tz)
     for ticket_id, service_id, queued_at, lane in (
         Ticket.objects.filter(site_id=site_id, status=TicketStatus.WAITING)
         .order_by("queued_at", "id")
@@ -232,8 +259,8 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     return state
 
 
-def _replay(state: SiteState, extra: Job | None = None) -> dict[int | None, float]:
-    """Seconds until each waiting ticket (and `extra`, keyed None) is called, replaying the rule."""
+def _call_orders(state: SiteState, extra: Job | None = None) -> dict[int, list[Job]]:
+    """Each service's waiting tickets (and `extra`) in the order the rule will call them."""
     queues: dict[int, list[Job]] = {}
     for service_id, jobs in state.waiting.items():
         jobs = list(jobs)
@@ -245,6 +272,9 @@ def _replay(state: SiteState, extra: Job | None = None) -> dict[int | None, floa
     ordered: dict[int, list[Job]] = {}
     for service_id, jobs in queues.items():
         service = state.services[service_id]
+        if getattr(service, "strict", False):
+            ordered[service_id] = sorted(jobs, key=lambda j: (-j.level, j.queued_at))
+            continue
         priority = [j for j in jobs if j.lane != NORMAL]
         normal = [j for j in jobs if j.lane == NORMAL]
         ordered[service_id] = [
@@ -253,6 +283,12 @@ def _replay(state: SiteState, extra: Job | None = None) -> dict[int | None, floa
                 priority, normal, run=service.priority_streak, limit=service.priority_run
             )
         ]
+    return ordered
+
+
+def _replay(state: SiteState, extra: Job | None = None) -> dict[int | None, float]:
+    """Seconds until each waiting ticket (and `extra`, keyed None) is called, replaying the rule."""
+    ordered = _call_orders(state, extra)
     counters = list(state.counters)
     served = set().union(*(s for _f, s in counters)) if counters else set()
     for service_id in ordered:
@@ -302,29 +338,93 @@ def _delta(seconds: float) -> timedelta:
     return timedelta(seconds=max(0, math.floor(seconds)))
 
 
+def predict(
+    state: SiteState, history: DelayHistory, extra: Job | None = None
+) -> dict[int | None, tuple[float, dict]]:
+    """Seconds (and the predictors behind them) for each waiting ticket and `extra` (key None).
+
+    Pure: the live pages and the `--trace` replay both come through here."""
+    ordered = _call_orders(state, extra)
+    jobs = [job for service_jobs in ordered.values() for job in service_jobs]
+    if not jobs:
+        return {}
+    replay = _replay(state, extra)
+    looked_ahead = simulate_waits(state, extra)
+    waiting_since = [j.queued_at for js in state.waiting.values() for j in js]
+    oldest = min(waiting_since, default=state.at)
+    weights = fit(history.training(before=oldest.timestamp()))
+    result: dict[int | None, tuple[float, dict]] = {}
+    for service_id, service_jobs in ordered.items():
+        capacity = max(sum(1 for _f, s in state.counters if service_id in s), 1)
+        free_counter = any(free == 0.0 and service_id in served for free, served in state.counters)
+        per_call = state.per_call.get(service_id, 600.0)
+        for ahead, job in enumerate(service_jobs):
+            lane_class = job.level if job.lane != NORMAL else 0
+            head = next(
+                (
+                    j.queued_at
+                    for j in service_jobs[:ahead]
+                    if (j.level if j.lane != NORMAL else 0) == lane_class
+                ),
+                None,
+            )
+            ql = _adjust(state, job, replay.get(job.ticket_id, 0.0))
+            values = features(
+                ql=ql,
+                mc=looked_ahead.get(job.ticket_id, ql),
+                naive=ahead * per_call / capacity,
+                ahead=ahead,
+                head_waited=(state.at - head).total_seconds() if head else None,
+                history=history,
+                service_id=service_id,
+                priority=lane_class,
+                counter_free=free_counter,
+            )
+            values["k"] = ahead
+            result[job.ticket_id] = (combine(weights, values), values)
+    return result
+
+
+def _estimates(site_id: int, state: SiteState | None = None) -> dict[int, tuple[float, dict]]:
+    state = state or site_state(site_id)
+    return predict(state, delay_history(site_id, state.at))
+
+
 def estimate_waits(site_id: int, *, state: SiteState | None = None) -> dict[int, timedelta]:
     """The estimate for every waiting ticket of a site, from one read of its state."""
-    state = state or site_state(site_id)
-    starts = _replay(state)
-    jobs = {j.ticket_id: j for jobs in state.waiting.values() for j in jobs}
     return {
-        ticket_id: _delta(_adjust(state, jobs[ticket_id], seconds))
-        for ticket_id, seconds in starts.items()
-        if ticket_id in jobs
+        ticket_id: _delta(seconds)
+        for ticket_id, (seconds, _values) in _estimates(site_id, state).items()
+        if ticket_id is not None
     }
+
+
+def estimate_with_predictors(ticket: Ticket) -> tuple[timedelta, dict | None]:
+    """The wait shown to `ticket` now and the predictors behind it (kept on the ticket at join,
+    so that later estimates can learn how each predictor did)."""
+    if ticket.status != TicketStatus.WAITING:
+        return timedelta(0), None
+    seconds, values = _estimates(ticket.site_id).get(ticket.pk, (0.0, None))
+    return _delta(seconds), values
 
 
 def estimate_wait(ticket: Ticket) -> timedelta:
     """The wait shown to the visitor holding `ticket`. Zero once called."""
-    if ticket.status != TicketStatus.WAITING:
-        return timedelta(0)
-    return estimate_waits(ticket.site_id).get(ticket.pk, timedelta(0))
+    return estimate_with_predictors(ticket)[0]
 
 
-def join_estimate_seconds(state: SiteState, service_id: int, lane: str) -> float:
-    """Seconds someone joining `service_id` in `lane` at `state.at` would wait (pure)."""
-    job = Job(None, service_id, state.at + timedelta(microseconds=1), lane)
+def ql_join_seconds(state: SiteState, service_id: int, lane: str, level: int = 0) -> float:
+    """The queue-length predictor alone for someone joining now (the `ql` of the blend)."""
+    job = Job(None, service_id, state.at + timedelta(microseconds=1), lane, level)
     return _adjust(state, job, _replay(state, extra=job).get(None, 0.0))
+
+
+def join_estimate_seconds(
+    state: SiteState, service_id: int, lane: str, level: int = 0, history=None
+) -> float:
+    """Seconds someone joining `service_id` in `lane` at `state.at` would wait (pure)."""
+    job = Job(None, service_id, state.at + timedelta(microseconds=1), lane, level)
+    return predict(state, history or DelayHistory(), extra=job)[None][0]
 
 
 def estimate_join_wait(service: Service, lane: str) -> timedelta:
@@ -332,4 +432,5 @@ def estimate_join_wait(service: Service, lane: str) -> timedelta:
     state = site_state(service.site_id)
     if service.pk not in state.services:
         return timedelta(0)
-    return _delta(join_estimate_seconds(state, service.pk, lane))
+    history = delay_history(service.site_id, state.at)
+    return _delta(join_estimate_seconds(state, service.pk, lane, history=history))

@@ -196,6 +196,8 @@ class Ticket(models.Model):
     )
     near_notified_at = models.DateTimeField(null=True, blank=True)
     estimate_at_join_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # The wait predictors at join (queues/wait_blend.py), so later estimates learn from them.
+    estimate_features = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["queued_at", "id"]

@@ -7,6 +7,8 @@ called. The outbox's dedupe key makes each go out once even if two processes che
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
@@ -56,17 +58,20 @@ def check_near(service) -> int:
     ).filter(Q(notify_ahead__isnull=False) | Q(notify_minutes__isnull=False))
     if not pending.exists():
         return 0
-    from civicdesk.queues.estimation import estimate_wait
+    from civicdesk.queues.estimation import estimate_waits
     from civicdesk.queues.selectors import people_ahead, waiting_in_call_order
 
     order = waiting_in_call_order(service)
+    waits = None  # the whole site's estimates, read once if a minutes threshold needs them
     told = 0
     for ticket in pending.select_related("site", "site__agency", "service"):
         ahead = people_ahead(ticket, order=order)
         near = ticket.notify_ahead is not None and ahead <= ticket.notify_ahead
         minutes = None
         if not near and ticket.notify_minutes is not None:
-            minutes = int(estimate_wait(ticket).total_seconds() // 60)
+            if waits is None:
+                waits = estimate_waits(service.site_id)
+            minutes = int(waits.get(ticket.pk, timedelta(0)).total_seconds() // 60)
             near = minutes <= ticket.notify_minutes
         if not near:
             continue

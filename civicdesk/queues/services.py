@@ -192,11 +192,13 @@ def ticket_issue(
     ticket_set_status_initial(ticket, at)
     if actor is not None:
         _audit(actor, "issue", ticket, channel=channel, lane=lane)
-    from civicdesk.queues.estimation import estimate_wait
+    from civicdesk.queues.estimation import estimate_with_predictors
 
-    ticket.estimate_at_join_seconds = int(estimate_wait(ticket).total_seconds())
+    estimate, ticket.estimate_features = estimate_with_predictors(ticket)
+    ticket.estimate_at_join_seconds = int(estimate.total_seconds())
     Ticket.objects.filter(pk=ticket.pk).update(
-        estimate_at_join_seconds=ticket.estimate_at_join_seconds
+        estimate_at_join_seconds=ticket.estimate_at_join_seconds,
+        estimate_features=ticket.estimate_features,
     )
     notices.check_near(service)
     publish_on_commit(ticket, "issued")
