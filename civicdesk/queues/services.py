@@ -128,7 +128,6 @@ def _audit(actor, action: str, ticket: Ticket, **data) -> None:
 
 
 # --- joining ------------------------------------------------------------------------------------
-@transaction.atomic
 def ticket_issue(
     *,
     service: Service,
@@ -144,7 +143,53 @@ def ticket_issue(
     check_open: bool = True,
 ) -> Ticket:
     """Give a visitor the next number of a service. Citizens join by kiosk or remotely with no
-    actor; staff issue tickets at the door (channel "staff") and are audited."""
+    actor; staff issue tickets at the door (channel "staff") and are audited.
+
+    The number's row lock (`next_sequence`) is held until commit and every join of the service
+    waits on it, so the transaction that takes it does nothing else slow: checks come before,
+    and the estimate at join (reads of the whole site) comes after it commits. Inside a caller's
+    transaction everything commits together as before.
+    """
+    with transaction.atomic():
+        ticket = _issue_numbered(
+            service=service,
+            channel=channel,
+            actor=actor,
+            lane=lane,
+            phone=phone,
+            email=email,
+            notify_ahead=notify_ahead,
+            notify_minutes=notify_minutes,
+            language=language,
+            queued_at=queued_at,
+            check_open=check_open,
+        )
+    with transaction.atomic():
+        from civicdesk.queues.estimation import estimate_wait
+
+        ticket.estimate_at_join_seconds = int(estimate_wait(ticket).total_seconds())
+        Ticket.objects.filter(pk=ticket.pk).update(
+            estimate_at_join_seconds=ticket.estimate_at_join_seconds
+        )
+        notices.check_near(ticket.service)
+        publish_on_commit(ticket, "issued")
+    return ticket
+
+
+def _issue_numbered(
+    *,
+    service: Service,
+    channel: str,
+    actor,
+    lane: str,
+    phone: str,
+    email: str,
+    notify_ahead: int | None,
+    notify_minutes: int | None,
+    language: str,
+    queued_at: datetime | None,
+    check_open: bool,
+) -> Ticket:
     at = now()
     channel = Channel(channel) if channel in Channel.values else None
     if channel is None:
@@ -177,7 +222,6 @@ def ticket_issue(
         service=service,
         day=day,
         prefix=service.prefix,
-        sequence=next_sequence(site_id=site.id, day=day, prefix=service.prefix),
         channel=channel,
         lane=lane,
         queued_at=queued_at or at,
@@ -188,18 +232,12 @@ def ticket_issue(
         notify_minutes=notify_minutes,
         language=language[:10] or "en",
     )
+    # From here to commit every other join of this letter waits: only the inserts remain.
+    ticket.sequence = next_sequence(site_id=site.id, day=day, prefix=service.prefix)
     ticket.save()
     ticket_set_status_initial(ticket, at)
     if actor is not None:
         _audit(actor, "issue", ticket, channel=channel, lane=lane)
-    from civicdesk.queues.estimation import estimate_wait
-
-    ticket.estimate_at_join_seconds = int(estimate_wait(ticket).total_seconds())
-    Ticket.objects.filter(pk=ticket.pk).update(
-        estimate_at_join_seconds=ticket.estimate_at_join_seconds
-    )
-    notices.check_near(service)
-    publish_on_commit(ticket, "issued")
     return ticket
 
 
