@@ -6,14 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 
 from civicdesk.core.clock import now
-from civicdesk.queues.estimation import SiteState, estimate_waits, site_state
+from civicdesk.queues.estimation import estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
+from civicdesk.queues.state_cache import site_state_reusing_history
 
 CALLING = (TicketStatus.CALLED, TicketStatus.SERVING)
-
-# The estimator's slow-moving inputs (service times over weeks, abandonment over hours) read at
-# most every CIVICDESK_LIVE_HISTORY_SECONDS per site: the queues themselves are read every time.
-_history: dict[int, SiteState] = {}
 
 
 def _minutes(delta) -> int:
@@ -23,13 +20,11 @@ def _minutes(delta) -> int:
 def site_snapshot(site_id: int) -> dict:
     """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
     at = now()
-    previous = _history.get(site_id)
-    fresh = settings.CIVICDESK_LIVE_HISTORY_SECONDS
-    if previous is not None and not 0 <= (at - previous.at).total_seconds() < fresh:
-        previous = None
-    state = site_state(site_id, at=at, history=previous)
-    if previous is None:
-        _history[site_id] = state
+    # The estimator's history (service times, give-ups) is re-read at most every
+    # CIVICDESK_LIVE_HISTORY_SECONDS; the queues themselves every time.
+    state = site_state_reusing_history(
+        site_id, at=at, max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS
+    )
     waits = estimate_waits(site_id, state=state)
     order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
     calling = [
