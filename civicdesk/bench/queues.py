@@ -145,6 +145,9 @@ def run(options: dict) -> dict:
     workers = options["workers"] or (2 if kind == "postgresql" else 1)
     raise_open_files_limit(clients * 4 + 1000)
     with bench_environment(options["database_url"]) as env:
+        # Bounded, reused connections per server process (each request runs in its own thread:
+        # without a pool 200 clients open 200+ connections, past PostgreSQL's max_connections).
+        env.setdefault("DATABASE_POOL_MAX_SIZE", "16")
         if not options["url"]:
             progress("migrating a throwaway database ...")
             civicdesk(env, "migrate", "--no-input")

@@ -33,6 +33,7 @@ PG_CHANNEL = "civicdesk_live"
 # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; bigger events are fetched by id.
 PG_PAYLOAD_LIMIT = 7800
 RESYNC = {"type": "__resync__"}  # listener lost events (reconnected): streams replay from the table
+HEARTBEAT = {"type": "__heartbeat__"}  # an idle stream sends a comment line (keeps proxies open)
 
 
 def _uses_notify() -> bool:
@@ -103,6 +104,8 @@ class Hub:
 
     def __init__(self) -> None:
         self._by_channel: dict[str, set[Subscriber]] = defaultdict(set)
+        self._by_loop: dict[asyncio.AbstractEventLoop, set[Subscriber]] = defaultdict(set)
+        self._heartbeats: dict[asyncio.AbstractEventLoop, asyncio.TimerHandle] = {}
         self._lock = threading.Lock()
         self._listener: PgListener | None = None
 
@@ -113,10 +116,34 @@ class Hub:
         with self._lock:
             for channel in subscriber.channels:
                 self._by_channel[channel].add(subscriber)
+            self._by_loop[loop].add(subscriber)
+            if loop not in self._heartbeats:
+                self._schedule_heartbeat(loop)
         return subscriber
+
+    def _schedule_heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
+        delay = settings.CIVICDESK_LIVE_HEARTBEAT_SECONDS
+        self._heartbeats[loop] = loop.call_later(delay, self._heartbeat, loop)
+
+    def _heartbeat(self, loop: asyncio.AbstractEventLoop) -> None:
+        """One timer per event loop (not one per stream): idle streams send a comment line."""
+        with self._lock:
+            subscribers = list(self._by_loop.get(loop, ()))
+            if subscribers:
+                self._schedule_heartbeat(loop)
+            else:
+                self._heartbeats.pop(loop, None)
+        for subscriber in subscribers:
+            if subscriber.queue.empty():
+                subscriber.offer(HEARTBEAT)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         with self._lock:
+            on_loop = self._by_loop.get(subscriber.loop)
+            if on_loop is not None:
+                on_loop.discard(subscriber)
+                if not on_loop:
+                    del self._by_loop[subscriber.loop]
             for channel in subscriber.channels:
                 subs = self._by_channel.get(channel)
                 if subs is not None:
@@ -126,7 +153,7 @@ class Hub:
 
     def subscriber_count(self) -> int:
         with self._lock:
-            return len({s for subs in self._by_channel.values() for s in subs})
+            return sum(len(subs) for subs in self._by_loop.values())
 
     def deliver(self, messages: list[dict]) -> None:
         """Hand messages to the streams listening on their channels (from any thread)."""
@@ -134,10 +161,10 @@ class Hub:
         with self._lock:
             for message in messages:
                 if message is RESYNC:
-                    targets = {s for subs in self._by_channel.values() for s in subs}
-                else:
-                    targets = self._by_channel.get(message["channel"], ())
-                for subscriber in targets:
+                    for loop, subs in self._by_loop.items():
+                        by_loop[loop].extend((s, message) for s in subs)
+                    continue
+                for subscriber in self._by_channel.get(message["channel"], ()):
                     by_loop[subscriber.loop].append((subscriber, message))
         for loop, batch in by_loop.items():
             if loop.is_closed():
@@ -255,3 +282,8 @@ def reset_for_tests() -> None:
         if hub._listener is not None:
             hub._listener.stop()
     hub._listener = None
+    with hub._lock:
+        for handle in hub._heartbeats.values():
+            with contextlib.suppress(Exception):
+                handle.cancel()
+        hub._heartbeats.clear()

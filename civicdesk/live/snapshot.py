@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 
 from civicdesk.core.clock import now
-from civicdesk.queues.estimation import estimate_waits, site_state
+from civicdesk.queues.estimation import estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
+from civicdesk.queues.state_cache import site_state_reusing_history
 
 CALLING = (TicketStatus.CALLED, TicketStatus.SERVING)
 
@@ -19,7 +20,11 @@ def _minutes(delta) -> int:
 def site_snapshot(site_id: int) -> dict:
     """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
     at = now()
-    state = site_state(site_id, at=at)
+    # The estimator's history (service times, give-ups) is re-read at most every
+    # CIVICDESK_LIVE_HISTORY_SECONDS; the queues themselves every time.
+    state = site_state_reusing_history(
+        site_id, at=at, max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS
+    )
     waits = estimate_waits(site_id, state=state)
     order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
     calling = [

@@ -58,7 +58,7 @@ def board(request: HttpRequest, agency_code: str, site_code: str):
 
 
 async def board_events(request: HttpRequest, agency_code: str, site_code: str):
-    site = await sync_to_async(_site_id_or_none)(agency_code, site_code)
+    site = await sync_to_async(_site_id_or_none, thread_sensitive=False)(agency_code, site_code)
     if site is None:
         raise Http404
     return sse_response([f"site:{site}"], request)
@@ -103,7 +103,7 @@ def _ticket_channels(token: str) -> list[str] | None:
 
 
 async def ticket_events(request: HttpRequest, token: str):
-    channels = await sync_to_async(_ticket_channels)(token)
+    channels = await sync_to_async(_ticket_channels, thread_sensitive=False)(token)
     if channels is None:
         raise Http404
     return sse_response(channels, request)
@@ -140,5 +140,5 @@ async def overview_events(request: HttpRequest):
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=403)
-    channels = await sync_to_async(_overview_channels)(user)
+    channels = await sync_to_async(_overview_channels, thread_sensitive=False)(user)
     return sse_response(channels, request)

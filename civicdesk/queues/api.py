@@ -201,6 +201,7 @@ def join(request: HttpRequest, payload: TicketJoinIn):
         notify_ahead=payload.notify_ahead,
         notify_minutes=payload.notify_minutes,
         language=language,
+        history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
     )
     return Status(201, ticket_out(ticket))
 

@@ -196,7 +196,12 @@ def abandon_rates(rows, at: datetime) -> dict[int, float]:
     }
 
 
-def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
+def site_state(
+    site_id: int, *, at: datetime | None = None, history: SiteState | None = None
+) -> SiteState:
+    """The site's state at `at`. With `history` (an earlier state of the same site), its
+    slow-moving parts (per-call times over weeks, priority and abandonment rates over hours)
+    are reused instead of read again: live pages rebuild the state many times a minute."""
     at = at or now()
     services = {
         s.id: s
@@ -205,7 +210,8 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
     if not services:
         return SiteState(at=at, services={}, per_call={}, counters=[])
     tz = ZoneInfo(next(iter(services.values())).site.timezone)
-    per_call = _per_call_seconds(services, at, tz)
+    reuse = history is not None and set(history.per_call) == set(services)
+    per_call = dict(history.per_call) if reuse else _per_call_seconds(services, at, tz)
     serves: dict[int, set[int]] = defaultdict(set)
     for counter_id, service_id in Counter.services.through.objects.filter(
         counter__site_id=site_id, counter__is_open=True, counter__is_active=True
@@ -244,6 +250,10 @@ def site_state(site_id: int, *, at: datetime | None = None) -> SiteState:
             state.waiting.setdefault(service_id, []).append(
                 Job(ticket_id, service_id, queued_at, lane)
             )
+    if reuse:
+        state.priority_rate = dict(history.priority_rate)
+        state.abandon_rate = dict(history.abandon_rate)
+        return state
     recent = Ticket.objects.filter(
         site_id=site_id, joined_at__gte=at - timedelta(hours=1), joined_at__lte=at
     ).values_list("service_id", "lane")
@@ -399,12 +409,15 @@ def estimate_waits(site_id: int, *, state: SiteState | None = None) -> dict[int,
     }
 
 
-def estimate_with_predictors(ticket: Ticket) -> tuple[timedelta, dict | None]:
+def estimate_with_predictors(
+    ticket: Ticket, *, state: SiteState | None = None
+) -> tuple[timedelta, dict | None]:
     """The wait shown to `ticket` now and the predictors behind it (kept on the ticket at join,
-    so that later estimates can learn how each predictor did)."""
+    so that later estimates can learn how each predictor did). `state`: the site's state when
+    the caller already has it."""
     if ticket.status != TicketStatus.WAITING:
         return timedelta(0), None
-    seconds, values = _estimates(ticket.site_id).get(ticket.pk, (0.0, None))
+    seconds, values = _estimates(ticket.site_id, state).get(ticket.pk, (0.0, None))
     return _delta(seconds), values
 
 

@@ -218,6 +218,10 @@ CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS",
 CIVICDESK_LIVE_RETRY_MS = env.int("CIVICDESK_LIVE_RETRY_MS", default=3000)  # SSE reconnect hint
 CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
 CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages
+# live pages re-read the estimator's history (service times, abandonment) at most this often
+CIVICDESK_LIVE_HISTORY_SECONDS = env.int("CIVICDESK_LIVE_HISTORY_SECONDS", default=30)
+# public joins over the API reuse the estimator's history that long (queues/state_cache.py)
+CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS = env.int("CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS", default=30)
 # --- shared: where citizens reach this site ---------------------------------------------------
 # The public address links in emails, SMS and QR codes start with. Default: https:// and the
 # first real host in ALLOWED_HOSTS, else this machine (`check --deploy` warns about that).

@@ -10,3 +10,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
+CIVICDESK_LIVE_HISTORY_SECONDS = 0  # each snapshot reads everything (ids repeat across tests)
+CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS = 0

@@ -26,7 +26,7 @@ from civicdesk.queues.tests.conftest import (  # noqa: F401
 
 
 class AsgiServer:
-    """uvicorn serving Django's ASGI application, as `civicdesk serve` does, on a free port.
+    """uvicorn serving civicdesk's ASGI application, as `civicdesk serve` does, on a free port.
 
     On the in-memory SQLite test database the server shares the test's connection (as Django's
     own live server does); on PostgreSQL it opens its own connections to the test database.
@@ -36,6 +36,8 @@ class AsgiServer:
         import uvicorn
         from django.core.asgi import get_asgi_application
 
+        from civicdesk.live.asgi import with_live_streams
+
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         conn = connections["default"]
@@ -43,7 +45,7 @@ class AsgiServer:
         if self.shared is not None:
             self.shared.inc_thread_sharing()
         config = uvicorn.Config(
-            get_asgi_application(),
+            with_live_streams(get_asgi_application()),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",

@@ -38,3 +38,29 @@ def test_coalescer_publishes_from_its_thread(transactional_db, settings, monkeyp
     while not seen and time.monotonic() < deadline:
         time.sleep(0.01)
     assert seen == [(7, [(1, "issued"), (2, "called")])]
+
+
+def test_snapshots_reuse_the_estimators_history_for_a_while(
+    clock, settings, site, service, counter, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdesk.live import snapshot
+    from civicdesk.queues import state_cache
+
+    settings.CIVICDESK_LIVE_HISTORY_SECONDS = 30
+    state_cache.clear()
+    services.ticket_issue(service=service, channel=Channel.KIOSK)
+    services.ticket_issue(service=service, channel=Channel.KIOSK)
+    with CaptureQueriesContext(connection) as first:
+        full = snapshot.site_snapshot(site.id)
+    with CaptureQueriesContext(connection) as second:
+        again = snapshot.site_snapshot(site.id)
+    assert len(second) < len(first)  # history not read again
+    assert again["services"] == full["services"]  # same queues, same estimates
+    services.ticket_call_next(actor=officer, counter=counter)
+    after_call = snapshot.site_snapshot(site.id)
+    assert after_call["services"][0]["waiting"] == 1  # the queues themselves are always read
+    assert after_call["calling"][0]["number"].endswith("001")
+    state_cache.clear()
