@@ -279,15 +279,17 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
             ) from exc
     checked = attachments_check(attachments)
     at = received_at or now()
+    given_subject = subject
+    subject = _check_text(subject, _("Subject"), 200) or description.splitlines()[0][:120]
     routed = None
     if category is None:
         # A category the citizen picked wins; without one a sure model beats the keyword rules.
+        # The text as the model learned it from past cases (routing_examples).
         routed = auto_route(agency=agency, text=f"{subject}\n{description}", kind=kind,
                             channel=channel)  # fmt: skip
-        category = category_from_rules(agency=agency, text=f"{subject} {description}")
+        category = category_from_rules(agency=agency, text=f"{given_subject} {description}")
         if routed is not None and category and category.department_id != routed.department_id:
             category = None  # the rule's guess disagrees with the sure model: staff pick one
-    subject = _check_text(subject, _("Subject"), 200) or description.splitlines()[0][:120]
     case = Case(
         reference=reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year),
         agency=agency,
