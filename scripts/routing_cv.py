@@ -120,10 +120,24 @@ def lr(C=10.0, balanced=False):
     return LogisticRegression(C=C, max_iter=3000, class_weight="balanced" if balanced else None)
 
 
-def current():
-    from civicdesk.routing.model import build_pipeline
+class Shipped(BaseEstimator, ClassifierMixin):
+    """The whole `civicdesk.routing.model.train` (with its own choice of C on inner folds)."""
 
-    return "current", build_pipeline(n_train=400)
+    def fit(self, X, y):
+        from civicdesk.routing.model import Example, train
+
+        self.model_ = train([Example(text=t, label=label) for t, label in zip(X, y, strict=True)])
+        self.classes_ = np.array(self.model_.labels)
+        return self
+
+    def predict_proba(self, X):
+        from civicdesk.routing.model import Example
+
+        return self.model_.predict_proba([Example(text=t) for t in X])
+
+
+def current():
+    return "shipped_model", Shipped()
 
 
 def candidates():
@@ -176,6 +190,55 @@ def candidates():
     yield (
         "vote_svc_nbsvm",
         Pipeline([("f", wc()), ("c", SoftVote([calibrated_svc(0.3), NBSVM(C=4)]))]),
+    )
+
+
+def candidates_round2():
+    for C in (0.03, 0.05, 0.1):
+        yield (
+            f"word+char15_svc_cal_c{C}",
+            Pipeline([("f", union(word(), char((1, 5)))), ("c", calibrated_svc(C))]),
+        )
+    yield (
+        "word+char25_svc_cal_c0.05",
+        Pipeline([("f", union(word(), char())), ("c", calibrated_svc(0.05))]),
+    )
+    yield (
+        "word+char15_md2_svc_cal_c0.1",
+        Pipeline(
+            [("f", union(word(min_df=2), char((1, 5), min_df=2))), ("c", calibrated_svc(0.1))]
+        ),
+    )
+    yield (
+        "word+char15_svc_cal_c0.1_nobal",
+        Pipeline([("f", union(word(), char((1, 5)))), ("c", calibrated_svc(0.1, balanced=False))]),
+    )
+    yield (
+        "word+char15_svc_iso_c0.1",
+        Pipeline(
+            [
+                ("f", union(word(), char((1, 5)))),
+                ("c", CalibratedClassifierCV(LinearSVC(C=0.1, class_weight="balanced"), cv=5)),
+            ]
+        ),
+    )
+
+
+def candidates_final():
+    yield (
+        "baseline_tfidf_lr",
+        Pipeline([("f", TfidfVectorizer()), ("c", LogisticRegression(max_iter=1000))]),
+    )
+    # The model as shipped before this change: word 1-2 + char_wb 1-4, calibrated SVM, C 0.5.
+    yield "old_model", Pipeline([("f", union(word(), char((1, 4)))), ("c", calibrated_svc(0.5))])
+    yield (
+        "vote_svc_cnb",
+        Pipeline(
+            [
+                ("f", union(word(), char((1, 5)))),
+                ("c", SoftVote([calibrated_svc(0.1), ComplementNB(alpha=0.1)])),
+            ]
+        ),
     )
 
 
@@ -233,6 +296,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", default="")
+    parser.add_argument("--round2", action="store_true")
+    parser.add_argument("--final", action="store_true")
     parser.add_argument("--part", type=int, default=0, help="1 or 2: half of the candidates")
     parser.add_argument("--model", action="store_true", help="also the shipped model (Django)")
     args = parser.parse_args()
@@ -249,8 +314,8 @@ def main():
 
         django.setup()
         name, pipeline = current()
-        score(name, pipeline, X, y, splits, use_examples=True)
-    for name, pipeline in candidates():
+        score(name, pipeline, X, y, splits)
+    for name, pipeline in candidates_round2() if args.round2 else candidates():
         if only and name not in only:
             continue
         if args.part and hash(name) % 2 != args.part - 1:
