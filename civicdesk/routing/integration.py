@@ -121,18 +121,25 @@ def _serving(agency_id: int | None) -> _Serving:
     return entry
 
 
-def auto_route(*, agency, text: str, kind: str = "", channel: str = "") -> RouteDecision | None:
-    """The department to route a new case of `agency` to, or None (rules, then triage)."""
+def auto_route(
+    *, agency, text: str, kind: str = "", channel: str = "", location: str = ""
+) -> RouteDecision | None:
+    """The department to route a new case of `agency` to, or None (rules, then triage).
+
+    The inputs mirror what `routing_examples` gives the model: subject + description, kind,
+    channel and the site code (location); never the category (see docs/routing.md)."""
     if agency is None:
         return None
     try:
-        return _decide(agency.pk, text=text, kind=kind, channel=channel)
+        return _decide(agency.pk, text=text, kind=kind, channel=channel, location=location)
     except Exception:  # intake goes on whatever happens here
         log.exception("automatic routing failed for agency %s; the case goes to triage", agency.pk)
         return None
 
 
-def _decide(agency_id: int, *, text: str, kind: str, channel: str) -> RouteDecision | None:
+def _decide(
+    agency_id: int, *, text: str, kind: str, channel: str, location: str
+) -> RouteDecision | None:
     # Imported here: scikit-learn loads on the first case, not when the cases app is imported.
     from civicdesk.routing import artifact
     from civicdesk.routing.model import Example, normalise_text
@@ -146,7 +153,8 @@ def _decide(agency_id: int, *, text: str, kind: str, channel: str) -> RouteDecis
         entry.broken = True  # one log line per check interval, not one per case
         log.exception("routing version %s could not be loaded", entry.version_id)
         return None
-    proba = model.predict_proba([Example(text=text, kind=kind, channel=channel)])[0]
+    example = Example(text=text, kind=kind, channel=channel, location_hint=location)
+    proba = model.predict_proba([example])[0]
     best = int(proba.argmax())
     code, confidence = model.labels[best], float(proba[best])
     department_id = (entry.destinations or {}).get(code)

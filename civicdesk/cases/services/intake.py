@@ -286,7 +286,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         # A category the citizen picked wins; without one a sure model beats the keyword rules.
         # The text as the model learned it from past cases (routing_examples).
         routed = auto_route(agency=agency, text=f"{subject}\n{description}", kind=kind,
-                            channel=channel)  # fmt: skip
+                            channel=channel, location=site.code if site else "")  # fmt: skip
         category = category_from_rules(agency=agency, text=f"{given_subject} {description}")
         if routed is not None and category and category.department_id != routed.department_id:
             category = None  # the rule's guess disagrees with the sure model: staff pick one
