@@ -126,7 +126,8 @@ class Shipped(BaseEstimator, ClassifierMixin):
     def fit(self, X, y):
         from civicdesk.routing.model import Example, train
 
-        self.model_ = train([Example(text=t, label=label) for t, label in zip(X, y, strict=True)])
+        examples = [Example(text=t, label=label) for t, label in zip(X, y, strict=True)]
+        self.model_ = train(examples).model
         self.classes_ = np.array(self.model_.labels)
         return self
 
@@ -315,7 +316,8 @@ def main():
         django.setup()
         name, pipeline = current()
         score(name, pipeline, X, y, splits)
-    for name, pipeline in candidates_round2() if args.round2 else candidates():
+    pool = candidates_final() if args.final else candidates_round2() if args.round2 else None
+    for name, pipeline in pool or candidates():
         if only and name not in only:
             continue
         if args.part and hash(name) % 2 != args.part - 1:
