@@ -61,6 +61,7 @@ class _Serving:
     sha256: str = ""
     destinations: dict[str, int] | None = None  # active department code -> id
     broken: bool = False  # the artifact failed to load: do not retry until the next check
+    model: object = None  # held here too: artifact's LRU keeps only a few agencies' models
 
 
 _CACHE: dict[int | None, _Serving] = {}
@@ -115,10 +116,12 @@ def _serving(agency_id: int | None) -> _Serving:
             entry = _CACHE[agency_id] = _Serving(checked_at=at)
     if entry is not None and at - entry.checked_at < CHECK_EVERY_SECONDS:
         return entry
-    entry = _lookup(agency_id, at)
+    fresh = _lookup(agency_id, at)
+    if entry is not None and (entry.version_id, entry.sha256) == (fresh.version_id, fresh.sha256):
+        fresh.model = entry.model  # the same version: no need to read megabytes again
     with _LOCK:
-        _CACHE[agency_id] = entry
-    return entry
+        _CACHE[agency_id] = fresh
+    return fresh
 
 
 def auto_route(
@@ -147,12 +150,14 @@ def _decide(
     entry = _serving(agency_id)
     if entry.version_id is None or entry.broken or not normalise_text(text):
         return None
-    try:
-        model = artifact.load(version_id=entry.version_id, sha256=entry.sha256)
-    except Exception:
-        entry.broken = True  # one log line per check interval, not one per case
-        log.exception("routing version %s could not be loaded", entry.version_id)
-        return None
+    model = entry.model
+    if model is None:
+        try:
+            model = entry.model = artifact.load(version_id=entry.version_id, sha256=entry.sha256)
+        except Exception:
+            entry.broken = True  # one log line per check interval, not one per case
+            log.exception("routing version %s could not be loaded", entry.version_id)
+            return None
     example = Example(text=text, kind=kind, channel=channel, location_hint=location)
     proba = model.predict_proba([example])[0]
     best = int(proba.argmax())
