@@ -3,6 +3,16 @@
 import pytest
 
 from civicdesk.organisations.tests.factories import AgencyFactory
+from civicdesk.routing.integration import reset_cache
+
+
+@pytest.fixture(autouse=True)
+def _routing_cache_per_test():
+    """Each test starts with no routing model known to this process (its database is new);
+    a version promoted in the test is picked up at once."""
+    reset_cache(assume_no_models=True)
+    yield
+    reset_cache(assume_no_models=True)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
 from civicdesk.organisations.models import Agency
 from civicdesk.organisations.permissions import Access, Area, Target, require
-from civicdesk.routing import artifact
+from civicdesk.routing import artifact, integration
 from civicdesk.routing.adapters import RoutingExample, routing_examples
 from civicdesk.routing.model import RoutingDataError, evaluate_predictions, train
 from civicdesk.routing.models import ModelVersion, RoutingPolicy
@@ -296,6 +296,7 @@ def _promote(version: ModelVersion, *, actor, action: str, reason: str = "") -> 
     version.promoted_at = now()
     version.promoted_by = actor if actor is not None and actor.pk else None
     version.save(update_fields=["is_active", "promoted_at", "promoted_by", "updated_at"])
+    integration.forget(version.agency_id)
     audit_record(
         actor=actor,
         action=action,

@@ -17,7 +17,7 @@ def test_handled_cases_become_labelled_examples(monday, leak, officer, maintenan
                 description="Not yet handled")  # fmt: skip
     examples = list(routing_examples(agency=leak.agency))
     assert [(e.text, e.label, e.kind, e.category_hint) for e in examples] == [
-        ("Leak\n天花板漏水", maintenance.code, "complaint", "leak")
+        ("Leak\n天花板漏水", maintenance.code, "complaint", "")
     ]
     front_door = list(routing_examples())
     assert [e.label for e in front_door] == [leak.agency.code]

@@ -174,3 +174,20 @@ def test_a_big_history_trains_once_and_evaluates_on_held_back_cases(monkeypatch)
         atol=1e-6,
     )
     assert result.model.explain(example, result.model.rank(example)[0].label)
+
+
+def test_chinese_alone_is_learned_from_characters():
+    """Simplified Chinese only, no spaces and no tokenizer: character n-grams carry it."""
+    import csv
+
+    from civicdesk.routing.tests.factories import DATA
+
+    with (DATA / "zh_simplified.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    examples = [Example(text=r["text"], label=r["label"]) for r in rows if r["split"] == "train"]
+    held_out = [Example(text=r["text"], label=r["label"]) for r in rows if r["split"] == "test"]
+    model = train(examples).model
+    assert _top1(model, held_out) >= 0.8
+    names = set(model.pipeline.named_steps["features"].get_feature_names_out())
+    assert {"char__水", "char__垃圾", "char__电梯"} <= names  # single characters and pairs
+    assert model.rank(Example(text="楼道里的垃圾没人清理"))[0].label == "CLEANSING"
