@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 
@@ -97,7 +99,23 @@ def audit_record(
     return entry
 
 
+# When this process last sealed after a commit (time.monotonic()), or None.
+_last_seal: list[float | None] = [None]
+
+
 def _seal_after_commit() -> None:
+    """Seal soon after commit, at most once per AUDIT_SEAL_DEBOUNCE_SECONDS per process.
+
+    Under load one request a second pays the sealing transaction (it seals every entry pending
+    by then, in one batch) instead of each request paying its own; what a burst leaves unsealed
+    is sealed by the next commit after the pause or by the periodic job (`audit.seal`).
+    """
+    wait = getattr(settings, "AUDIT_SEAL_DEBOUNCE_SECONDS", 1.0)
+    at = time.monotonic()
+    last = _last_seal[0]
+    if wait and last is not None and at - last < wait:
+        return
+    _last_seal[0] = at
     try:
         audit_seal()
     except Exception:  # the periodic job seals it a moment later; the entry is stored

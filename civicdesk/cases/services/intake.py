@@ -128,10 +128,16 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     if case.latitude is None or case.longitude is None:
         return None
     d = DUPLICATE_DISTANCE_DEGREES
-    nearby = recent.filter(
-        latitude__range=(case.latitude - d, case.latitude + d),
-        longitude__range=(case.longitude - d, case.longitude + d),
-    ).order_by("received_at")[:20]
+    # Only the columns compared (the index on agency + latitude finds the band): the
+    # candidates are read on every intake with a location.
+    nearby = (
+        recent.filter(
+            latitude__range=(case.latitude - d, case.latitude + d),
+            longitude__range=(case.longitude - d, case.longitude + d),
+        )
+        .only("id", "reference", "subject", "description")
+        .order_by("received_at")[:20]
+    )
     text = f"{case.subject} {case.description}"
     for other in nearby:
         if _similar(text, f"{other.subject} {other.description}") >= DUPLICATE_TEXT_RATIO:
