@@ -288,7 +288,6 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         category = category_from_rules(agency=agency, text=f"{subject} {description}")
     subject = _check_text(subject, _("Subject"), 200) or description.splitlines()[0][:120]
     case = Case(
-        reference=reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year),
         agency=agency,
         kind=kind,
         channel=channel,
@@ -315,6 +314,9 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         if assignee is not None:
             case.assignee, case.assigned_at = assignee, at
     case.possible_duplicate_of = find_possible_duplicate(case=case)
+    # Numbered last, just before the writes: the counter row stays locked until this
+    # transaction commits, and concurrent intakes of the agency queue on that lock.
+    case.reference = reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year)
     case.save()
     message = CaseMessage.objects.create(
         case=case,
