@@ -232,7 +232,7 @@ class Case(TimeStampedModel):
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["department", "status"]),
             # The duplicate check at intake looks for open cases close by.
-            models.Index(fields=["agency", "latitude"], name="case_agency_latitude"),
+            models.Index(fields=["agency", "latitude", "longitude"], name="case_agency_location"),
         ]
 
     def __str__(self) -> str:

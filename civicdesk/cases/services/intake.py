@@ -117,7 +117,7 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
         status__in=OPEN_STATUSES,
         merged_into__isnull=True,
     ).exclude(pk=case.pk)
-    contact = Q(pk__in=[])
+    contact = Q()  # empty: anonymous, no look-up by contact at all
     if case.contact_email:
         contact |= Q(contact_email__iexact=case.contact_email)
     if case.contact_phone:
