@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Subquery
 
 from civicdesk.audit.context import SYSTEM_ORIGIN, current_origin
 from civicdesk.audit.models import AuditEntry
@@ -130,16 +130,22 @@ def audit_seal(*, batch: int = 5000) -> int:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            # The chain's head comes with the pending entries, in the same statement.
+            head = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq")
+            pending = list(
+                AuditEntry.objects.filter(seq__isnull=True)
+                .annotate(
+                    head_seq=Subquery(head.values("seq")[:1]),
+                    head_hash=Subquery(head.values("hash")[:1]),
+                )
+                .order_by("id")[:batch]
+            )
             if not pending:
                 return sealed
-            last = (
-                AuditEntry.objects.filter(seq__isnull=False)
-                .order_by("-seq")
-                .values("seq", "hash")
-                .first()
+            first = pending[0]
+            seq, prev = (
+                (first.head_seq, first.head_hash) if first.head_seq is not None else (0, GENESIS)
             )
-            seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
             for entry in pending:
                 seq += 1
                 entry.seq, entry.prev_hash = seq, prev
