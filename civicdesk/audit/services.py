@@ -162,6 +162,8 @@ def audit_seal(*, batch: int = 5000) -> int:
                     [(e.seq, e.prev_hash, e.hash, e.pk) for e in pending],
                 )
             sealed += len(pending)
+            if len(pending) < batch:  # nothing was left behind: no second round to find out
+                return sealed
 
 
 @dataclass
