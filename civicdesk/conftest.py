@@ -15,6 +15,17 @@ def _routing_cache_per_test():
     reset_cache(assume_no_models=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_caches():
+    """Per-process caches (civicdesk.core.localcache) never carry rows from one test into the
+    next: a rolled-back test's ids can come back on SQLite."""
+    from civicdesk.core.localcache import clear_all
+
+    clear_all()
+    yield
+    clear_all()
+
+
 @pytest.fixture
 def agency(db):
     return AgencyFactory(code="HSG", name="Housing")

@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Subquery
 
 from civicdesk.audit.context import SYSTEM_ORIGIN, current_origin
 from civicdesk.audit.models import AuditEntry
@@ -97,7 +99,23 @@ def audit_record(
     return entry
 
 
+# When this process last sealed after a commit (time.monotonic()), or None.
+_last_seal: list[float | None] = [None]
+
+
 def _seal_after_commit() -> None:
+    """Seal soon after commit, at most once per AUDIT_SEAL_DEBOUNCE_SECONDS per process.
+
+    Under load one request a second pays the sealing transaction (it seals every entry pending
+    by then, in one batch) instead of each request paying its own; what a burst leaves unsealed
+    is sealed by the next commit after the pause or by the periodic job (`audit.seal`).
+    """
+    wait = getattr(settings, "AUDIT_SEAL_DEBOUNCE_SECONDS", 1.0)
+    at = time.monotonic()
+    last = _last_seal[0]
+    if wait and last is not None and at - last < wait:
+        return
+    _last_seal[0] = at
     try:
         audit_seal()
     except Exception:  # the periodic job seals it a moment later; the entry is stored
@@ -112,26 +130,40 @@ def audit_seal(*, batch: int = 5000) -> int:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            # The chain's head comes with the pending entries, in the same statement.
+            head = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq")
+            pending = list(
+                AuditEntry.objects.filter(seq__isnull=True)
+                .annotate(
+                    head_seq=Subquery(head.values("seq")[:1]),
+                    head_hash=Subquery(head.values("hash")[:1]),
+                )
+                .order_by("id")[:batch]
+            )
             if not pending:
                 return sealed
-            last = (
-                AuditEntry.objects.filter(seq__isnull=False)
-                .order_by("-seq")
-                .values("seq", "hash")
-                .first()
+            first = pending[0]
+            seq, prev = (
+                (first.head_seq, first.head_hash) if first.head_seq is not None else (0, GENESIS)
             )
-            seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
             for entry in pending:
                 seq += 1
                 entry.seq, entry.prev_hash = seq, prev
                 entry.hash = compute_hash(entry)
-                # The sealer is the one writer allowed to touch an existing row, once.
-                AuditEntry.objects.filter(pk=entry.pk, seq__isnull=True).update(
-                    seq=entry.seq, prev_hash=entry.prev_hash, hash=entry.hash
-                )
                 prev = entry.hash
+            # The sealer is the one writer allowed to touch an existing row, once. One
+            # executemany (pipelined on PostgreSQL) rather than an ORM update per entry keeps
+            # the sealing of a burst short.
+            table = AuditEntry._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+                    "WHERE id = %s AND seq IS NULL",
+                    [(e.seq, e.prev_hash, e.hash, e.pk) for e in pending],
+                )
             sealed += len(pending)
+            if len(pending) < batch:  # nothing was left behind: no second round to find out
+                return sealed
 
 
 @dataclass

@@ -105,7 +105,9 @@ def running_server(env: dict, *, workers: int = 1, url: str | None = None) -> It
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Each worker process imports the whole app (scikit-learn included): on a loaded
+        # machine two of them starting at once can take well over a minute.
+        deadline = time.monotonic() + 180
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310

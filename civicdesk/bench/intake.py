@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -28,7 +29,12 @@ RESEND = 20
 def add_arguments(parser):
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--seconds", type=float, default=20, help="seconds per phase (20)")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes (1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="server worker processes, the same for both phases (one per core, at most 2)",
+    )
     parser.add_argument(
         "--api",
         choices=["cases", "open311"],
@@ -151,6 +157,8 @@ def run(options: dict) -> dict:
         def make_ping(i: int):
             return "get", "/api/v1/ping", {}
 
+        progress(f"server: {options['workers']} worker(s), database pool of "
+                 f"{env.get('DATABASE_POOL_MAX_SIZE')} per worker, same for ping and cases")  # fmt: skip
         with running_server(env, workers=options["workers"], url=options["url"]) as base:
             progress(f"warming up {base} ...")
             asyncio.run(_load(base, 2, 1, make_ping))

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, SessionAuth
 
-from civicdesk.cases import selectors, services
+from civicdesk.cases import lookups, selectors, services
 from civicdesk.cases.inbound import inbound_email_accept
 from civicdesk.cases.models import Case, Category, IntakeKey, MessageKind
 from civicdesk.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -34,11 +34,7 @@ class IntakeKeyAuth(APIKeyHeader):
     def authenticate(self, request, key):
         if not key:
             return None
-        return (
-            IntakeKey.objects.select_related("agency")
-            .filter(key_hash=hash_key(key), is_active=True)
-            .first()
-        )
+        return lookups.intake_key_active(hash_key(key))
 
 
 class StaffSessionAuth(SessionAuth):
@@ -257,11 +253,7 @@ def _agency(code: str) -> Agency:
 def _category(agency: Agency, code: str | None) -> Category | None:
     if not code:
         return None
-    category = (
-        Category.objects.filter(agency=agency, code=code, is_active=True)
-        .select_related("department", "standard")
-        .first()
-    )
+    category = lookups.category_active(agency, code)
     if category is None:
         raise ValidationFailed(f"Unknown category {code!r} for {agency.code}.", code="category")
     return category

@@ -231,6 +231,8 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["department", "status"]),
+            # The duplicate check at intake looks for open cases close by.
+            models.Index(fields=["agency", "latitude", "longitude"], name="case_agency_location"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 
+from civicdesk.cases import search
 from civicdesk.cases.models import OPEN_STATUSES, Case, CaseTransfer, Category
 from civicdesk.cases.services.routing import BOUNCE_LIMIT
 from civicdesk.core.clock import now
@@ -15,7 +16,7 @@ from civicdesk.core.errors import NotFound
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for, scope_queryset
 
 SOON = timedelta(hours=24)
-REFERENCE_RE = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{4}-\d{6})\b")
+REFERENCE_RE = search.REFERENCE_RE
 
 
 def _scoped(user, access: Access) -> QuerySet:
@@ -56,12 +57,8 @@ def case_list(
     query: str = "",
     mine: bool = False,
 ) -> QuerySet:
-    """The queue: filters, and a search over reference, subject and description.
-
-    Search is a case-insensitive substring match (LIKE / ILIKE) on purpose: it is correct for
-    Chinese text, which has no spaces for a full-text tokenizer to split on, and it behaves the
-    same on SQLite and PostgreSQL. A reference typed anywhere in the query finds that case.
-    """
+    """The queue: filters, and a search over reference, subject, description and the citizen's
+    name (`civicdesk.cases.search`: full-text, best matches first; Chinese by substring)."""
     qs = case_queryset_for(user).select_related("agency", "category", "department", "assignee")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -87,16 +84,9 @@ def case_list(
     # PostgreSQL text cannot hold NUL; nobody searches for one, so drop it.
     query = (query or "").replace("\x00", "").strip()
     if query:
-        reference = REFERENCE_RE.search(query.upper())
-        if reference:
-            qs = qs.filter(reference=reference.group(1))
-        else:
-            qs = qs.filter(
-                Q(reference__icontains=query)
-                | Q(subject__icontains=query)
-                | Q(description__icontains=query)
-                | Q(contact_name__icontains=query)
-            )
+        qs, ranked = search.search(qs, query)
+        if ranked:
+            return search.order_by_rank(qs, "reply_due_at", "received_at")
     return qs.order_by("reply_due_at", "received_at")
 
 

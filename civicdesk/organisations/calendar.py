@@ -14,6 +14,7 @@ Conventions (the ones service standards use):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from civicdesk.core.localcache import LocalCache
 from civicdesk.organisations.hours import MIDNIGHT_CLOSE, WeeklyHours, parse_weekly_hours
 
 # A calendar with no open hours at all would loop forever; nothing real is closed this long.
@@ -224,17 +226,36 @@ def site_calendar(site) -> WorkingCalendar:
     )
 
 
+# Every case intake computes due times with its agency's calendar: kept per process for a few
+# seconds (a Closure saved in this process clears it at once; see organisations.signals).
+_agency_calendars: LocalCache[WorkingCalendar] = LocalCache("organisations.agency_calendars")
+
+
 def agency_calendar(agency) -> WorkingCalendar:
     """Office hours of an agency: what service standards for cases count in."""
     from civicdesk.organisations.models import Closure
 
-    closures = Closure.objects.filter(agency=agency, site__isnull=True).values_list(
-        "date", flat=True
+    def load() -> WorkingCalendar:
+        closures = Closure.objects.filter(agency=agency, site__isnull=True).values_list(
+            "date", flat=True
+        )
+        return build_calendar(
+            timezone=agency.timezone,
+            weekly_hours=agency.office_hours,
+            holiday_country=agency.holiday_country,
+            holiday_subdivision=agency.holiday_subdivision,
+            closures=list(closures),
+        )
+
+    key = (
+        agency.pk,
+        agency.timezone,
+        json.dumps(agency.office_hours, sort_keys=True, default=str),
+        agency.holiday_country,
+        agency.holiday_subdivision,
     )
-    return build_calendar(
-        timezone=agency.timezone,
-        weekly_hours=agency.office_hours,
-        holiday_country=agency.holiday_country,
-        holiday_subdivision=agency.holiday_subdivision,
-        closures=list(closures),
-    )
+    return _agency_calendars.get_or_load(key, load)
+
+
+def agency_calendars_forget(*args, **kwargs) -> None:
+    _agency_calendars.clear()

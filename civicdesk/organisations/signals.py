@@ -2,7 +2,7 @@
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from civicdesk.audit.services import audit_record
@@ -45,3 +45,13 @@ def _admin_action(sender, instance: LogEntry, created: bool, **kwargs):
                 "change": instance.get_change_message(),
             },
         )
+
+
+def _closures_changed(sender, **kwargs):
+    from civicdesk.organisations.calendar import agency_calendars_forget
+
+    agency_calendars_forget()
+
+
+post_save.connect(_closures_changed, sender="organisations.Closure", dispatch_uid="closure.saved")
+post_delete.connect(_closures_changed, sender="organisations.Closure", dispatch_uid="closure.gone")

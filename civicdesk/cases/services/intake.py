@@ -118,7 +118,7 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
         status__in=OPEN_STATUSES,
         merged_into__isnull=True,
     ).exclude(pk=case.pk)
-    contact = Q(pk__in=[])
+    contact = Q()  # empty: anonymous, no look-up by contact at all
     if case.contact_email:
         contact |= Q(contact_email__iexact=case.contact_email)
     if case.contact_phone:
@@ -129,10 +129,16 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     if case.latitude is None or case.longitude is None:
         return None
     d = DUPLICATE_DISTANCE_DEGREES
-    nearby = recent.filter(
-        latitude__range=(case.latitude - d, case.latitude + d),
-        longitude__range=(case.longitude - d, case.longitude + d),
-    ).order_by("received_at")[:20]
+    # Only the columns compared (the index on agency + latitude finds the band): the
+    # candidates are read on every intake with a location.
+    nearby = (
+        recent.filter(
+            latitude__range=(case.latitude - d, case.latitude + d),
+            longitude__range=(case.longitude - d, case.longitude + d),
+        )
+        .only("id", "reference", "subject", "description")
+        .order_by("received_at")[:20]
+    )
     text = f"{case.subject} {case.description}"
     for other in nearby:
         if _similar(text, f"{other.subject} {other.description}") >= DUPLICATE_TEXT_RATIO:
@@ -291,7 +297,6 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         if routed is not None and category and category.department_id != routed.department_id:
             category = None  # the rule's guess disagrees with the sure model: staff pick one
     case = Case(
-        reference=reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year),
         agency=agency,
         kind=kind,
         channel=channel,
@@ -321,6 +326,9 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         if assignee is not None:
             case.assignee, case.assigned_at = assignee, at
     case.possible_duplicate_of = find_possible_duplicate(case=case)
+    # Numbered last, just before the writes: the counter row stays locked until this
+    # transaction commits, and concurrent intakes of the agency queue on that lock.
+    case.reference = reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year)
     case.save()
     message = CaseMessage.objects.create(
         case=case,
