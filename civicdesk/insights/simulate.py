@@ -6,10 +6,18 @@ an exponential patience (that is also how no-shows are modelled). Each replicati
 first, so the interval starts with the queue it would really have, then counts only the visitors
 who arrive inside the interval and follows them until they are served or leave. Replications are
 pooled (total served in time / total arrivals) with a fixed seed, so a result can be reproduced.
+
+Two engines run the same model on the same random draws and give the same numbers (a test holds
+them to it): `simpy`, the event-driven model (counters a simpy Resource, visitors processes), and
+`recursion`, its event-free shortcut for first-come-first-served counters (Kiefer–Wolfowitz), about
+a hundred times faster. Staffing checks use `recursion` by default so that the simulation can be
+run long enough to be precise near the target (tens of thousands of visitors per check); pass
+engine="simpy" to run the event-driven model (the benchmark does, to show they agree).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -83,24 +91,18 @@ class SimResult:
     replications: int
 
 
-def _replication(
-    env_seed: int,
-    servers: int,
-    arrival_rate: float,
-    service: ServiceTime,
-    target_wait: float,
-    interval: float,
-    warmup: float,
-    patience: float | None,
-) -> tuple[int, int, int, float]:
-    rng = np.random.default_rng(env_seed)
-    horizon = warmup + interval
-    # Arrival times of the whole run, drawn at once (Poisson process).
-    expected = arrival_rate * horizon
-    n = rng.poisson(expected)
+def _draws(seed: int, arrival_rate: float, service: ServiceTime, horizon: float, patience):
+    """The random draws of one replication; both engines consume exactly these."""
+    rng = np.random.default_rng(seed)
+    n = rng.poisson(arrival_rate * horizon)
     arrivals = np.sort(rng.uniform(0.0, horizon, n))
     services = service.sample(rng, n)
     patiences = rng.exponential(patience, n) if patience else None
+    return arrivals, services, patiences
+
+
+def _run_simpy(servers, arrivals, services, patiences, warmup, target_wait):
+    """The event-driven model: counters are a simpy Resource, visitors are processes."""
     env = simpy.Environment()
     counters = simpy.Resource(env, capacity=servers)
     tally = [0, 0, 0, 0.0]  # counted, served in time, abandoned, total wait
@@ -141,6 +143,57 @@ def _replication(
     return tally[0], tally[1], tally[2], tally[3]
 
 
+def _run_recursion(servers, arrivals, services, patiences, warmup, target_wait):
+    """The same model without events (Kiefer–Wolfowitz): with first-come-first-served counters a
+    visitor starts at max(arrival, earliest free counter); one who would wait longer than their
+    patience leaves and frees nothing. Gives the simpy model's numbers from the same draws, ~30×
+    faster, so precise checks near the target are affordable."""
+    free = [0.0] * servers  # a heap of the times each counter becomes free
+    counted = served = abandoned = 0
+    total_wait = 0.0
+    limit = target_wait + 1e-9
+    arrivals_list = arrivals.tolist()
+    services_list = services.tolist()
+    patience_list = patiences.tolist() if patiences is not None else None
+    for i, at in enumerate(arrivals_list):
+        start = free[0] if free[0] > at else at
+        waited = start - at
+        is_counted = at >= warmup
+        if patience_list is not None and waited > patience_list[i]:
+            if is_counted:
+                counted += 1
+                abandoned += 1
+                total_wait += patience_list[i]
+            continue
+        heapq.heapreplace(free, start + services_list[i])
+        if is_counted:
+            counted += 1
+            total_wait += waited
+            if waited <= limit:
+                served += 1
+    return counted, served, abandoned, total_wait
+
+
+ENGINES = {"simpy": _run_simpy, "recursion": _run_recursion}
+
+
+def _replication(
+    seed: int,
+    servers: int,
+    arrival_rate: float,
+    service: ServiceTime,
+    target_wait: float,
+    interval: float,
+    warmup: float,
+    patience: float | None,
+    engine: str = "simpy",
+) -> tuple[int, int, int, float]:
+    arrivals, services, patiences = _draws(
+        seed, arrival_rate, service, warmup + interval, patience
+    )
+    return ENGINES[engine](servers, arrivals, services, patiences, warmup, target_wait)
+
+
 def simulate_interval(
     servers: int,
     arrival_rate: float,
@@ -151,17 +204,20 @@ def simulate_interval(
     patience: float | None = None,
     seed: int = 1,
     target_level: float | None = None,
-    min_arrivals: int = 1500,
-    max_arrivals: int = 40_000,
-    min_replications: int = 8,
+    min_arrivals: int = 4000,
+    max_arrivals: int = 250_000,
+    min_replications: int = 10,
     warmup: float | None = None,
+    engine: str = "recursion",
 ) -> SimResult:
     """Simulated service level of `servers` counters at a steady `arrival_rate` (minutes).
 
-    Each replication warms up, then counts the visitors arriving over a window of whole
-    intervals (at least one, and enough for about 200 visitors, so quiet intervals get as much
-    evidence as busy ones). Replications continue until at least `min_arrivals` visitors are
-    counted and, when a `target_level` is given, until the target lies clearly (2.5 standard
+    Each replication warms up (ten relaxation times of the queue), then counts the visitors
+    arriving over a window of whole intervals (at least one, enough for about 200 visitors and
+    twenty relaxation times, so quiet and nearly saturated intervals get enough evidence).
+    Without abandonment, counters at or below the offered load get level 0 without simulating:
+    such a queue has no steady state. Replications continue until at least `min_arrivals` visitors are
+    counted and, when a `target_level` is given, until the target lies clearly (3 standard
     errors) on one side of the simulated level, or `max_arrivals` is reached: the simulation
     spends its time where the answer is close.
     """
@@ -169,12 +225,19 @@ def simulate_interval(
         level = 1.0 if arrival_rate <= 0 else 0.0
         return SimResult(servers, level, 0.0, 0.0 if arrival_rate <= 0 else math.inf, 0, 0)
     load = arrival_rate * service.mean
+    if not patience and servers <= load:
+        # More work arrives than the counters can do: the queue grows without end, every
+        # visitor eventually waits past any target. No steady state to simulate.
+        return SimResult(servers, 0.0, 0.0, math.inf, 0, 0)
+    # Relaxation time of the queue (heavy-traffic approximation): how long it takes to forget
+    # where it started. The warm-up lasts ten of them, each counted window twenty, so each
+    # replication is a nearly independent sample of the steady state.
+    utilisation = min(load / servers, 0.999)
+    relax = service.mean * (1 + service.scv) / 2 / (servers * (1 - utilisation) ** 2)
     if warmup is None:
-        # Long enough for the queue to reach its usual length: a few dozen services, and more
-        # when the counters are nearly saturated. Capped at two working hours.
-        utilisation = min(load / servers, 0.99)
-        warmup = min(120.0, max(30.0, 10 * service.mean / max(1e-3, 1 - utilisation)))
-    window = interval * max(1, math.ceil(200 / (arrival_rate * interval)))
+        warmup = float(np.clip(10 * relax, 60.0, 3000.0))
+    window = max(interval * math.ceil(200 / (arrival_rate * interval)), 20 * relax)
+    window = interval * math.ceil(min(window, 10_000.0) / interval)
     counts: list[int] = []
     levels: list[float] = []
     served = abandoned = 0
@@ -189,6 +252,7 @@ def simulate_interval(
             window,
             warmup,
             patience,
+            engine,
         )
         counts.append(c)
         levels.append(s / c if c else 1.0)
@@ -204,7 +268,7 @@ def simulate_interval(
             break
         level = served / counted if counted else 1.0
         spread = float(np.std(levels, ddof=1)) / math.sqrt(len(levels))
-        if abs(level - target_level) > 2.5 * spread:
+        if abs(level - target_level) > 3 * spread:
             break
     counted = sum(counts)
     if counted == 0:
