@@ -37,9 +37,9 @@ class Params:
     weekday_decay: float = 0.8  # weight of a week relative to the week after it (volumes)
     weekday_weeks: int = 8  # same-weekday days used for the volume mean
     factor_weeks: int = 16  # weeks used for the weekday factors
-    profile_decay: float = 0.9  # week-on-week weight of the intraday profile
-    profile_weeks: int = 12
-    profile_shrink: float = 2.0  # pseudo-days of the all-weekday profile mixed into each weekday
+    profile_decay: float = 0.97  # week-on-week weight of the intraday profile
+    profile_weeks: int = 26
+    profile_shrink: float = 6.0  # pseudo-days of the all-weekday profile mixed into each weekday
     smooth_below: float = 8.0  # smooth the profile when a slot sees fewer arrivals per day
 
 
@@ -138,10 +138,12 @@ def _profiles(history, is_open, weekdays, totals, params: Params) -> np.ndarray:
         prior = prior / prior.sum() if prior.sum() > 0 else prior
         raw = sums / day_total if day_total > 0 else prior
         days_seen = float(weights[mask].sum())
-        share = (days_seen * raw + params.profile_shrink * prior) / (
-            days_seen + params.profile_shrink
-        )
         mean_daily = day_total / days_seen if days_seen else 0.0
+        # Few arrivals per slot: a weekday's own profile is mostly noise, so lean on the pooled
+        # one harder (pseudo-days grow as the mean count per open slot falls).
+        per_slot = mean_daily / max(1, int(open_slots.sum()))
+        shrink = params.profile_shrink * float(np.clip(4.0 / max(per_slot, 1e-6), 0.5, 10.0))
+        share = (days_seen * raw + shrink * prior) / (days_seen + shrink)
         if mean_daily * share[open_slots].mean() < params.smooth_below and slots >= 8:
             share = _smooth(share, open_slots)
         total = share.sum()
@@ -220,13 +222,14 @@ class BacktestResult:
     weeks: int
     evaluated_intervals: int
     actual_total: float
+    oracle_wape: float | None = None  # forecasting the true expected value (synthetic data only)
 
     @property
     def ratio(self) -> float:
         return self.forecast_wape / self.naive_wape if self.naive_wape > 0 else float("nan")
 
     def as_dict(self) -> dict:
-        return {
+        result = {
             "forecast_wape": round(self.forecast_wape, 4),
             "naive_wape": round(self.naive_wape, 4),
             "forecast_wape_ratio": round(self.ratio, 4),
@@ -238,20 +241,32 @@ class BacktestResult:
             "evaluated_intervals": self.evaluated_intervals,
             "actual_total": round(self.actual_total, 2),
         }
+        if self.oracle_wape is not None and self.naive_wape > 0:
+            result["oracle_wape_ratio"] = round(self.oracle_wape / self.naive_wape, 4)
+        return result
 
 
 class TooShort(ValueError):
     pass
 
 
+ERROR_KEYS = ("forecast", "naive", "mean4", "oracle", "actual", "intervals")
+
+
 def backtest_errors(
-    history: np.ndarray, first_day: date, *, weeks: int = 4, params: Params = DEFAULT
-) -> tuple[float, float, float, float, int]:
+    history: np.ndarray,
+    first_day: date,
+    *,
+    weeks: int = 4,
+    params: Params = DEFAULT,
+    expected: np.ndarray | None = None,
+) -> dict[str, float]:
     """Absolute errors summed over the last `weeks` weeks, each forecast from the data before it.
 
-    Returns (forecast error, seasonal-naive error, mean-of-4-weeks error, actual total, number of
-    evaluated intervals). Only open intervals of the test weeks are scored (closed ones are 0 in
-    every method). The naive forecast of a slot is the same slot 7 days earlier (0 if closed).
+    Keys: forecast, naive (same slot 7 days earlier, 0 if it was closed), mean4 (mean of the same
+    slot over the 4 weeks before), oracle (the true expected values, when `expected` is given),
+    actual (sum of arrivals) and intervals (how many were scored). Only open intervals of the test
+    weeks are scored: closed ones are 0 in every method.
     """
     history = np.asarray(history, dtype=float)
     n = history.shape[0]
@@ -261,8 +276,7 @@ def backtest_errors(
             f"{7 * (weeks + 1)} days."
         )
     filled = np.nan_to_num(history, nan=0.0)
-    err_f = err_n = err_m = actual = 0.0
-    count = 0
+    sums = dict.fromkeys(ERROR_KEYS, 0.0)
     for k in range(weeks, 0, -1):
         start = n - 7 * k
         train = history[:start]
@@ -271,40 +285,64 @@ def backtest_errors(
         days = [first_day + timedelta(days=start + i) for i in range(7)]
         predicted = forecast(train, first_day, days, open_slots=mask, params=params)
         naive = filled[start - 7 : start]
-        lags = [filled[start - 7 * j : start - 7 * j + 7] for j in range(1, 5) if start - 7 * j >= 0]
+        lags = [
+            filled[start - 7 * j : start - 7 * j + 7] for j in range(1, 5) if start - 7 * j >= 0
+        ]
         mean4 = np.mean(lags, axis=0)
         truth = filled[start : start + 7]
-        err_f += float(np.abs(predicted - truth)[mask].sum())
-        err_n += float(np.abs(naive - truth)[mask].sum())
-        err_m += float(np.abs(mean4 - truth)[mask].sum())
-        actual += float(truth[mask].sum())
-        count += int(mask.sum())
-    return err_f, err_n, err_m, actual, count
+        sums["forecast"] += float(np.abs(predicted - truth)[mask].sum())
+        sums["naive"] += float(np.abs(naive - truth)[mask].sum())
+        sums["mean4"] += float(np.abs(mean4 - truth)[mask].sum())
+        if expected is not None:
+            oracle = np.nan_to_num(expected[start : start + 7], nan=0.0)
+            sums["oracle"] += float(np.abs(oracle - truth)[mask].sum())
+        sums["actual"] += float(truth[mask].sum())
+        sums["intervals"] += int(mask.sum())
+    return sums
+
+
+def _result(sums: dict, weeks: int, with_oracle: bool) -> BacktestResult:
+    actual = sums["actual"]
+    if actual <= 0:
+        raise TooShort("The weeks to backtest have no arrivals at all; WAPE is undefined.")
+    return BacktestResult(
+        sums["forecast"] / actual,
+        sums["naive"] / actual,
+        sums["mean4"] / actual,
+        weeks,
+        int(sums["intervals"]),
+        actual,
+        sums["oracle"] / actual if with_oracle else None,
+    )
 
 
 def backtest(
-    history: np.ndarray, first_day: date, *, weeks: int = 4, params: Params = DEFAULT
+    history: np.ndarray,
+    first_day: date,
+    *,
+    weeks: int = 4,
+    params: Params = DEFAULT,
+    expected: np.ndarray | None = None,
 ) -> BacktestResult:
-    err_f, err_n, err_m, actual, count = backtest_errors(
-        history, first_day, weeks=weeks, params=params
-    )
-    if actual <= 0:
-        raise TooShort("The weeks to backtest have no arrivals at all; WAPE is undefined.")
-    return BacktestResult(err_f / actual, err_n / actual, err_m / actual, weeks, count, actual)
+    sums = backtest_errors(history, first_day, weeks=weeks, params=params, expected=expected)
+    return _result(sums, weeks, expected is not None)
 
 
-def pooled_backtest(series: list[tuple[np.ndarray, date]], *, weeks: int = 4) -> BacktestResult:
-    """One WAPE over several series (sites): errors and actuals summed across them."""
-    totals = np.zeros(4)
-    count = 0
-    for history, first_day in series:
+def pooled_backtest(series: list[tuple], *, weeks: int = 4) -> BacktestResult:
+    """One WAPE over several series (sites): errors and actuals summed across them.
+
+    Each item is (history, first_day) or (history, first_day, expected)."""
+    totals = dict.fromkeys(ERROR_KEYS, 0.0)
+    with_oracle = all(len(item) > 2 and item[2] is not None for item in series)
+    for item in series:
+        history, first_day = item[0], item[1]
+        expected = item[2] if with_oracle else None
         try:
-            err_f, err_n, err_m, actual, n = backtest_errors(history, first_day, weeks=weeks)
+            sums = backtest_errors(history, first_day, weeks=weeks, expected=expected)
         except TooShort:
             continue
-        totals += [err_f, err_n, err_m, actual]
-        count += n
-    if totals[3] <= 0:
+        for key in ERROR_KEYS:
+            totals[key] += sums[key]
+    if totals["actual"] <= 0:
         raise TooShort("No series had arrivals in the weeks to backtest.")
-    f, nv, m, actual = totals
-    return BacktestResult(f / actual, nv / actual, m / actual, weeks, count, actual)
+    return _result(totals, weeks, with_oracle)

@@ -51,7 +51,9 @@ def read_series_bytes(data: bytes) -> tuple[list[datetime], list[float]]:
             f"The file is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV."
         ) from exc
     if "\x00" in text:
-        raise SeriesError("The file contains NUL bytes; is it UTF-16 or a spreadsheet? Save as CSV.")
+        raise SeriesError(
+            "The file contains NUL bytes; is it UTF-16 or a spreadsheet? Save as CSV."
+        )
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise SeriesError("The file is empty.")

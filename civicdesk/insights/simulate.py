@@ -188,9 +188,7 @@ def _replication(
     patience: float | None,
     engine: str = "simpy",
 ) -> tuple[int, int, int, float]:
-    arrivals, services, patiences = _draws(
-        seed, arrival_rate, service, warmup + interval, patience
-    )
+    arrivals, services, patiences = _draws(seed, arrival_rate, service, warmup + interval, patience)
     return ENGINES[engine](servers, arrivals, services, patiences, warmup, target_wait)
 
 
@@ -205,7 +203,7 @@ def simulate_interval(
     seed: int = 1,
     target_level: float | None = None,
     min_arrivals: int = 4000,
-    max_arrivals: int = 250_000,
+    max_arrivals: int = 2_000_000,
     min_replications: int = 10,
     warmup: float | None = None,
     engine: str = "recursion",
@@ -235,9 +233,9 @@ def simulate_interval(
     utilisation = min(load / servers, 0.999)
     relax = service.mean * (1 + service.scv) / 2 / (servers * (1 - utilisation) ** 2)
     if warmup is None:
-        warmup = float(np.clip(10 * relax, 60.0, 3000.0))
+        warmup = float(np.clip(10 * relax, 60.0, 20_000.0))
     window = max(interval * math.ceil(200 / (arrival_rate * interval)), 20 * relax)
-    window = interval * math.ceil(min(window, 10_000.0) / interval)
+    window = interval * math.ceil(min(window, 40_000.0) / interval)
     counts: list[int] = []
     levels: list[float] = []
     served = abandoned = 0

@@ -22,8 +22,10 @@ def simulated_year(
     country: str = "HK",
     saturday: bool = True,
     seed: int = 1,
-) -> tuple[np.ndarray, date]:
-    """A days × slots matrix of arrival counts (NaN where closed) and its first day.
+    with_expected: bool = False,
+):
+    """A days × slots matrix of arrival counts (NaN where closed) and its first day (and, with
+    `with_expected`, the matrix of expected values the counts were drawn around).
 
     Open 08:30–17:30 on weekdays (and 09:00–12:30 on Saturdays), closed on public holidays.
     Weekly pattern: Monday busiest; intraday: a morning and a smaller afternoon peak.
@@ -35,6 +37,7 @@ def simulated_year(
     calendar = holidays.country_holidays(country) if country else {}
     weekday_factor = [1.3, 1.1, 1.0, 1.0, 1.15, 0.55, 0.0]
     matrix = np.full((days, slots), np.nan)
+    expected = np.full((days, slots), np.nan)
     for d in range(days):
         day = first_day + timedelta(days=d)
         w = day.weekday()
@@ -46,9 +49,7 @@ def simulated_year(
         hours = np.array([(s * step_minutes + step_minutes / 2) / 60 for s in range(slots)])
         is_open = (hours >= opens) & (hours < closes)
         shape = (
-            0.4
-            + np.exp(-((hours - 10.5) ** 2) / 1.5)
-            + 0.7 * np.exp(-((hours - 14.5) ** 2) / 2.0)
+            0.4 + np.exp(-((hours - 10.5) ** 2) / 1.5) + 0.7 * np.exp(-((hours - 14.5) ** 2) / 2.0)
         ) * is_open
         shape = shape / shape.sum()
         seasonal = 1 + yearly_amplitude * math.sin(2 * math.pi * (d / 365.25 + 0.1))
@@ -59,4 +60,7 @@ def simulated_year(
         mean = daily_volume * weekday_factor[w] * seasonal * trend * day_noise * after_holiday
         counts = rng.poisson(mean * shape).astype(float)
         matrix[d] = np.where(is_open, counts, np.nan)
+        expected[d] = np.where(is_open, mean * shape, np.nan)
+    if with_expected:
+        return matrix, first_day, expected
     return matrix, first_day
