@@ -198,7 +198,7 @@ def forecast(
     for i, day in enumerate(target_days):
         w = day.weekday()
         steps = max(1.0, (day - last_day).days * open_share)
-        damped = sum(params.damping**k for k in range(1, int(round(steps)) + 1))
+        damped = sum(params.damping**k for k in range(1, round(steps) + 1))
         seasonal = max(0.0, level + damped * trend) * factors[w]
         same_weekday = _weekday_mean(totals, is_open, weekdays, w, params)
         if same_weekday is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -104,9 +105,7 @@ def read_series_bytes(data: bytes) -> tuple[list[datetime], list[float]]:
 
 def detect_interval(times: list[datetime]) -> int:
     ordered = sorted(times)
-    gaps = Counter(
-        int((b - a).total_seconds() // 60) for a, b in zip(ordered, ordered[1:], strict=False)
-    )
+    gaps = Counter(int((b - a).total_seconds() // 60) for a, b in itertools.pairwise(ordered))
     gaps.pop(0, None)
     if not gaps:
         raise SeriesError("All timestamps are the same; no interval can be detected.")
