@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -105,6 +106,7 @@ def _erlang_a_stationary(agents: int, rate: float, mu: float, gamma: float) -> n
     return arr / arr.sum()
 
 
+@lru_cache(maxsize=4096)
 def erlang_a(
     agents: int,
     arrival_rate: float,

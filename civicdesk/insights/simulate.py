@@ -211,7 +211,7 @@ def simulate_interval(
     """Simulated service level of `servers` counters at a steady `arrival_rate` (minutes).
 
     Each replication warms up (ten relaxation times of the queue), then counts the visitors
-    arriving over a window of whole intervals (at least one, enough for about 200 visitors and
+    arriving over a window of whole intervals (at least one, enough for about 400 visitors and
     twenty relaxation times, so quiet and nearly saturated intervals get enough evidence).
     Without abandonment, counters at or below the offered load get level 0 without simulating:
     such a queue has no steady state. Replications continue until at least `min_arrivals` visitors are
@@ -234,7 +234,7 @@ def simulate_interval(
     relax = service.mean * (1 + service.scv) / 2 / (servers * (1 - utilisation) ** 2)
     if warmup is None:
         warmup = float(np.clip(10 * relax, 60.0, 20_000.0))
-    window = max(interval * math.ceil(200 / (arrival_rate * interval)), 20 * relax)
+    window = max(interval * math.ceil(400 / (arrival_rate * interval)), 20 * relax)
     window = interval * math.ceil(min(window, 40_000.0) / interval)
     counts: list[int] = []
     levels: list[float] = []
