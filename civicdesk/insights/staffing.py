@@ -243,6 +243,7 @@ def compute_site_week(site, week: str, *, progress=None) -> dict:
         except forecast.TooShort as exc:
             backtest = {"error": str(exc)}
     return {
+        "demand": _demand_summary(site, first_day, history_end, total_history, calendar),
         "site": site.pk,
         "week": week,
         "days": [d.isoformat() for d in week_days],
@@ -252,6 +253,58 @@ def compute_site_week(site, week: str, *, progress=None) -> dict:
         "rows": rows,
         "backtest": backtest,
         "computed_at": now().isoformat(),
+    }
+
+
+DEMAND_WEEKS = 8
+
+
+def _demand_summary(site, first_day, history_end, total_history, calendar) -> dict:
+    """Mean arrivals per hour and weekday over the last 8 weeks (open days only), and tickets
+    and cases by channel over the same weeks."""
+    if total_history is None:
+        return {"hours": [], "rows": [], "channels": {}, "contacts": {}}
+    days = total_history.shape[0]
+    mask = demand.open_mask(calendar, first_day, days)
+    start = max(0, days - 7 * DEMAND_WEEKS)
+    per_hour = total_history.reshape(days, 24, 4).sum(axis=2)
+    open_hours = mask.reshape(days, 24, 4).any(axis=2)
+    open_day = mask.any(axis=1)
+    rows = []
+    hours = [h for h in range(24) if open_hours[start:].any(axis=0)[h]]
+    for hour in hours:
+        means = []
+        for weekday in range(7):
+            chosen = [
+                d
+                for d in range(start, days)
+                if open_day[d] and (first_day + timedelta(days=d)).weekday() == weekday
+            ]
+            means.append(
+                round(float(per_hour[chosen, hour].mean()), 2)
+                if chosen and open_hours[chosen, hour].any()
+                else None
+            )
+        rows.append({"hour": f"{hour:02d}:00", "weekdays": means})
+    since_day = first_day + timedelta(days=start)
+    by_channel = demand.ticket_arrivals(
+        site=site, first_day=since_day, end_day=history_end, by_channel=True
+    )
+    channels: dict[str, int] = {}
+    for (_service, channel), matrix in by_channel.items():
+        channels[channel] = channels.get(channel, 0) + int(np.nansum(matrix))
+    contacts = {
+        channel: int(np.nansum(matrix))
+        for channel, matrix in demand.case_contacts(
+            agency=site.agency, first_day=since_day, end_day=history_end
+        ).items()
+    }
+    return {
+        "weeks": DEMAND_WEEKS,
+        "hours": hours,
+        "rows": rows,
+        "channels": dict(sorted(channels.items())),
+        "contacts": dict(sorted(contacts.items())),
     }
 
 
