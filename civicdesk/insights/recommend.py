@@ -38,6 +38,7 @@ def recommend(
     seed: int = 1,
     simulate: bool = True,
     cache: dict | None = None,
+    max_arrivals: int = 2_000_000,
 ) -> Recommendation:
     """Counters needed so that `target_level` of visitors wait at most `target_wait` minutes."""
     if arrival_rate <= 0:
@@ -70,6 +71,7 @@ def recommend(
             patience=patience,
             seed=seed,
             target_level=target_level,
+            max_arrivals=max_arrivals,
         ).service_level
         if cache is not None:
             cache[key] = level
