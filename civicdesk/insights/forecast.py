@@ -209,6 +209,9 @@ def forecast(
         row = volume * profiles[w]
         if open_slots is not None:
             row = np.where(open_slots[i], row, 0.0)
+        else:
+            ever_open = ~np.isnan(history[weekdays == w]).all(axis=0)
+            row = np.where(ever_open, row, 0.0)
         result[i] = row
     return result
 
