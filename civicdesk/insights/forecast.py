@@ -144,11 +144,32 @@ def _profiles(history, is_open, weekdays, totals, params: Params) -> np.ndarray:
         per_slot = mean_daily / max(1, int(open_slots.sum()))
         shrink = params.profile_shrink * float(np.clip(4.0 / max(per_slot, 1e-6), 0.5, 10.0))
         share = (days_seen * raw + shrink * prior) / (days_seen + shrink)
-        if mean_daily * share[open_slots].mean() < params.smooth_below and slots >= 8:
+        if (
+            mean_daily * share[open_slots].mean() < params.smooth_below
+            and slots >= 8
+            and _smoothing_helps(filled[mask], weights[mask], open_slots)
+        ):
             share = _smooth(share, open_slots)
         total = share.sum()
         profiles[w] = share / total if total > 0 else share
     return profiles
+
+
+def _smoothing_helps(days: np.ndarray, weights: np.ndarray, open_slots: np.ndarray) -> bool:
+    """Split the days in two (alternately) and check whether smoothing one half's profile
+    predicts the other half better: true for a smooth curve seen through noise, false for real
+    spikes (appointments on the hour, a morning rush)."""
+    if len(days) < 4:
+        return True
+    halves = []
+    for part in (slice(0, None, 2), slice(1, None, 2)):
+        sums = (weights[part, None] * days[part]).sum(axis=0)
+        total = sums.sum()
+        halves.append(sums / total if total > 0 else sums)
+    a, b = halves
+    raw = np.abs(a - b).sum()
+    smoothed = np.abs(_smooth(a, open_slots) - b).sum() + np.abs(_smooth(b, open_slots) - a).sum()
+    return smoothed / 2 < raw
 
 
 def _smooth(share: np.ndarray, open_slots: np.ndarray) -> np.ndarray:
