@@ -87,3 +87,20 @@ def test_weeks_are_checked():
     with pytest.raises(staffing.BadWeek):
         staffing.parse_week("next week")
     assert staffing.parse_week("2026-W49").isoformat() == "2026-11-30"
+
+
+def test_cli_prints_the_advice_as_a_table_and_csv(service):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel(TODAY, tick=False):
+        table, csv_out = StringIO(), StringIO()
+        call_command("insights", "staffing", "--site", "HCC", "--week", WEEK, stdout=table)
+        call_command("insights", "staffing", "--site", "HCC", "--week", WEEK, "--csv",
+                     stdout=csv_out)  # fmt: skip
+    assert "target 90% within 20 min (default)" in table.getvalue()
+    lines = csv_out.getvalue().splitlines()
+    assert lines[0].startswith("day,time,service,forecast_arrivals,required,erlang")
+    assert "2026-06-01,10:00,A " in "\n".join(lines)
+    assert any(line.startswith("2026-06-01,10:00,") and ",2.0,2,2," in line for line in lines)
