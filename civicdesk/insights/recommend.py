@@ -39,6 +39,7 @@ def recommend(
     simulate: bool = True,
     cache: dict | None = None,
     max_arrivals: int = 2_000_000,
+    min_arrivals: int = 4000,
 ) -> Recommendation:
     """Counters needed so that `target_level` of visitors wait at most `target_wait` minutes."""
     if arrival_rate <= 0:
@@ -72,6 +73,7 @@ def recommend(
             seed=seed,
             target_level=target_level,
             max_arrivals=max_arrivals,
+            min_arrivals=min_arrivals,
         ).service_level
         if cache is not None:
             cache[key] = level

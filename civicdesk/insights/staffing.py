@@ -37,8 +37,8 @@ DEFAULT_LEVEL = 0.9
 DEFAULT_WAIT = 20.0
 HISTORY_DAYS = 26 * 7
 SERVICE_TIME_DAYS = 56
-# Visitors simulated at most per check: enough to settle all but the closest calls (those stay
-# within about a point of the target), and a site-week computes in seconds.
+# Visitors simulated per check: at least 2,000, and up to 200,000 when the answer is close to
+# the target; all but the closest calls settle, and a site-week computes in seconds.
 SIMULATION_BUDGET = 200_000
 
 
@@ -215,6 +215,7 @@ def compute_site_week(site, week: str, *, progress=None) -> dict:
                 patience=patience,
                 cache=cache,
                 max_arrivals=SIMULATION_BUDGET,
+                min_arrivals=2000,
             )
             starts = datetime.combine(day, datetime.min.time(), tzinfo=calendar.tz) + timedelta(
                 minutes=int(slot) * demand.STEP_MINUTES

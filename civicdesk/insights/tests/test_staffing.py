@@ -40,7 +40,7 @@ def test_two_visitors_a_quarter_need_two_counters_for_90_within_20(service):
     assert row["erlang"] == 2 and row["required"] == 2
     assert row["erlang_level"] == pytest.approx(0.999, abs=0.001)
     assert row["simulated_level"] >= 0.9
-    assert row["simulated_one_fewer"] == pytest.approx(0.789, abs=0.03)
+    assert row["simulated_one_fewer"] == pytest.approx(0.789, abs=0.05)
     quiet = _row(result, "2026-06-01", "11:00")
     assert quiet["forecast"] == 0 and quiet["required"] == 0
     assert not [r for r in result["rows"] if r["day"] == "2026-06-06"]  # closed on Saturday
