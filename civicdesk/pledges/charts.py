@@ -11,7 +11,13 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
 
 
 def trend_svg(
-    *, results, target: float, chart_id: str, title: str, lower_is_better: bool
+    *,
+    results,
+    target: float,
+    chart_id: str,
+    title: str,
+    lower_is_better: bool,
+    description: str | None = None,
 ) -> SafeString:
     """Bars per period and a dashed target line; bars that met the target are green."""
     known = [r.value for r in results if r.value is not None]
@@ -45,10 +51,11 @@ def trend_svg(
             f'<text class="pledge-chart__axis" x="{LEFT - 6}" y="{y(v) + 4:.1f}" '
             f'text-anchor="end">{v:g}</text>'
         )
-    description = _(
-        "Bar chart of the achievement in each period; the dashed line is the target of "
-        "%(target)s. The same figures are in the table below."
-    ) % {"target": f"{target:g}"}
+    if description is None:
+        description = _(
+            "Bar chart of the achievement in each period; the dashed line is the target of "
+            "%(target)s. The same figures are in the table below."
+        ) % {"target": f"{target:g}"}
     if lower_is_better:
         description += " " + _("Lower is better.")
     cid = escape(chart_id)

@@ -1,7 +1,282 @@
-"""Demand, forecast, staffing and redeployment pages (issue 9). Being built."""
+"""Demand, forecast, staffing and redeployment pages (issue 9). They read stored advice
+(StaffingRun); computing happens in the periodic job or when a manager asks for it."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civicdesk.audit.services import audit_record
+from civicdesk.insights import redeploy, staffing
+from civicdesk.insights.models import RunStatus, StaffingRun
+from civicdesk.insights.report import advice_rows
+from civicdesk.organisations.models import Agency, Site
+from civicdesk.organisations.permissions import (
+    Access,
+    Area,
+    Scope,
+    Target,
+    require,
+    scope_for,
+    scope_queryset,
+)
+from civicdesk.pledges.charts import trend_svg
+
+WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
+@dataclass
+class Bar:
+    """What pledges' trend_svg reads: a label, a value and whether it is on target."""
+
+    label: str
+    value: float | None
+    met: bool
+
+
+def _sites(user):
+    return scope_queryset(
+        user,
+        Area.INSIGHTS,
+        Access.READ,
+        Site.objects.filter(is_active=True).select_related("agency"),
+        agency_field="agency_id",
+        site_field="pk",
+    )
+
+
+def _week(request) -> str:
+    week = request.GET.get("week") or staffing.next_week()
+    staffing.parse_week(week)  # a BadWeek becomes a 400 with its message
+    return week
+
+
+@login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    require(request.user, Area.INSIGHTS, Access.READ)
+    week = _week(request)
+    sites = list(_sites(request.user).order_by("agency__code", "name"))
+    runs = {
+        r.site_id: r
+        for r in StaffingRun.objects.filter(site__in=sites, week=week).only(
+            "site_id", "status", "finished_at", "result"
+        )
+    }
+    items = []
+    for site in sites:
+        run = runs.get(site.pk)
+        summary = _summary(run.result) if run and run.status == RunStatus.DONE else None
+        items.append({"site": site, "run": run, "summary": summary})
+    agencies = []
+    if scope_for(request.user, Area.INSIGHTS, Access.READ) >= Scope.AGENCY:
+        agencies = sorted({site.agency for site in sites}, key=lambda a: a.code)
+    return render(
+        request,
+        "insights/home.html",
+        {"items": items, "week": week, "agencies": agencies},
+    )
+
+
+def _summary(result: dict) -> dict:
+    rows = result.get("rows", [])
+    planned = [r for r in rows if r["planned"] is not None]
+    return {
+        "forecast": round(sum(r["forecast"] for r in rows)),
+        "peak": max((r["required"] for r in rows), default=0),
+        "short": sum(1 for r in planned if r["gap"] < 0),
+        "spare": sum(1 for r in planned if r["gap"] > 0),
+        "intervals": len(rows),
+        "planned": len(planned),
+        "backtest": result.get("backtest") or {},
+    }
+
+
+def _site_or_404(user, pk: int) -> Site:
+    return get_object_or_404(_sites(user), pk=pk)
+
+
+def _gap_label(gap) -> tuple[str, str]:
+    if gap is None:
+        return "", _("No plan")
+    if gap < 0:
+        return "govuk-tag--red", _("Short by %(n)s") % {"n": -gap}
+    if gap > 0:
+        return "govuk-tag--blue", _("Spare %(n)s") % {"n": gap}
+    return "govuk-tag--green", _("Covered")
+
+
+@login_required
+@require_GET
+def site(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_or_404(request.user, pk)
+    week = _week(request)
+    run = StaffingRun.objects.filter(site=site, week=week).first()
+    context = {"site": site, "week": week, "run": run}
+    if run is not None and run.status == RunStatus.DONE and run.result:
+        context.update(_site_context(request, run.result))
+    return render(request, "insights/site.html", context)
+
+
+def _site_context(request, result: dict) -> dict:
+    days = result["days"]
+    day = request.GET.get("day") or days[0]
+    if day not in days:
+        raise Http404
+    services = result["services"]
+    names = {s["id"]: s["name"] for s in services}
+    rows_of_day = [r for r in result["rows"] if r["day"] == day]
+    by_time: dict[str, list] = {}
+    for row in rows_of_day:
+        css, label = _gap_label(row["gap"])
+        by_time.setdefault(row["time"], []).append(
+            {
+                **row,
+                "service_name": names.get(row["service"], ""),
+                "gap_css": css,
+                "gap_label": label,
+            }
+        )
+    demand = result.get("demand") or {}
+    hourly = [Bar(r["hour"], _mean_of(r["weekdays"]), True) for r in demand.get("rows", [])]
+    known = [b.value for b in hourly if b.value is not None]
+    average = sum(known) / len(known) if known else 0.0
+    demand_chart = (
+        trend_svg(
+            results=hourly,
+            target=round(average, 2),
+            chart_id="demand-chart",
+            title=_("Mean arrivals per hour of the day"),
+            lower_is_better=False,
+            description=_(
+                "Bars: mean visitors arriving in each hour over the last %(weeks)s weeks, all "
+                "open days. Dashed line: the mean over all hours, %(mean)s. The figures by "
+                "weekday are in the table below."
+            )
+            % {"weeks": demand.get("weeks", 8), "mean": f"{average:.1f}"},
+        )
+        if hourly
+        else ""
+    )
+    coverage = []
+    for d in days:
+        planned = [r for r in result["rows"] if r["day"] == d and r["planned"] is not None]
+        if planned:
+            covered = 100 * sum(1 for r in planned if r["gap"] >= 0) / len(planned)
+            coverage.append(
+                Bar(date.fromisoformat(d).strftime("%a %d"), round(covered, 1), covered >= 100)
+            )
+    coverage_chart = (
+        trend_svg(
+            results=coverage,
+            target=100,
+            chart_id="coverage-chart",
+            title=_("Intervals covered by the plan, per day"),
+            lower_is_better=False,
+            description=_(
+                "Bars: the percentage of each day's open intervals where the planned staff "
+                "reach the required number; green where every interval is covered, orange "
+                "where some are short. Dashed line: 100%. Each interval is in the table below."
+            ),
+        )
+        if coverage
+        else ""
+    )
+    forecast_by_day = []
+    for d in days:
+        per_service = [
+            round(
+                sum(
+                    r["forecast"]
+                    for r in result["rows"]
+                    if r["day"] == d and r["service"] == s["id"]
+                ),
+                1,
+            )
+            for s in services
+        ]
+        forecast_by_day.append(
+            {"day": d, "per_service": per_service, "total": round(sum(per_service), 1)}
+        )
+    return {
+        "day": day,
+        "days": [{"iso": d, "label": date.fromisoformat(d).strftime("%a %d %b")} for d in days],
+        "services": services,
+        "by_time": sorted(by_time.items()),
+        "demand": demand,
+        "weekdays": WEEKDAYS,
+        "demand_chart": demand_chart,
+        "coverage": coverage,
+        "coverage_chart": coverage_chart,
+        "forecast_by_day": forecast_by_day,
+        "backtest": result.get("backtest") or {},
+        "computed_at": result.get("computed_at"),
+        "history_from": result.get("history_from"),
+        "history_to": result.get("history_to"),
+    }
+
+
+def _mean_of(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 2) if known else None
+
+
+@login_required
+@require_POST
+def site_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the advice to be (re)computed; the periodic job does it within a minute."""
+    site = _site_or_404(request.user, pk)
+    week = request.POST.get("week") or staffing.next_week()
+    require(
+        request.user,
+        Area.INSIGHTS,
+        Access.READ,
+        Target(agency_id=site.agency_id, site_id=site.pk),
+    )
+    with transaction.atomic():
+        run = staffing.run_request(site=site, week=week)
+        audit_record(
+            actor=request.user,
+            action="insights.staffing_requested",
+            target=run,
+            agency=site.agency,
+            data={"site": site.code, "week": week},
+        )
+    return redirect(f"{reverse('insights:site', args=[site.pk])}?week={week}")
+
+
+@login_required
+@require_GET
+def site_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_or_404(request.user, pk)
+    week = _week(request)
+    run = get_object_or_404(StaffingRun, site=site, week=week, status=RunStatus.DONE)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="staffing-{site.code}-{week}.csv"'
+    header, rows = advice_rows(run.result)
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+@login_required
+@require_GET
+def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_object_or_404(Agency, pk=pk)
+    # Moving staff between sites is an agency-wide view: unit-scoped roles do not see it.
+    require(request.user, Area.INSIGHTS, Access.READ, Target(agency_id=agency.pk))
+    if scope_for(request.user, Area.INSIGHTS, Access.READ) < Scope.AGENCY:
+        raise Http404
+    week = _week(request)
+    plan = redeploy.agency_plan(agency, week)
+    return render(request, "insights/redeploy.html", {"agency": agency, "week": week, "plan": plan})

@@ -1,0 +1,170 @@
+"""Where the plan is short and where it has spare staff, and moves that close the most gap.
+
+Staff are moved for a block of a day (morning before 13:00, afternoon after), not per 15
+minutes: nobody crosses the city for a quarter of an hour. In a block, a service is short by
+the largest shortfall of any of its intervals (required − planned) and can spare the smallest
+surplus (planned − required) it has in all of them, so a move never opens a new gap.
+
+Moves are chosen greedily, biggest shortage first, from sources that may serve the short
+service: staff of a service may serve the services that share a counter with it at their site
+(counters list the services they call), and the same service (by name) at another site of the
+agency. Sources at the same site come first, then other sites. Greedy is optimal here when every
+source can serve every shortage; with restricted skills it is a good, explainable answer (the
+page shows the gap closed, so a manager sees what is left).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+AFTERNOON_FROM = "13:00"
+
+
+@dataclass(frozen=True)
+class Need:
+    site: int
+    service: int
+    short: int = 0  # staff missing in the block
+    spare: int = 0  # staff that can leave for the whole block
+
+
+@dataclass
+class Move:
+    day: str
+    block: str
+    from_site: int
+    from_service: int
+    to_site: int
+    to_service: int
+    staff: int
+
+
+@dataclass
+class Plan:
+    moves: list[Move] = field(default_factory=list)
+    short_before: int = 0
+    short_after: int = 0
+    spare_before: int = 0
+
+    @property
+    def gap_closed(self) -> int:
+        return self.short_before - self.short_after
+
+    @property
+    def share_closed(self) -> float:
+        return self.gap_closed / self.short_before if self.short_before else 1.0
+
+
+def block_needs(rows: list[dict], site: int) -> dict[tuple[str, str], list[Need]]:
+    """Per (day, block): the short and spare staff of each service of one site's advice rows.
+    Rows without a plan are skipped (no roster, nothing to compare)."""
+    worst: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for row in rows:
+        if row.get("planned") is None:
+            continue
+        block = "pm" if row["time"] >= AFTERNOON_FROM else "am"
+        worst[(row["day"], block, row["service"])].append(row["planned"] - row["required"])
+    needs: dict[tuple[str, str], list[Need]] = defaultdict(list)
+    for (day, block, service), gaps in worst.items():
+        needs[(day, block)].append(
+            Need(site=site, service=service, short=max(0, -min(gaps)), spare=max(0, min(gaps)))
+        )
+    return needs
+
+
+def greedy_moves(
+    needs: dict[tuple[str, str], list[Need]], can_serve, *, same_site_first: bool = True
+) -> Plan:
+    """Moves per block. `can_serve(source: Need, target: Need) -> bool` says who may help whom."""
+    plan = Plan()
+    for (day, block), items in sorted(needs.items()):
+        spare = {(n.site, n.service): n.spare for n in items if n.spare > 0}
+        plan.spare_before += sum(spare.values())
+        shortages = sorted((n for n in items if n.short > 0), key=lambda n: -n.short)
+        for target in shortages:
+            plan.short_before += target.short
+            missing = target.short
+            sources = [n for n in items if spare.get((n.site, n.service), 0) > 0]
+            sources = [s for s in sources if can_serve(s, target)]
+            if same_site_first:
+                sources.sort(
+                    key=lambda s: (
+                        s.site != target.site,
+                        -spare[(s.site, s.service)],
+                        s.site,
+                        s.service,
+                    )
+                )
+            for source in sources:
+                if missing == 0:
+                    break
+                give = min(missing, spare[(source.site, source.service)])
+                if give <= 0:
+                    continue
+                spare[(source.site, source.service)] -= give
+                missing -= give
+                plan.moves.append(
+                    Move(day, block, source.site, source.service, target.site, target.service, give)
+                )
+            plan.short_after += missing
+    return plan
+
+
+def agency_plan(agency, week: str) -> dict:
+    """The redeployment suggestion for an agency's sites in a week, from stored advice."""
+    from civicdesk.insights.models import RunStatus, StaffingRun
+    from civicdesk.queues.models import Counter, Service
+
+    runs = list(
+        StaffingRun.objects.filter(
+            site__agency=agency, week=week, status=RunStatus.DONE
+        ).select_related("site")
+    )
+    needs: dict[tuple[str, str], list[Need]] = defaultdict(list)
+    for run in runs:
+        for key, items in block_needs(run.result.get("rows", []), run.site_id).items():
+            needs[key].extend(items)
+    site_ids = [run.site_id for run in runs]
+    services = {
+        s.pk: s for s in Service.objects.filter(site_id__in=site_ids).select_related("site")
+    }
+    # Services that share a counter at a site: the staff of one can serve the other.
+    shares_counter: dict[int, set[int]] = defaultdict(set)
+    for counter in Counter.objects.filter(site_id__in=site_ids).prefetch_related("services"):
+        ids = {s.pk for s in counter.services.all()}
+        for sid in ids:
+            shares_counter[sid] |= ids
+
+    def can_serve(source: Need, target: Need) -> bool:
+        if source.site == target.site:
+            return source.service == target.service or target.service in shares_counter.get(
+                source.service, set()
+            )
+        a, b = services.get(source.service), services.get(target.service)
+        return bool(a and b and a.name == b.name)
+
+    plan = greedy_moves(needs, can_serve)
+    labels = {s.pk: (str(s.site.name), str(s)) for s in services.values()}
+    return {
+        "week": week,
+        "sites": len(runs),
+        "short_before": plan.short_before,
+        "short_after": plan.short_after,
+        "gap_closed": plan.gap_closed,
+        "share_closed": round(plan.share_closed, 3),
+        "spare_before": plan.spare_before,
+        "moves": [
+            {
+                "day": m.day,
+                "block": m.block,
+                "from_site": labels.get(m.from_service, ("?", "?"))[0],
+                "from_service": labels.get(m.from_service, ("?", "?"))[1],
+                "to_site": labels.get(m.to_service, ("?", "?"))[0],
+                "to_service": labels.get(m.to_service, ("?", "?"))[1],
+                "staff": m.staff,
+                "same_site": m.from_site == m.to_site,
+            }
+            for m in plan.moves
+        ],
+    }
