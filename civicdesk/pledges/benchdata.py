@@ -238,7 +238,8 @@ def add_day(*, tickets: int, cases: int, answers: int, late_cases: int, seed: in
     rng = random.Random(seed)  # noqa: S311
     moment = now()
     today = moment.astimezone(TZ).date()
-    serial = itertools.count(10**9)
+    # Past every serial used so far, so that the step can run again on the same database.
+    serial = itertools.count(10**9 + Ticket.objects.count() + Case.objects.count())
     bulk_insert(Ticket, _ticket_rows(city, tickets, [today], rng, serial))
     bulk_insert(Case, _case_rows(city, cases, [today], rng, serial, moment))
     bulk_insert(Response, _answer_rows(city, answers, [today], rng))
