@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 from civicdesk.bench._intake_db import request_for
 from civicdesk.bench.harness import (
@@ -53,22 +52,6 @@ def _db(env: dict, *args: str) -> dict:
         text=True,
     )
     return json.loads(out.stdout)
-
-
-def ensure_database(url: str | None) -> None:
-    """Create the PostgreSQL database named in the URL if it does not exist yet."""
-    if not url or database_kind(url) != "postgresql":
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit((parts.scheme.replace("postgresql", "postgres"), parts.netloc,
-                        "/postgres", parts.query, ""))  # fmt: skip
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            return
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[float], list, int]:
@@ -140,7 +123,6 @@ def run(options: dict) -> dict:
     if options["url"] and not options["database_url"]:
         progress("--url given without --database-url: the credentials and the count need the "
                  "server's own database; pass the same DATABASE_URL the server uses")  # fmt: skip
-    ensure_database(options["database_url"])
     with bench_environment(options["database_url"]) as env:
         # Pooled database connections, as a production deployment runs: a new PostgreSQL
         # connection per request would cost more than the case itself.
