@@ -33,6 +33,9 @@ def add_arguments(parser):
     )
 
 
+by_kind: dict[str, list[float]] = {"join": [], "call-next": [], "start": [], "finish": []}
+
+
 async def _visitor(session, base, service_id, stop_at, latencies, given, errors):
     while time.monotonic() < stop_at:
         started = time.perf_counter()
@@ -41,6 +44,7 @@ async def _visitor(session, base, service_id, stop_at, latencies, given, errors)
         ) as response:
             body = await response.json() if response.status == 201 else await response.read()
         latencies.append((time.perf_counter() - started) * 1000)
+        by_kind["join"].append(latencies[-1])
         if response.status == 201:
             given.append(body["number"])
         else:
@@ -55,6 +59,7 @@ async def _officer(session, base, counter_id, stop_at, latencies, errors):
         async with session.post(f"{base}/api/v1/queues/counters/{counter_id}/call-next") as r:
             body = await r.json() if r.status == 200 else await r.read()
         latencies.append((time.perf_counter() - started) * 1000)
+        by_kind["call-next"].append(latencies[-1])
         if r.status != 200:
             errors[r.status] += 1
             if errors[r.status] == 1:
@@ -71,6 +76,7 @@ async def _officer(session, base, counter_id, stop_at, latencies, errors):
             ) as r:
                 answer = await r.read()
             latencies.append((time.perf_counter() - started) * 1000)
+            by_kind[action].append(latencies[-1])
             if r.status != 200:
                 errors[r.status] += 1
                 if errors[r.status] == 1:
@@ -122,6 +128,12 @@ async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds
         await session.close()
     if errors:
         progress(f"non-2xx answers: {dict(errors)}")
+    for kind, values in by_kind.items():
+        if values:
+            progress(
+                f"{kind}: {len(values)} ops, p50 {percentile(values, 50):.1f} ms, "
+                f"p99 {percentile(values, 99):.1f} ms"
+            )
     return latencies, elapsed, ping, ping_elapsed, given, sum(errors.values())
 
 

@@ -54,10 +54,22 @@ class PooledThreadsASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         super().__init__()
         self._idle: list[_RequestThread] = []  # touched from the event loop only
+        self._running = None  # asyncio.Semaphore, made in the server's event loop
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        limit = int(os.environ.get("CIVICDESK_MAX_REQUESTS", "0"))
+        if limit and not scope["path"].startswith("/live/"):
+            if self._running is None:
+                import asyncio
+
+                self._running = asyncio.Semaphore(limit)
+            async with self._running:
+                return await self._handle(scope, receive, send)
+        return await self._handle(scope, receive, send)
+
+    async def _handle(self, scope, receive, send):
         executor = self._idle.pop() if self._idle else _RequestThread()
         try:
             async with ThreadSensitiveContext(executor=executor):

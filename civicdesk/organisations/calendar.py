@@ -208,22 +208,41 @@ def build_calendar(
     )
 
 
-def site_calendar(site) -> WorkingCalendar:
-    """Opening hours of a site, with its own and its agency's closures."""
+def site_calendar(site, *, cached: bool = False) -> WorkingCalendar:
+    """Opening hours of a site, with its own and its agency's closures.
+
+    `cached`: kept per process for a few seconds like `agency_calendar` (hot paths: a public
+    join checks the site is open)."""
     from django.db.models import Q
 
     from civicdesk.organisations.models import Closure
 
-    closures = Closure.objects.filter(
-        Q(agency_id=site.agency_id, site__isnull=True) | Q(site=site)
-    ).values_list("date", flat=True)
-    return build_calendar(
-        timezone=site.timezone,
-        weekly_hours=site.opening_hours,
-        holiday_country=site.holiday_country,
-        holiday_subdivision=site.holiday_subdivision,
-        closures=list(closures),
+    def load() -> WorkingCalendar:
+        closures = Closure.objects.filter(
+            Q(agency_id=site.agency_id, site__isnull=True) | Q(site=site)
+        ).values_list("date", flat=True)
+        return build_calendar(
+            timezone=site.timezone,
+            weekly_hours=site.opening_hours,
+            holiday_country=site.holiday_country,
+            holiday_subdivision=site.holiday_subdivision,
+            closures=list(closures),
+        )
+
+    if not cached:
+        return load()
+    key = (
+        site.pk,
+        site.agency_id,
+        site.timezone,
+        json.dumps(site.opening_hours, sort_keys=True, default=str),
+        site.holiday_country,
+        site.holiday_subdivision,
     )
+    return _site_calendars.get_or_load(key, load)
+
+
+_site_calendars: LocalCache[WorkingCalendar] = LocalCache("organisations.site_calendars")
 
 
 # Every case intake computes due times with its agency's calendar: kept per process for a few
@@ -259,3 +278,4 @@ def agency_calendar(agency) -> WorkingCalendar:
 
 def agency_calendars_forget(*args, **kwargs) -> None:
     _agency_calendars.clear()
+    _site_calendars.clear()

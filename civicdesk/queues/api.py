@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -12,8 +12,9 @@ from ninja import Field, Router, Schema, Status
 from civicdesk.core.errors import NotFound
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.queues import services
-from civicdesk.queues.estimation import estimate_join_wait, estimate_wait
+from civicdesk.queues.estimation import estimate_join_wait
 from civicdesk.queues.lanes import NORMAL, lane_choices
+from civicdesk.queues.lookups import service_for_join
 from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketStatus
 from civicdesk.queues.selectors import (
     open_counter_count,
@@ -22,6 +23,7 @@ from civicdesk.queues.selectors import (
     site_for_codes,
     ticket_by_token,
 )
+from civicdesk.queues.state_cache import ticket_wait
 
 router = Router(tags=["queues"])
 MAX_ID = 2**31 - 1
@@ -122,7 +124,18 @@ class ErrorOut(Schema):
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def ticket_out(ticket: Ticket) -> TicketOut:
+def ticket_out(
+    ticket: Ticket, *, ahead: int | None = None, wait: timedelta | None = None
+) -> TicketOut:
+    """`ahead`, `wait`: when the caller knows them already (a join just computed them)."""
+    if ahead is None:
+        ahead = people_ahead(ticket)
+    if wait is None:
+        wait = ticket_wait(
+            ticket,
+            max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
+            history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
+        )
     return TicketOut(
         token=ticket.token,
         number=ticket.number,
@@ -132,8 +145,8 @@ def ticket_out(ticket: Ticket) -> TicketOut:
         site=ticket.site.name,
         service_id=ticket.service_id,
         service=ticket.service.name,
-        people_ahead=people_ahead(ticket),
-        estimated_wait_minutes=_minutes(estimate_wait(ticket)),
+        people_ahead=ahead,
+        estimated_wait_minutes=_minutes(wait),
         counter=ticket.counter.name
         if ticket.counter_id and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING)
         else None,
@@ -188,7 +201,7 @@ def site_queues(request: HttpRequest, agency_code: str, site_code: str):
 @router.post("/tickets", response={201: TicketOut, **ERRORS}, auth=None)
 def join(request: HttpRequest, payload: TicketJoinIn):
     """Join a queue remotely. Keep the `token`: it is the only way back to the ticket."""
-    service = Service.objects.filter(pk=payload.service_id).first()
+    service = service_for_join(payload.service_id)
     if service is None:
         raise NotFound(_("There is no such service."), code="unknown_service")
     language = payload.language if payload.language in dict(settings.LANGUAGES) else "en"
@@ -202,8 +215,10 @@ def join(request: HttpRequest, payload: TicketJoinIn):
         notify_minutes=payload.notify_minutes,
         language=language,
         history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
+        estimate_max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
     )
-    return Status(201, ticket_out(ticket))
+    wait = timedelta(seconds=ticket.estimate_at_join_seconds or 0)
+    return Status(201, ticket_out(ticket, ahead=ticket.ahead_at_join, wait=wait))
 
 
 @router.get("/tickets/{token}", response={200: TicketOut, 404: ErrorOut}, auth=None)

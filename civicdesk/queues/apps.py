@@ -7,4 +7,4 @@ class QueuesConfig(AppConfig):
     verbose_name = "Queues"
 
     def ready(self) -> None:
-        from civicdesk.queues import tasks  # noqa: F401  (registers periodic jobs)
+        from civicdesk.queues import lookups, tasks  # noqa: F401  (signals, periodic jobs)

@@ -75,21 +75,39 @@ def check_near(service) -> int:
             near = minutes <= ticket.notify_minutes
         if not near:
             continue
-        with translation.override(ticket.language):
-            body = _(
-                "%(site)s: your ticket %(number)s is nearly called - %(ahead)d ahead of you. "
-                "Please come back to the waiting area. %(link)s"
-            ) % {
-                "site": ticket.site.name,
-                "number": ticket.number,
-                "ahead": ahead,
-                "link": ticket_link(ticket),
-            }
-            subject = _("Your turn is near: %(number)s") % {"number": ticket.number}
-        _send(ticket, key="near", subject=subject, body=body)
-        Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=now())
+        _tell_near(ticket, ahead)
         told += 1
     return told
+
+
+def check_near_joined(ticket: Ticket, *, ahead: int, wait: timedelta) -> bool:
+    """A visitor who has just joined may be near at once (few ahead, or a short wait): tell
+    them now. Joins move nobody else closer, so nobody else needs checking."""
+    if ticket.notify_ahead is None and ticket.notify_minutes is None:
+        return False
+    near = (ticket.notify_ahead is not None and ahead <= ticket.notify_ahead) or (
+        ticket.notify_minutes is not None
+        and int(wait.total_seconds() // 60) <= ticket.notify_minutes
+    )
+    if near:
+        _tell_near(ticket, ahead)
+    return near
+
+
+def _tell_near(ticket: Ticket, ahead: int) -> None:
+    with translation.override(ticket.language):
+        body = _(
+            "%(site)s: your ticket %(number)s is nearly called - %(ahead)d ahead of you. "
+            "Please come back to the waiting area. %(link)s"
+        ) % {
+            "site": ticket.site.name,
+            "number": ticket.number,
+            "ahead": ahead,
+            "link": ticket_link(ticket),
+        }
+        subject = _("Your turn is near: %(number)s") % {"number": ticket.number}
+    _send(ticket, key="near", subject=subject, body=body)
+    Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=now())
 
 
 def ticket_called(ticket: Ticket, counter) -> None:

@@ -142,6 +142,7 @@ def ticket_issue(
     queued_at: datetime | None = None,
     check_open: bool = True,
     history_max_age: float = 0,
+    estimate_max_age: float = 0,
 ) -> Ticket:
     """Give a visitor the next number of a service. Citizens join by kiosk or remotely with no
     actor; staff issue tickets at the door (channel "staff") and are audited.
@@ -151,7 +152,9 @@ def ticket_issue(
     and the estimate at join (reads of the whole site) comes after it commits. Inside a caller's
     transaction everything commits together as before.
 
-    `history_max_age`: see state_cache.py (0, the default: the estimator reads everything).
+    `history_max_age`, `estimate_max_age`: see state_cache.py (0, the default: the estimator
+    reads everything and runs for this ticket). The returned ticket also carries
+    `ahead_at_join`, the people ahead of it when it joined.
     """
     ticket, at = _new_ticket(
         service=service,
@@ -166,6 +169,17 @@ def ticket_issue(
         queued_at=queued_at,
         check_open=check_open,
     )
+    from civicdesk.queues.state_cache import join_estimate
+
+    estimated_first = estimate_max_age > 0
+    if estimated_first:
+        # Public joins over HTTP at a busy site: the estimator runs at most every
+        # `estimate_max_age` seconds per service and lane, and joins in between are placed from
+        # it (state_cache.py); the estimate is known before the insert and goes in with it.
+        wait, ticket.estimate_features, ticket.ahead_at_join = join_estimate(
+            ticket, max_age=estimate_max_age, history_max_age=history_max_age
+        )
+        ticket.estimate_at_join_seconds = int(wait.total_seconds())
     if actor is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
         _insert_numbered_at_once(ticket, at)
     else:
@@ -178,22 +192,28 @@ def ticket_issue(
             ticket_set_status_initial(ticket, at)
             if actor is not None:
                 _audit(actor, "issue", ticket, channel=ticket.channel, lane=lane)
-    with transaction.atomic():
-        from civicdesk.queues.estimation import estimate_with_predictors
-        from civicdesk.queues.state_cache import site_state_reusing_history
-
-        # `history_max_age` > 0 (public joins over HTTP): the estimator's history may be that
-        # many seconds old (state_cache.py); the queue it replays is read now.
-        state = site_state_reusing_history(ticket.site_id, at=now(), max_age=history_max_age)
-        wait, ticket.estimate_features = estimate_with_predictors(ticket, state=state)
+    if not estimated_first:
+        # The estimator runs for this very ticket, reading the whole site after the commit.
+        wait, ticket.estimate_features, ticket.ahead_at_join = join_estimate(
+            ticket, max_age=0, history_max_age=history_max_age
+        )
         ticket.estimate_at_join_seconds = int(wait.total_seconds())
         Ticket.objects.filter(pk=ticket.pk).update(
             estimate_at_join_seconds=ticket.estimate_at_join_seconds,
             estimate_features=ticket.estimate_features,
         )
-        notices.check_near(ticket.service)
-        publish_on_commit(ticket, "issued")
+    # A join moves nobody else closer to a call: only the newcomer may be near already.
+    if ticket.notify_ahead is not None or ticket.notify_minutes is not None:
+        with transaction.atomic():
+            notices.check_near_joined(ticket, ahead=ticket.ahead_at_join, wait=wait)
+    publish_on_commit(ticket, "issued")  # at once, or when the caller's transaction commits
     return ticket
+
+
+def _has_site_loaded(service: Service) -> bool:
+    """`service` was read just now with its site and agency (the API's join does)."""
+    site = service._state.fields_cache.get("site")
+    return site is not None and "agency" in site._state.fields_cache
 
 
 def _new_ticket(
@@ -214,7 +234,8 @@ def _new_ticket(
     channel = Channel(channel) if channel in Channel.values else None
     if channel is None:
         raise ValidationFailed(_("Unknown channel."), errors={"channel": _("Unknown channel.")})
-    service = Service.objects.select_related("site", "site__agency").get(pk=service.pk)
+    if not _has_site_loaded(service):
+        service = Service.objects.select_related("site", "site__agency").get(pk=service.pk)
     site = service.site
     if not (service.is_active and site.is_active and site.agency.is_active):
         raise NotFound(_("This service is not available."), code="unknown_service")
@@ -231,7 +252,7 @@ def _new_ticket(
         )
     phone, email = (phone or "").strip(), (email or "").strip()
     _validate_contact(phone, email, notify_ahead, notify_minutes)
-    if check_open and not site_calendar(site).is_open(at):
+    if check_open and not site_calendar(site, cached=True).is_open(at):
         raise Conflict(
             _("%(site)s is closed now. Please come back when it is open.") % {"site": site.name},
             code="site_closed",

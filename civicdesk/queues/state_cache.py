@@ -1,20 +1,35 @@
-"""A site's estimator state whose slow-moving history is reused for a while (per process).
+"""Per-process caches of a site's estimator work, for the many reads of a busy site.
 
-`site_state` reads, besides the queues, weeks of service times and hours of joins and give-ups;
-those barely move from one second to the next but cost most of the reading. Live pages and
-public joins (many a second at a busy site) reuse them for up to `max_age` seconds of the clock;
-the queues themselves (who waits, which counters are open and busy) are read every time. The
-estimator's maths are unchanged. With max_age 0 everything is read every time (tests, the waits
-simulation, which calls `ticket_issue` without it).
+`site_state_reusing_history`: `site_state` reads, besides the queues, weeks of service times and
+hours of joins and give-ups; those barely move from one second to the next but cost most of the
+reading. Live pages and public joins reuse them for up to `max_age` seconds of the clock; the
+queues themselves (who waits, which counters are open and busy) are read every time.
+
+`site_estimates`: every waiting ticket's estimate at a site, from one run of the estimator, kept
+for `max_age` seconds (ticket pages and the ticket API poll; "your turn is near" checks).
+
+`join_estimate`: the wait told to someone who just joined. At a quiet site (one join every few
+seconds) it is the estimator's answer for that ticket, as before. At a busy one (many joins a
+second, each of which would replay the whole queue) the estimator runs at most once per site,
+service and lane every `max_age` seconds; a ticket that joins in between is told that anchor
+plus what its place adds: (its people ahead − the anchor's) × counter time per call ÷ counters
+serving the service. Calls made since lower the count of people ahead, joins raise it.
+
+With max_age 0 everything is computed every time (tests, and the waits simulation, which calls
+`ticket_issue` without it, so the measured accuracy is the estimator's own).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from civicdesk.queues.estimation import SiteState, site_state
 
 _history: dict[int, SiteState] = {}
+_lock = threading.Lock()
 
 
 def site_state_reusing_history(site_id: int, *, at: datetime, max_age: float) -> SiteState:
@@ -27,5 +42,148 @@ def site_state_reusing_history(site_id: int, *, at: datetime, max_age: float) ->
     return state
 
 
+# --- every waiting ticket's estimate ------------------------------------------------------------
+@dataclass
+class _Estimates:
+    made: float  # time.monotonic()
+    waits: dict[int, timedelta]
+
+
+_estimates: dict[int, _Estimates] = {}
+
+
+def site_estimates(site_id: int, *, max_age: float, history_max_age: float = 0) -> dict:
+    """{ticket id: estimated wait} for every waiting ticket of the site, at most `max_age` old."""
+    from civicdesk.core.clock import now
+    from civicdesk.queues.estimation import estimate_waits
+
+    cached = _estimates.get(site_id) if max_age > 0 else None
+    if cached is not None and time.monotonic() - cached.made < max_age:
+        return cached.waits
+    state = site_state_reusing_history(site_id, at=now(), max_age=history_max_age)
+    waits = estimate_waits(site_id, state=state)
+    if max_age > 0:
+        _estimates[site_id] = _Estimates(time.monotonic(), waits)
+    return waits
+
+
+def ticket_wait(ticket, *, max_age: float, history_max_age: float = 0) -> timedelta:
+    """The wait shown to `ticket` now, from the site's estimates at most `max_age` old (a ticket
+    newer than them has them made again). Zero once called."""
+    from civicdesk.queues.estimation import estimate_wait
+    from civicdesk.queues.models import TicketStatus
+
+    if ticket.status != TicketStatus.WAITING:
+        return timedelta(0)
+    if max_age <= 0:
+        return estimate_wait(ticket)
+    waits = site_estimates(ticket.site_id, max_age=max_age, history_max_age=history_max_age)
+    if ticket.pk not in waits:
+        _estimates.pop(ticket.site_id, None)
+        waits = site_estimates(ticket.site_id, max_age=max_age, history_max_age=history_max_age)
+    return waits.get(ticket.pk, timedelta(0))
+
+
+# --- the wait told at join ----------------------------------------------------------------------
+@dataclass
+class _Anchor:
+    made: float  # time.monotonic()
+    seconds: float
+    values: dict | None
+    ahead: int
+    per_place: float  # seconds one more person ahead adds
+
+
+_anchors: dict[tuple[int, int, str], _Anchor] = {}
+_computing: set[tuple[int, int, str]] = set()
+STALE_FACTOR = 5  # while one thread recomputes, others may use an anchor this many max_ages old
+
+
+def join_estimate(
+    ticket, *, max_age: float, history_max_age: float = 0
+) -> tuple[timedelta, dict | None, int]:
+    """(wait, the predictors behind it, people ahead) for `ticket`, which is joining now.
+
+    max_age 0: `ticket` is saved already and the estimator runs for it. max_age > 0: `ticket` is
+    not saved yet (its estimate goes into the insert that numbers it); the estimator runs for
+    someone joining its service and lane now, at most once every max_age seconds."""
+    if max_age <= 0:
+        return _compute_joined(ticket, history_max_age)
+    from civicdesk.queues.selectors import people_ahead_of_new
+
+    key = (ticket.site_id, ticket.service_id, ticket.lane)
+    ahead = people_ahead_of_new(ticket.service, ticket.lane)
+    with _lock:
+        anchor = _anchors.get(key)
+        age = time.monotonic() - anchor.made if anchor is not None else None
+        usable = age is not None and (
+            age < max_age or (age < STALE_FACTOR * max_age and key in _computing)
+        )
+        if not usable:
+            _computing.add(key)
+    if usable:
+        return _from_anchor(anchor, ahead)
+    try:
+        wait, values, per_place = _compute_new(ticket, history_max_age)
+        with _lock:
+            _anchors[key] = _Anchor(
+                time.monotonic(), wait.total_seconds(), values, ahead, per_place
+            )
+        return wait, values, ahead
+    finally:
+        with _lock:
+            _computing.discard(key)
+
+
+def _per_place(state: SiteState, service_id: int) -> float:
+    capacity = max(sum(1 for _f, s in state.counters if service_id in s), 1)
+    return state.per_call.get(service_id, 600.0) / capacity
+
+
+def _compute_joined(ticket, history_max_age: float):
+    from civicdesk.core.clock import now
+    from civicdesk.queues.estimation import estimate_with_predictors
+
+    state = site_state_reusing_history(ticket.site_id, at=now(), max_age=history_max_age)
+    wait, values = estimate_with_predictors(ticket, state=state)
+    ahead = int(values["k"]) if values and "k" in values else 0
+    return wait, values, ahead
+
+
+def _compute_new(ticket, history_max_age: float):
+    from civicdesk.core.clock import now
+    from civicdesk.queues.estimation import Job, _delta, predict
+    from civicdesk.queues.wait_history import delay_history
+
+    state = site_state_reusing_history(ticket.site_id, at=now(), max_age=history_max_age)
+    if ticket.service_id not in state.services:
+        return timedelta(0), None, 0.0
+    job = Job(None, ticket.service_id, ticket.queued_at, ticket.lane)
+    seconds, values = predict(state, delay_history(ticket.site_id, state.at), extra=job)[None]
+    return _delta(seconds), values, _per_place(state, ticket.service_id)
+
+
+# The predictors that count the people ahead move with the place; the others (the last visitor
+# to be called, how long the head of the line has waited) are the site's, shared by everyone.
+_BY_PLACE = ("ql", "mc", "naive", "pos")
+
+
+def _from_anchor(anchor: _Anchor, ahead: int) -> tuple[timedelta, dict | None, int]:
+    delta = (ahead - anchor.ahead) * anchor.per_place
+    seconds = max(anchor.seconds + delta, 0.0)
+    values = None
+    if anchor.values is not None:
+        values = dict(anchor.values)
+        for name in _BY_PLACE:
+            if name in values:
+                values[name] = max(float(values[name]) + delta, 0.0)
+        values["k"] = ahead
+    return timedelta(seconds=int(seconds)), values, ahead
+
+
 def clear() -> None:
-    _history.clear()
+    with _lock:
+        _history.clear()
+        _estimates.clear()
+        _anchors.clear()
+        _computing.clear()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import segno
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from civicdesk.core.errors import ApplicationError
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.organisations.hours import format_weekly_hours, parse_weekly_hours
 from civicdesk.queues import services
-from civicdesk.queues.estimation import estimate_join_wait, estimate_wait
+from civicdesk.queues.estimation import estimate_join_wait
 from civicdesk.queues.forms import JoinForm
 from civicdesk.queues.lanes import NORMAL, lane_choices, lane_label
 from civicdesk.queues.models import Channel, TicketStatus
@@ -26,6 +28,7 @@ from civicdesk.queues.selectors import (
     site_for_codes,
     ticket_by_token,
 )
+from civicdesk.queues.state_cache import ticket_wait
 
 WEEKDAYS = [
     gettext_lazy("Monday"),
@@ -172,7 +175,7 @@ def kiosk_ticket(request: HttpRequest, token: str):
     context.update(
         ticket=ticket,
         ahead=people_ahead(ticket),
-        wait_minutes=_minutes(estimate_wait(ticket)),
+        wait_minutes=_minutes(_wait(ticket)),
         lane=lane_label(ticket.lane),
         ticket_url=settings.CIVICDESK_PUBLIC_URL.rstrip("/")
         + reverse("queues:ticket", kwargs={"token": ticket.token}),
@@ -190,6 +193,14 @@ def kiosk_ticket_qr(request: HttpRequest, token: str):
     )
     svg = segno.make(url, error="m").svg_inline(scale=6, title=_("Follow your ticket on a phone"))
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _wait(ticket) -> timedelta:
+    return ticket_wait(
+        ticket,
+        max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
+        history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
+    )
 
 
 # --- the ticket -----------------------------------------------------------------------------------
@@ -211,7 +222,7 @@ def ticket_page(request: HttpRequest, token: str):
         "error": error,
         "lane": lane_label(ticket.lane),
         "ahead": people_ahead(ticket),
-        "wait_minutes": _minutes(estimate_wait(ticket)),
+        "wait_minutes": _minutes(_wait(ticket)),
     }
     return render(request, "queues/ticket.html", context)
 

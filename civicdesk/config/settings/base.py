@@ -225,6 +225,9 @@ CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pag
 CIVICDESK_LIVE_HISTORY_SECONDS = env.int("CIVICDESK_LIVE_HISTORY_SECONDS", default=30)
 # public joins over the API reuse the estimator's history that long (queues/state_cache.py)
 CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS = env.int("CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS", default=30)
+# at a busy site the estimator runs at most this often per site (ticket pages and the ticket API)
+# and per service and lane (joins between runs are placed from the last one): state_cache.py
+CIVICDESK_QUEUES_ESTIMATE_SECONDS = env.float("CIVICDESK_QUEUES_ESTIMATE_SECONDS", default=2)
 # --- shared: where citizens reach this site ---------------------------------------------------
 # The public address links in emails, SMS and QR codes start with. Default: https:// and the
 # first real host in ALLOWED_HOSTS, else this machine (`check --deploy` warns about that).

@@ -12,3 +12,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["*"]
 CIVICDESK_LIVE_HISTORY_SECONDS = 0  # each snapshot reads everything (ids repeat across tests)
 CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS = 0
+CIVICDESK_QUEUES_ESTIMATE_SECONDS = 0  # every estimate computed (state_cache tests set it)

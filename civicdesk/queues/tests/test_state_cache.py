@@ -1,0 +1,123 @@
+"""Busy sites: public joins placed from one run of the estimator, the cached service, the
+estimate told on the ticket page (state_cache.py, lookups.py)."""
+
+from datetime import timedelta
+
+import pytest
+
+from civicdesk.queues import services, state_cache
+from civicdesk.queues.estimation import estimate_with_predictors
+from civicdesk.queues.lookups import service_for_join
+from civicdesk.queues.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    state_cache.clear()
+    yield
+    state_cache.clear()
+
+
+def _join(service, *, max_age, lane="normal", **contact):
+    return services.ticket_issue(
+        service=service, channel="remote", lane=lane, estimate_max_age=max_age, **contact
+    )
+
+
+def test_without_a_window_every_join_runs_the_estimator_for_its_ticket(clock, service, counter):
+    for _ in range(3):
+        ticket = _join(service, max_age=0)
+        stored = Ticket.objects.get(pk=ticket.pk)
+        wait, values = estimate_with_predictors(stored)
+        assert stored.estimate_at_join_seconds == int(wait.total_seconds())
+        assert stored.estimate_features["k"] == values["k"] == ticket.ahead_at_join
+
+
+def test_joins_within_the_window_are_placed_from_the_first(clock, service, counter):
+    first = _join(service, max_age=60)
+    assert first.ahead_at_join == 0
+    anchor = state_cache._anchors[(service.site_id, service.pk, "normal")]
+    later = [_join(service, max_age=60) for _ in range(4)]
+    # No new run of the estimator: the anchor is the same object.
+    assert state_cache._anchors[(service.site_id, service.pk, "normal")] is anchor
+    assert [t.ahead_at_join for t in later] == [1, 2, 3, 4]
+    per_place = anchor.per_place
+    assert per_place > 0
+    for ticket in later:
+        stored = Ticket.objects.get(pk=ticket.pk)
+        expected = int(anchor.seconds + ticket.ahead_at_join * per_place)
+        assert stored.estimate_at_join_seconds == expected
+        assert stored.estimate_features["k"] == ticket.ahead_at_join
+        # The predictors that count places move with the place; the shared ones do not.
+        assert stored.estimate_features["ql"] == pytest.approx(
+            anchor.values["ql"] + ticket.ahead_at_join * per_place
+        )
+        assert stored.estimate_features["hol"] == anchor.values["hol"]
+    assert later[-1].estimate_at_join_seconds > later[0].estimate_at_join_seconds
+
+
+def test_a_call_moves_the_next_joiner_forward(clock, service, counter, officer):
+    for _ in range(3):
+        _join(service, max_age=60)
+    services.ticket_call_next(actor=officer, counter=counter)
+    after_call = _join(service, max_age=60)
+    assert after_call.ahead_at_join == 2  # three joined, one called
+
+
+def test_the_window_runs_out_and_the_estimator_runs_again(clock, service, counter):
+    _join(service, max_age=60)
+    anchor = state_cache._anchors[(service.site_id, service.pk, "normal")]
+    clock.shift(timedelta(seconds=1))
+    state_cache._anchors[(service.site_id, service.pk, "normal")].made -= 61
+    _join(service, max_age=60)
+    assert state_cache._anchors[(service.site_id, service.pk, "normal")] is not anchor
+
+
+def test_lanes_have_their_own_anchor(clock, service, counter):
+    _join(service, max_age=60)
+    _join(service, max_age=60, lane="elderly")
+    assert {key[2] for key in state_cache._anchors} == {"normal", "elderly"}
+
+
+def test_the_near_notice_still_goes_out_at_join(clock, service, counter):
+    from civicdesk.notify.models import OutboxMessage
+
+    _join(service, max_age=60)
+    told = _join(service, max_age=60, phone="+60 12 345 6789", notify_ahead=2)
+    assert told.ahead_at_join == 1
+    assert OutboxMessage.objects.filter(to="+60 12 345 6789").count() == 1
+    assert Ticket.objects.get(pk=told.pk).near_notified_at is not None
+    not_yet = _join(service, max_age=60, phone="+60 12 000 0000", notify_ahead=1)
+    assert not_yet.ahead_at_join == 2
+    assert not OutboxMessage.objects.filter(to="+60 12 000 0000").exists()
+
+
+def test_ticket_wait_reuses_the_site_estimates_and_sees_new_tickets(clock, service, counter):
+    a = _join(service, max_age=0)
+    first = state_cache.ticket_wait(a, max_age=60)
+    made = state_cache._estimates[service.site_id]
+    assert state_cache.ticket_wait(a, max_age=60) == first
+    assert state_cache._estimates[service.site_id] is made  # not run again
+    b = _join(service, max_age=0)
+    assert state_cache.ticket_wait(b, max_age=60) > timedelta(0)  # newer: run again for it
+    assert state_cache._estimates[service.site_id] is not made
+
+
+def test_the_cached_service_follows_changes_but_not_the_lane_count(
+    service, django_assert_num_queries
+):
+    service_for_join(service.pk)
+    with django_assert_num_queries(0):
+        cached = service_for_join(service.pk)
+    assert cached.site.agency_id == service.site.agency_id
+    service.priority_streak = 3
+    service.save(update_fields=["priority_streak"])
+    with django_assert_num_queries(0):
+        service_for_join(service.pk)
+    service.name = "Passports"
+    service.save()
+    with django_assert_num_queries(1):
+        assert service_for_join(service.pk).name == "Passports"
+    assert service_for_join(10**6) is None
