@@ -13,6 +13,7 @@ does. A thread still running work of a request that ended early (the client went
 given back: it finishes and exits.
 """
 
+import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -54,17 +55,20 @@ class PooledThreadsASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         super().__init__()
         self._idle: list[_RequestThread] = []  # touched from the event loop only
+        # CIVICDESK_MAX_REQUESTS: Django requests run at once per process (0: no limit). More
+        # wait in the event loop, where waiting is cheap, instead of as threads contending for
+        # the GIL. Live streams (/live/) are never held back.
+        from django.conf import settings
+
+        self._limit = settings.CIVICDESK_MAX_REQUESTS
         self._running = None  # asyncio.Semaphore, made in the server's event loop
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        limit = int(os.environ.get("CIVICDESK_MAX_REQUESTS", "0"))
-        if limit and not scope["path"].startswith("/live/"):
+        if self._limit and not scope["path"].startswith("/live/"):
             if self._running is None:
-                import asyncio
-
-                self._running = asyncio.Semaphore(limit)
+                self._running = asyncio.Semaphore(self._limit)
             async with self._running:
                 return await self._handle(scope, receive, send)
         return await self._handle(scope, receive, send)

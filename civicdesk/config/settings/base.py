@@ -253,5 +253,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.int
         "max_size": env.int("DATABASE_POOL_MAX_SIZE"),
         "timeout": 30,
     }
+# Django requests run at once per server process (0: no limit); see civicdesk/config/asgi.py.
+CIVICDESK_MAX_REQUESTS = env.int("CIVICDESK_MAX_REQUESTS", default=0)
 # Changes within this many ms are published as one snapshot per site (0: publish each at once).
 CIVICDESK_LIVE_COALESCE_MS = env.int("CIVICDESK_LIVE_COALESCE_MS", default=50)
