@@ -228,6 +228,10 @@ class MergeIn(Schema):
     into: str = Field(..., description="Reference of the case to keep")
 
 
+class NotDuplicateIn(Schema):
+    reason: str = Field("", max_length=500, description="Why it is a different matter")
+
+
 class InboundOut(Schema):
     reference: str
     created: bool
@@ -478,6 +482,14 @@ def merge(request: HttpRequest, reference: str, payload: MergeIn):
     target = _get(request, payload.into)
     services.case_merge(source=source, target=target, actor=request.user)
     return CaseOut.from_case(selectors.case_get(user=request.user, reference=target.reference))
+
+
+@router.post("/{reference}/not-duplicate", response={200: CaseOut, **ERRORS})
+def not_duplicate(request: HttpRequest, reference: str, payload: NotDuplicateIn):
+    """Remove the possible-duplicate flag: staff looked and it is a different matter."""
+    case = _get(request, reference)
+    services.case_dismiss_duplicate(case=case, actor=request.user, reason=payload.reason)
+    return CaseOut.from_case(selectors.case_get(user=request.user, reference=case.reference))
 
 
 __all__ = ["NotFound", "router"]

@@ -297,6 +297,12 @@ class MergeForm(GovukForm):
     )
 
 
+class NotDuplicateForm(GovukForm):
+    reason = forms.CharField(
+        label=_("Why is it a different matter? (optional)"), required=False, max_length=500
+    )
+
+
 class PartForm(GovukForm):
     agency = forms.ModelChoiceField(
         label=_("Agency for the linked part"), queryset=Agency.objects.none()

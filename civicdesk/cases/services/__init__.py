@@ -12,6 +12,7 @@ from civicdesk.cases.services.intake import (
 from civicdesk.cases.services.routing import (
     BOUNCE_LIMIT,
     case_add_part,
+    case_dismiss_duplicate,
     case_merge,
     case_refer,
     case_transfer,
@@ -29,6 +30,7 @@ __all__ = [
     "case_assign",
     "case_citizen_add",
     "case_create",
+    "case_dismiss_duplicate",
     "case_merge",
     "case_note_add",
     "case_refer",

@@ -211,6 +211,29 @@ def case_merge(*, source: Case, target: Case, actor) -> Case:
     return target
 
 
+@transaction.atomic
+def case_dismiss_duplicate(*, case: Case, actor, reason: str = "") -> Case:
+    """Staff looked and it is not a duplicate: the flag goes, with who said so and why. Intake is
+    the only place that flags, so a dismissed case is not flagged again."""
+    case = _locked(case)
+    require_case(actor, case)
+    if case.possible_duplicate_of_id is None:
+        raise Conflict(_("This case is not flagged as a possible duplicate."), code="not_flagged")
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        raise ValidationFailed(_("Keep the reason under 500 characters."), code="reason_long")
+    other = case.possible_duplicate_of
+    case.possible_duplicate_of = None
+    case.save(update_fields=["possible_duplicate_of", "updated_at"])
+    case_event(case=case, actor=actor, action="duplicate_dismissed",
+               text=_("Not a duplicate of %(ref)s.") % {"ref": other.reference}
+               + (f" {reason}" if reason else ""),
+               data={"of": other.reference})  # fmt: skip
+    audit_record(actor=actor, action="case.duplicate_dismiss", target=case, agency=case.agency,
+                 data={"of": other.reference, "reason": reason})  # fmt: skip
+    return case
+
+
 def cases_mark_breaches(*, limit: int = 1000) -> int:
     """Mark cases past their due time and escalate each once to its agency's QSMs by email."""
     at = now()

@@ -85,6 +85,19 @@ def test_staff_reads_and_acts_within_scope(client, monday, key, leak, officer, o
     assert client.get(f"{URL}{ref}").status_code == 404
 
 
+def test_not_a_duplicate_over_the_api(client, monday, key, leak, officer):
+    body = {"description": "Leak", "category": "leak", "contact_email": "z@example.org"}
+    first = _post(client, URL, body, HTTP_X_API_KEY=key).json()["reference"]
+    second = _post(client, URL, {**body, "description": "Noise"}, HTTP_X_API_KEY=key).json()
+    assert second["possible_duplicate_of"] == first
+    assert _post(client, f"{URL}{second['reference']}/not-duplicate", {}).status_code == 401
+    client.force_login(officer.user)
+    cleared = _post(client, f"{URL}{second['reference']}/not-duplicate", {"reason": "Noise"})
+    assert cleared.status_code == 200 and cleared.json()["possible_duplicate_of"] is None
+    again = _post(client, f"{URL}{second['reference']}/not-duplicate", {})
+    assert again.status_code == 409 and again.json()["code"] == "not_flagged"
+
+
 def test_categories_are_public(client, leak):
     response = client.get(f"{URL}categories?agency=HSG")
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from civicdesk.cases.selectors import case_get, case_list, qsm_dashboard
 from civicdesk.cases.services import (
     case_add_part,
     case_create,
+    case_dismiss_duplicate,
     case_merge,
     case_refer,
     case_reply,
@@ -18,7 +19,7 @@ from civicdesk.cases.services import (
 )
 from civicdesk.cases.tests.conftest import HK, MONDAY_10
 from civicdesk.cases.tests.factories import CategoryFactory
-from civicdesk.core.errors import Conflict, NotFound
+from civicdesk.core.errors import Conflict, NotAllowed, NotFound
 from civicdesk.notify.models import OutboxMessage
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import AgencyFactory, DepartmentFactory, StaffFactory
@@ -209,3 +210,31 @@ def test_interim_reply_reminder_goes_to_the_officer_once(monday, leak, officer):
     case_reply(case=case, actor=officer.user, body="Still working on it", interim=True)
     case.refresh_from_db()
     assert case.interim_replied_at is not None
+
+
+def test_not_a_duplicate_removes_the_flag_with_reason_event_and_audit(monday, leak, officer):
+    first = _case(leak.agency, category=leak, contact_email="same@example.org")
+    second = _case(leak.agency, category=leak, contact_email="same@example.org",
+                   description="The lift on floor 3 is broken again.")  # fmt: skip
+    assert second.possible_duplicate_of == first
+    case_dismiss_duplicate(case=second, actor=officer.user, reason="Lift, not a leak")
+    second.refresh_from_db()
+    assert second.possible_duplicate_of is None
+    event = second.events.get(action="duplicate_dismissed")
+    assert event.data == {"of": first.reference} and "Lift, not a leak" in event.text
+    entry = AuditEntry.objects.get(action="case.duplicate_dismiss", actor=officer.user)
+    assert entry.data["of"] == first.reference
+    # Nothing to dismiss any more: a clear conflict, nothing changed.
+    with pytest.raises(Conflict):
+        case_dismiss_duplicate(case=second, actor=officer.user)
+    assert second.events.filter(action="duplicate_dismissed").count() == 1
+
+
+def test_not_a_duplicate_needs_write_access(monday, leak, other_agency):
+    first = _case(leak.agency, category=leak, contact_email="same@example.org")
+    second = _case(leak.agency, category=leak, contact_email="same@example.org")
+    stranger = StaffFactory(agency=other_agency, role=Role.QSM)
+    with pytest.raises(NotAllowed):
+        case_dismiss_duplicate(case=second, actor=stranger.user)
+    second.refresh_from_db()
+    assert second.possible_duplicate_of == first

@@ -143,6 +143,26 @@ def test_case_page_actions_reply_and_transfer(client, monday, leak, officer):
     assert "You can read this case but not change it." in history
 
 
+def test_not_a_duplicate_from_the_case_page(client, monday, leak, officer):
+    first = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                        description="Leak in the kitchen", contact_email="a@example.org")  # fmt: skip
+    second = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                         description="Broken window", contact_email="a@example.org")  # fmt: skip
+    client.force_login(officer.user)
+    page = client.get(f"/cases/staff/{second.reference}/").content.decode()
+    assert "Possible duplicate of" in page and 'data-testid="action-not_duplicate"' in page
+    long = client.post(f"/cases/staff/{second.reference}/not_duplicate/", {"reason": "x" * 501})
+    assert long.status_code == 422
+    second.refresh_from_db()
+    assert second.possible_duplicate_of == first
+    done = client.post(f"/cases/staff/{second.reference}/not_duplicate/", {"reason": "A window"})
+    assert done.status_code == 302
+    second.refresh_from_db()
+    assert second.possible_duplicate_of is None
+    page = client.get(f"/cases/staff/{second.reference}/").content.decode()
+    assert "Possible duplicate of" not in page and "action-not_duplicate" not in page
+
+
 def test_assisted_mode_logs_phone_contact(client, monday, leak, officer):
     client.force_login(officer.user)
     assert client.get("/cases/staff/new/").status_code == 200

@@ -16,6 +16,7 @@ from civicdesk.cases.forms import (
     AssignForm,
     AssistedCaseForm,
     MergeForm,
+    NotDuplicateForm,
     NoteForm,
     PartForm,
     ReferForm,
@@ -149,6 +150,8 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
             if case.possible_duplicate_of_id
             else None,
         ),
+        "not_duplicate_form": forms.get("not_duplicate")
+        or NotDuplicateForm(auto_id=_ids("not_duplicate")),
         "part_form": forms.get("part") or PartForm(case=case, auto_id=_ids("part")),
         "refer_form": forms.get("refer") or ReferForm(auto_id=_ids("refer")),
     }
@@ -197,6 +200,7 @@ ACTIONS = {
     "assign": AssignForm,
     "transfer": TransferForm,
     "merge": MergeForm,
+    "not_duplicate": NotDuplicateForm,
     "part": PartForm,
     "refer": ReferForm,
 }
@@ -238,6 +242,9 @@ def _run(action: str, case, user, data: dict):
         return _("Merged into %(ref)s. Every citizen involved has been told.") % {
             "ref": target.reference
         }
+    if action == "not_duplicate":
+        services.case_dismiss_duplicate(case=case, actor=user, reason=data["reason"])
+        return _("The possible duplicate flag was removed.")
     if action == "part":
         part = services.case_add_part(
             case=case, actor=user, agency=data["agency"], note=data["note"]
