@@ -8,6 +8,11 @@ urlpatterns = [
     path("new/<str:reference>/", public.submitted, name="submitted"),
     path("track/", public.track, name="track"),
     path("track/<str:reference>/", public.tracked, name="tracked"),
+    path(
+        "track/<str:reference>/attachments/<int:attachment_id>/",
+        public.tracked_attachment,
+        name="tracked_attachment",
+    ),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
     path("staff/new/", staff.assisted, name="staff_new"),

@@ -203,3 +203,35 @@ def test_staff_download_attachment_only_within_scope(client, monday, leak, offic
     assert "ceiling.jpg" in response["Content-Disposition"]
     client.force_login(StaffFactory(agency=other_agency, role=Role.QSM).user)
     assert client.get(url).status_code == 404
+
+
+def test_citizen_downloads_their_files_from_the_tracking_page_only(client, monday, leak, officer):
+    from django.core.files.base import ContentFile
+    from django.test import Client
+
+    from civicdesk.cases.models import CaseAttachment, CaseMessage, MessageKind
+    from civicdesk.cases.services import case_note_add
+
+    _report(client)  # the browser that filed the case may track it
+    case = Case.objects.get()
+    item = case.attachments.get()
+    page = client.get(f"/cases/track/{case.reference}/").content.decode()
+    url = f"/cases/track/{case.reference}/attachments/{item.pk}/"
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # Another browser that has not proved the reference and contact sees nothing.
+    assert Client().get(url).status_code == 404
+    # A file on an internal note is never served to the citizen.
+    note = case_note_add(case=case, actor=officer.user, body="Photo from the site visit")
+    assert isinstance(note, CaseMessage) and note.kind == MessageKind.NOTE
+    internal = CaseAttachment.objects.create(
+        case=case, message=note, file=ContentFile(b"secret", name="inside.txt"),
+        filename="inside.txt", content_type="text/plain", size=6,
+    )  # fmt: skip
+    assert (
+        client.get(f"/cases/track/{case.reference}/attachments/{internal.pk}/").status_code == 404
+    )

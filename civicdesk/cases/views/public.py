@@ -7,14 +7,15 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from civicdesk.cases.forms import CitizenAddForm, PublicCaseForm, TrackForm
-from civicdesk.cases.models import Case, MessageKind, TrackAttempt
+from civicdesk.cases.models import Case, CaseAttachment, MessageKind, TrackAttempt
 from civicdesk.cases.selectors import case_find_for_citizen
 from civicdesk.cases.services import case_citizen_add, case_create
 from civicdesk.core.clock import now
@@ -151,3 +152,21 @@ def tracked(request: HttpRequest, reference: str):
         "cases/tracked.html",
         {"case": case, "shown": shown, "conversation": conversation, "form": form},
     )
+
+
+def tracked_attachment(request: HttpRequest, reference: str, attachment_id: int):
+    """A file on a message the citizen can see on the tracking page (theirs, or one we sent).
+    Files on internal notes are never served here; every file downloads, none opens inline."""
+    case = _tracked_case(request, reference)
+    shown = case.merged_into if case.merged_into_id else case
+    item = CaseAttachment.objects.filter(
+        pk=attachment_id,
+        case=shown,
+        message__kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN],
+    ).first()
+    if item is None:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
