@@ -164,7 +164,105 @@ def agency_plan(agency, week: str) -> dict:
                 "to_service": labels.get(m.to_service, ("?", "?"))[1],
                 "staff": m.staff,
                 "same_site": m.from_site == m.to_site,
+                "from_service_id": m.from_service,
+                "to_service_id": m.to_service,
             }
             for m in plan.moves
         ],
     }
+
+
+def _in_block(time: str, block: str) -> bool:
+    return (time >= AFTERNOON_FROM) == (block == "pm")
+
+
+def move_accept(
+    *,
+    actor,
+    agency,
+    week: str,
+    day: str,
+    block: str,
+    from_service: int,
+    to_service: int,
+    staff: int,
+) -> dict:
+    """Put a suggested move into the roster: `staff` fewer planned on `from_service` and as many
+    more on `to_service` in every 15-minute interval of the block that the advice covers; the
+    stored advice of both sites is brought up to date. Only a move the current suggestion makes
+    (and no more staff than it says) is accepted; the change is audited."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from civicdesk.audit.services import audit_record
+    from civicdesk.core.errors import Conflict, ValidationFailed
+    from civicdesk.insights.models import PlannedStaffing, RunStatus, StaffingRun
+    from civicdesk.insights.staffing import run_apply_plan
+    from civicdesk.organisations.permissions import Access, Area, Target, require
+
+    require(actor, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))
+    if block not in ("am", "pm"):
+        raise ValidationFailed(_("Choose the morning or the afternoon."), code="block")
+    if staff < 1:
+        raise ValidationFailed(_("Move at least one member of staff."), code="staff")
+    suggested = next(
+        (
+            m
+            for m in agency_plan(agency, week)["moves"]
+            if (m["day"], m["block"], m["from_service_id"], m["to_service_id"])
+            == (day, block, from_service, to_service)
+        ),
+        None,
+    )
+    if suggested is None:
+        raise Conflict(
+            _("This move is no longer suggested: the roster or the advice has changed."),
+            code="not_suggested",
+        )
+    if staff > suggested["staff"]:
+        raise Conflict(
+            _("The suggestion moves %(n)d at most.") % {"n": suggested["staff"]}, code="too_many"
+        )
+    runs = {
+        run.site_id: run
+        for run in StaffingRun.objects.filter(
+            site__agency=agency, week=week, status=RunStatus.DONE
+        ).select_related("site")
+    }
+    changed = 0
+    with transaction.atomic():
+        for run in runs.values():
+            tz = ZoneInfo(run.site.timezone)
+            for row in run.result.get("rows", []):
+                if row["day"] != day or not _in_block(row["time"], block):
+                    continue
+                if row["service"] not in (from_service, to_service):
+                    continue
+                starts = datetime.fromisoformat(f"{row['day']}T{row['time']}").replace(tzinfo=tz)
+                plan, _created = PlannedStaffing.objects.select_for_update().get_or_create(
+                    site=run.site, service_id=row["service"], starts_at=starts
+                )
+                delta = -staff if row["service"] == from_service else staff
+                plan.staff = max(plan.staff + delta, 0)
+                plan.save(update_fields=["staff"])
+                changed += 1
+        for run in runs.values():
+            run_apply_plan(run)
+        audit_record(
+            actor=actor,
+            action="insights.redeploy_accepted",
+            agency=agency,
+            data={
+                "week": week,
+                "day": day,
+                "block": block,
+                "from": suggested["from_site"] + ": " + suggested["from_service"],
+                "to": suggested["to_site"] + ": " + suggested["to_service"],
+                "staff": staff,
+                "intervals": changed,
+            },
+        )
+    return {**suggested, "staff": staff, "intervals": changed}

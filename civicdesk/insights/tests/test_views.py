@@ -2,6 +2,8 @@
 
 import pytest
 import time_machine
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.insights import staffing
@@ -117,3 +119,58 @@ def test_periodic_job_computes_pending_runs(city):
     with time_machine.travel(TODAY, tick=False):
         assert compute_pending() == {"computed": 1, "failed": 0}
     assert StaffingRun.objects.get(site=city["far"], week=WEEK).status == RunStatus.DONE
+
+
+def test_an_agency_admin_accepts_a_suggested_move_into_the_roster(client, city, agency):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from civicdesk.insights import redeploy
+    from civicdesk.insights.models import PlannedStaffing
+
+    north, south = city["north"], city["south"]
+    runs = {run.site_id: run for run in StaffingRun.objects.filter(status=RunStatus.DONE)}
+    day = runs[north.pk].result["rows"][0]["day"]
+    morning = [r for r in runs[north.pk].result["rows"] if r["day"] == day and r["time"] < "13:00"]
+    assert morning, "the advice covers the morning"
+    tz = ZoneInfo(north.timezone)
+    for site, staff in ((north, 0), (south, 9)):
+        service = site.services.get()
+        for row in morning:
+            starts = datetime.fromisoformat(f"{row['day']}T{row['time']}").replace(tzinfo=tz)
+            PlannedStaffing.objects.create(
+                site=site, service=service, starts_at=starts, staff=staff
+            )
+    for run in runs.values():
+        staffing.run_apply_plan(run)
+    plan = redeploy.agency_plan(agency, WEEK)
+    move = next(m for m in plan["moves"] if m["day"] == day and m["block"] == "am")
+    assert (move["from_site"], move["to_site"]) == ("South Office", "North Office")
+    post = {"week": WEEK, "day": day, "block": "am", "staff": move["staff"],
+            "from_service": move["from_service_id"], "to_service": move["to_service_id"]}  # fmt: skip
+    url = f"/staff/insights/agencies/{agency.pk}/redeploy/accept/"
+    qsm = StaffFactory(agency=agency, role=Role.QSM)
+    client.force_login(qsm.user)
+    assert client.post(url, post).status_code == 403  # reads the advice, may not change the roster
+    admin = StaffFactory(agency=agency, role=Role.AGENCY_ADMIN)
+    device = TOTPDevice.objects.create(user=admin.user, name="phone", confirmed=True)
+    client.force_login(admin.user)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    client.post("/staff/two-factor/", {"token": code})
+    page = client.get(f"/staff/insights/agencies/{agency.pk}/redeploy/?week={WEEK}")
+    assert "Accept" in page.content.decode()
+    too_many = client.post(url, {**post, "staff": move["staff"] + 1}, follow=True)
+    assert "at most" in too_many.content.decode()
+    done = client.post(url, post, follow=True)
+    assert "Roster changed" in done.content.decode()
+    north_plan = PlannedStaffing.objects.filter(site=north, starts_at__date=day)
+    south_plan = PlannedStaffing.objects.filter(site=south, starts_at__date=day)
+    assert {p.staff for p in north_plan} == {move["staff"]}
+    assert {p.staff for p in south_plan} == {9 - move["staff"]}
+    entry = AuditEntry.objects.get(action="insights.redeploy_accepted", actor=admin.user)
+    assert entry.data["staff"] == move["staff"] and entry.data["intervals"] == 2 * len(morning)
+    # The advice now carries the new roster, and the same move is no longer suggested in full.
+    after = redeploy.agency_plan(agency, WEEK)
+    assert after["short_before"] < plan["short_before"]
+    again = client.post(url, post, follow=True)
+    assert "no longer suggested" in again.content.decode() or "at most" in again.content.decode()

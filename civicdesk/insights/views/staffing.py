@@ -7,6 +7,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk.audit.services import audit_record
+from civicdesk.core.errors import ApplicationError
 from civicdesk.insights import redeploy, staffing
 from civicdesk.insights.models import RunStatus, StaffingRun
 from civicdesk.insights.report import advice_rows
@@ -25,6 +27,7 @@ from civicdesk.organisations.permissions import (
     Area,
     Scope,
     Target,
+    can,
     require,
     scope_for,
     scope_queryset,
@@ -279,4 +282,53 @@ def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     week = _week(request)
     plan = redeploy.agency_plan(agency, week)
-    return render(request, "insights/redeploy.html", {"agency": agency, "week": week, "plan": plan})
+    can_accept = can(request.user, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))
+    return render(
+        request,
+        "insights/redeploy.html",
+        {"agency": agency, "week": week, "plan": plan, "can_accept": can_accept},
+    )
+
+
+@login_required
+@require_POST
+def agency_redeploy_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one suggested move into the roster (agency admins)."""
+    agency = get_object_or_404(Agency, pk=pk)
+    if not can(request.user, Area.INSIGHTS, Access.READ, Target(agency_id=agency.pk)):
+        raise Http404
+    require(request.user, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))  # else 403
+    week = request.POST.get("week") or staffing.next_week()
+    staffing.parse_week(week)  # a BadWeek becomes a 400 with its message
+    try:
+        move = redeploy.move_accept(
+            actor=request.user,
+            agency=agency,
+            week=week,
+            day=request.POST.get("day", "")[:10],
+            block=request.POST.get("block", ""),
+            from_service=_int(request.POST.get("from_service")),
+            to_service=_int(request.POST.get("to_service")),
+            staff=_int(request.POST.get("staff")),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Roster changed: %(n)d from %(source)s to %(target)s on %(day)s.")
+            % {
+                "n": move["staff"],
+                "source": f"{move['from_site']}: {move['from_service']}",
+                "target": f"{move['to_site']}: {move['to_service']}",
+                "day": move["day"],
+            },
+        )
+    return redirect(f"{reverse('insights:redeploy', args=[agency.pk])}?week={week}")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
