@@ -40,3 +40,77 @@ def test_staffing_page_passes_axe(page, axe, agency):
     # The gap is said in words, not only in colour.
     assert "Short by 1" in page.inner_text("#roster")
     assert axe(page) == []
+
+
+def test_journey_seven_the_managers_week(page, axe, agency):
+    """Journey 7: next week's advice for the busiest site, where the plan is short with the
+    simulated service level beside it, a redeployment from another site accepted, and the
+    team's performance with case mix in view."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from civicdesk.insights.models import RunStatus, StaffingRun
+    from civicdesk.organisations.tests.pages import STAFF_HOME
+    from civicdesk.queues.tests.factories import CounterFactory
+
+    north = SiteFactory(agency=agency, name="North Office")
+    south = SiteFactory(agency=agency, name="South Office")
+    for site in (north, south):
+        service = ServiceFactory(site=site, prefix="A", name="Rent", default_service_minutes=5)
+        CounterFactory(site=site, services=[service])
+        steady_history(service, weeks=6)
+    with time_machine.travel(TODAY, tick=False):
+        for site in (north, south):
+            staffing.site_week(site, WEEK)
+    runs = {r.site_id: r for r in StaffingRun.objects.filter(status=RunStatus.DONE)}
+    day = runs[north.pk].result["rows"][0]["day"]
+    tz = ZoneInfo(north.timezone)
+    for site, staff in ((north, 0), (south, 9)):
+        for row in runs[north.pk].result["rows"]:
+            if row["day"] == day and row["time"] < "13:00":
+                starts = datetime.fromisoformat(f"{day}T{row['time']}").replace(tzinfo=tz)
+                PlannedStaffing.objects.create(
+                    site=site, service=site.services.get(), starts_at=starts, staff=staff
+                )
+    for run in runs.values():
+        staffing.run_apply_plan(run)
+
+    manager = StaffFactory(agency=agency, role=Role.AGENCY_ADMIN)
+    device = TOTPDevice.objects.create(user=manager.user, name="phone", confirmed=True)
+    page.goto("/staff/sign-in/")
+    page.get_by_label("Username").fill(manager.user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/two-factor/**")
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.get_by_label("Six-digit code").fill(code)
+    page.keyboard.press("Enter")
+    page.wait_for_url(STAFF_HOME)
+    page.wait_for_load_state()
+
+    page.goto(f"/staff/insights/?week={WEEK}")
+    page.get_by_role("link", name="North Office").click()
+    assert "Short by" in page.inner_text("#roster")
+    assert axe(page) == []
+    page.go_back()
+    page.get_by_role(
+        "link", name=f"Where {agency.name} is short and where it has spare staff"
+    ).click()
+    moves = page.locator("#moves")
+    assert "South Office" in moves.inner_text() and "North Office" in moves.inner_text()
+    assert axe(page) == []
+    moves.get_by_role("button", name="Accept").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Roster changed" in page.inner_text("main")
+    assert axe(page) == []
+    north_planned = PlannedStaffing.objects.filter(site=north, starts_at__date=day)
+    assert all(p.staff > 0 for p in north_planned)
+
+    page.goto("/staff/insights/performance/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert "case-mix" in page.content().lower()
+    assert axe(page) == []
