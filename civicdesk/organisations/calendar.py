@@ -208,6 +208,29 @@ def build_calendar(
     )
 
 
+def _calendar(owner, weekly_hours, closures) -> WorkingCalendar:
+    """The calendar of a site or an agency (both carry a time zone and a holiday region)."""
+    return build_calendar(
+        timezone=owner.timezone,
+        weekly_hours=weekly_hours,
+        holiday_country=owner.holiday_country,
+        holiday_subdivision=owner.holiday_subdivision,
+        closures=list(closures),
+    )
+
+
+def _cache_key(owner, weekly_hours, *more) -> tuple:
+    """Everything the calendar is built from, but the closures (their signals clear caches)."""
+    return (
+        owner.pk,
+        *more,
+        owner.timezone,
+        json.dumps(weekly_hours, sort_keys=True, default=str),
+        owner.holiday_country,
+        owner.holiday_subdivision,
+    )
+
+
 def site_calendar(site, *, cached: bool = False) -> WorkingCalendar:
     """Opening hours of a site, with its own and its agency's closures.
 
@@ -221,25 +244,11 @@ def site_calendar(site, *, cached: bool = False) -> WorkingCalendar:
         closures = Closure.objects.filter(
             Q(agency_id=site.agency_id, site__isnull=True) | Q(site=site)
         ).values_list("date", flat=True)
-        return build_calendar(
-            timezone=site.timezone,
-            weekly_hours=site.opening_hours,
-            holiday_country=site.holiday_country,
-            holiday_subdivision=site.holiday_subdivision,
-            closures=list(closures),
-        )
+        return _calendar(site, site.opening_hours, closures)
 
     if not cached:
         return load()
-    key = (
-        site.pk,
-        site.agency_id,
-        site.timezone,
-        json.dumps(site.opening_hours, sort_keys=True, default=str),
-        site.holiday_country,
-        site.holiday_subdivision,
-    )
-    return _site_calendars.get_or_load(key, load)
+    return _site_calendars.get_or_load(_cache_key(site, site.opening_hours, site.agency_id), load)
 
 
 _site_calendars: LocalCache[WorkingCalendar] = LocalCache("organisations.site_calendars")
@@ -258,22 +267,9 @@ def agency_calendar(agency) -> WorkingCalendar:
         closures = Closure.objects.filter(agency=agency, site__isnull=True).values_list(
             "date", flat=True
         )
-        return build_calendar(
-            timezone=agency.timezone,
-            weekly_hours=agency.office_hours,
-            holiday_country=agency.holiday_country,
-            holiday_subdivision=agency.holiday_subdivision,
-            closures=list(closures),
-        )
+        return _calendar(agency, agency.office_hours, closures)
 
-    key = (
-        agency.pk,
-        agency.timezone,
-        json.dumps(agency.office_hours, sort_keys=True, default=str),
-        agency.holiday_country,
-        agency.holiday_subdivision,
-    )
-    return _agency_calendars.get_or_load(key, load)
+    return _agency_calendars.get_or_load(_cache_key(agency, agency.office_hours), load)
 
 
 def agency_calendars_forget(*args, **kwargs) -> None:

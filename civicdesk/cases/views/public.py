@@ -7,9 +7,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -166,7 +165,6 @@ def tracked_attachment(request: HttpRequest, reference: str, attachment_id: int)
     ).first()
     if item is None:
         raise Http404
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    from civicdesk.cases.views.staff import attachment_response
+
+    return attachment_response(item, download=True)

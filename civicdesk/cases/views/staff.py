@@ -187,8 +187,13 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int):
     item = case.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
+    return attachment_response(item, download=False)
+
+
+def attachment_response(item, *, download: bool) -> FileResponse:
+    """A case file as its stored type, never sniffed; `download`: saved, not opened inline."""
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, item.filename)
+    response["Content-Disposition"] = content_disposition_header(download, item.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

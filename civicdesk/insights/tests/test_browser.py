@@ -46,37 +46,14 @@ def test_journey_seven_the_managers_week(page, axe, agency):
     """Journey 7: next week's advice for the busiest site, where the plan is short with the
     simulated service level beside it, a redeployment from another site accepted, and the
     team's performance with case mix in view."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from civicdesk.insights.models import RunStatus, StaffingRun
+    from civicdesk.insights.tests.factories import rent_office, roster_short_here_spare_there
     from civicdesk.organisations.tests.pages import STAFF_HOME
-    from civicdesk.queues.tests.factories import CounterFactory
 
-    north = SiteFactory(agency=agency, name="North Office")
-    south = SiteFactory(agency=agency, name="South Office")
-    for site in (north, south):
-        service = ServiceFactory(site=site, prefix="A", name="Rent", default_service_minutes=5)
-        CounterFactory(site=site, services=[service])
-        steady_history(service, weeks=6)
-    with time_machine.travel(TODAY, tick=False):
-        for site in (north, south):
-            staffing.site_week(site, WEEK)
-    runs = {r.site_id: r for r in StaffingRun.objects.filter(status=RunStatus.DONE)}
-    day = runs[north.pk].result["rows"][0]["day"]
-    tz = ZoneInfo(north.timezone)
-    for site, staff in ((north, 0), (south, 9)):
-        for row in runs[north.pk].result["rows"]:
-            if row["day"] == day and row["time"] < "13:00":
-                starts = datetime.fromisoformat(f"{day}T{row['time']}").replace(tzinfo=tz)
-                PlannedStaffing.objects.create(
-                    site=site, service=site.services.get(), starts_at=starts, staff=staff
-                )
-    for run in runs.values():
-        staffing.run_apply_plan(run)
+    north, south = rent_office(agency, "North Office"), rent_office(agency, "South Office")
+    day = roster_short_here_spare_there(north, south)
 
     manager = StaffFactory(agency=agency, role=Role.AGENCY_ADMIN)
     device = TOTPDevice.objects.create(user=manager.user, name="phone", confirmed=True)
@@ -103,8 +80,8 @@ def test_journey_seven_the_managers_week(page, axe, agency):
     assert "South Office" in moves.inner_text() and "North Office" in moves.inner_text()
     assert axe(page) == []
     moves.get_by_role("button", name="Accept").first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Roster changed" in page.inner_text("main")
     assert axe(page) == []
     north_planned = PlannedStaffing.objects.filter(site=north, starts_at__date=day)

@@ -8,27 +8,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from civicdesk.audit.models import AuditEntry
 from civicdesk.insights import staffing
 from civicdesk.insights.models import RunStatus, StaffingRun
-from civicdesk.insights.tests.factories import TODAY, WEEK, steady_history
+from civicdesk.insights.tests.factories import TODAY, WEEK, rent_office
 from civicdesk.organisations.roles import Role
-from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
-from civicdesk.queues.tests.factories import CounterFactory, ServiceFactory
+from civicdesk.organisations.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def city(agency, other_agency):
-    north = SiteFactory(agency=agency, name="North Office")
-    south = SiteFactory(agency=agency, name="South Office")
-    far = SiteFactory(agency=other_agency, name="Far Office")
-    for site in (north, south, far):
-        service = ServiceFactory(site=site, prefix="A", name="Rent", default_service_minutes=5)
-        CounterFactory(site=site, services=[service])
-        steady_history(service, weeks=6)
-    with time_machine.travel(TODAY, tick=False):
-        for site in (north, south):
-            staffing.site_week(site, WEEK)
-    return {"north": north, "south": south, "far": far}
+    return {
+        "north": rent_office(agency, "North Office"),
+        "south": rent_office(agency, "South Office"),
+        "far": rent_office(other_agency, "Far Office", advice=False),
+    }
 
 
 def _get(client, user, url):
@@ -122,27 +115,17 @@ def test_periodic_job_computes_pending_runs(city):
 
 
 def test_an_agency_admin_accepts_a_suggested_move_into_the_roster(client, city, agency):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from civicdesk.insights import redeploy
     from civicdesk.insights.models import PlannedStaffing
+    from civicdesk.insights.tests.factories import roster_short_here_spare_there
 
     north, south = city["north"], city["south"]
-    runs = {run.site_id: run for run in StaffingRun.objects.filter(status=RunStatus.DONE)}
-    day = runs[north.pk].result["rows"][0]["day"]
-    morning = [r for r in runs[north.pk].result["rows"] if r["day"] == day and r["time"] < "13:00"]
-    assert morning, "the advice covers the morning"
-    tz = ZoneInfo(north.timezone)
-    for site, staff in ((north, 0), (south, 9)):
-        service = site.services.get()
-        for row in morning:
-            starts = datetime.fromisoformat(f"{row['day']}T{row['time']}").replace(tzinfo=tz)
-            PlannedStaffing.objects.create(
-                site=site, service=service, starts_at=starts, staff=staff
-            )
-    for run in runs.values():
-        staffing.run_apply_plan(run)
+    day = roster_short_here_spare_there(north, south)
+    morning = [
+        r
+        for r in StaffingRun.objects.get(site=north).result["rows"]
+        if r["day"] == day and r["time"] < "13:00"
+    ]
     plan = redeploy.agency_plan(agency, WEEK)
     move = next(m for m in plan["moves"] if m["day"] == day and m["block"] == "am")
     assert (move["from_site"], move["to_site"]) == ("South Office", "North Office")
