@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from civicdesk.audit.services import audit_record
+from civicdesk.cases import lookups
 from civicdesk.cases.clock import clock_start
 from civicdesk.cases.models import (
     OPEN_STATUSES,
@@ -39,13 +41,12 @@ from civicdesk.cases.workflows import case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
-from civicdesk.organisations.roles import Role
 from civicdesk.routing.integration import auto_route, auto_route_record
 
 DUPLICATE_WINDOW = timedelta(days=30)
 DUPLICATE_DISTANCE_DEGREES = Decimal("0.002")  # about 200 m at Hong Kong's latitude
 DUPLICATE_TEXT_RATIO = 0.5
-ASSIGNABLE_ROLES = (Role.FRONTLINE, Role.TEAM_LEAD)
+ASSIGNABLE_ROLES = lookups.ASSIGNABLE_ROLES
 
 
 def reference_allocate(*, agency: Agency, year: int) -> str:
@@ -74,6 +75,31 @@ def reference_allocate(*, agency: Agency, year: int) -> str:
     return f"{agency.code}-{year}-{number:06d}"
 
 
+PLACEHOLDER_PREFIX = "pending-"
+
+
+def _placeholder_reference() -> str:
+    """A unique stand-in until `case_number` gives the case its reference (same transaction:
+    no other transaction ever sees it)."""
+    return f"{PLACEHOLDER_PREFIX}{uuid.uuid4().hex[:22]}"
+
+
+def case_number(*, case: Case) -> str:
+    """Give a just-inserted case its reference: the agency's next number for the year of receipt.
+
+    Takes the counter row's lock until the caller's transaction commits (see reference_allocate).
+    """
+    year = case.received_at.astimezone(agency_tz(case.agency)).year
+    case.reference = reference_allocate(agency=case.agency, year=year)
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET reference = %s WHERE id = %s",  # noqa: S608
+            [case.reference, case.pk],
+        )
+    return case.reference
+
+
 def _is_away(staff_ids, on) -> set[int]:
     return set(
         OfficerAbsence.objects.filter(
@@ -84,24 +110,36 @@ def _is_away(staff_ids, on) -> set[int]:
 
 def pick_assignee(*, department: Department, at: datetime) -> StaffProfile | None:
     """Round-robin weighted by open workload: the officer present with the fewest open cases,
-    and among equals the one who was given a case longest ago."""
-    candidates = list(
-        StaffProfile.objects.filter(
-            departments=department, role__in=ASSIGNABLE_ROLES, user__is_active=True
-        ).annotate(
-            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=OPEN_STATUSES)),
-            last_given=Max("assigned_cases__assigned_at"),
-        )
-    )
+    and among equals the one who was given a case longest ago.
+
+    Who may be assigned comes from a per-process cache (`lookups.assignable_staff`, seconds
+    old at most); their workload and absences are read fresh, only when there is someone.
+    """
+    candidates = lookups.assignable_staff(department.pk)
     if not candidates:
         return None
-    away = _is_away([c.id for c in candidates], at.date())
+    ids = [c.id for c in candidates]
+    away = _is_away(ids, at.date())
     present = [c for c in candidates if c.id not in away]
     if not present:
         return None
+    load = {
+        row["assignee_id"]: row
+        for row in Case.objects.filter(assignee_id__in=[c.id for c in present])
+        .values("assignee_id")
+        .annotate(
+            open_cases=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            last_given=Max("assigned_at"),
+        )
+        .order_by()
+    }
     epoch = datetime.min.replace(tzinfo=at.tzinfo)
-    present.sort(key=lambda c: (c.open_cases, c.last_given or epoch, c.id))
-    return present[0]
+
+    def order(c: StaffProfile):
+        row = load.get(c.id, {})
+        return (row.get("open_cases", 0), row.get("last_given") or epoch, c.id)
+
+    return min(present, key=order)
 
 
 def _similar(a: str, b: str) -> float:
@@ -131,18 +169,19 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     d = DUPLICATE_DISTANCE_DEGREES
     # Only the columns compared (the index on agency + latitude finds the band): the
     # candidates are read on every intake with a location.
+    fields = ["id", "reference", "subject", "description"]
     nearby = (
         recent.filter(
             latitude__range=(case.latitude - d, case.latitude + d),
             longitude__range=(case.longitude - d, case.longitude + d),
         )
-        .only("id", "reference", "subject", "description")
-        .order_by("received_at")[:20]
+        .order_by("received_at")
+        .values_list(*fields)[:20]
     )
     text = f"{case.subject} {case.description}"
-    for other in nearby:
-        if _similar(text, f"{other.subject} {other.description}") >= DUPLICATE_TEXT_RATIO:
-            return other
+    for row in nearby:  # plain rows: only the one that matches becomes a (deferred) Case
+        if _similar(text, f"{row[2]} {row[3]}") >= DUPLICATE_TEXT_RATIO:
+            return Case.from_db(connection.alias, fields, row)
     return None
 
 
@@ -326,9 +365,12 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         if assignee is not None:
             case.assignee, case.assigned_at = assignee, at
     case.possible_duplicate_of = find_possible_duplicate(case=case)
-    # Numbered last, just before the writes: the counter row stays locked until this
-    # transaction commits, and concurrent intakes of the agency queue on that lock.
-    case.reference = reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year)
+    # Written under a placeholder reference first, numbered last: the counter row stays locked
+    # from numbering until this transaction commits, and concurrent intakes of the agency queue
+    # on that lock, so as little as possible runs after it (the numbering itself, then what
+    # shows the reference: attachments' paths, the audit entry, the acknowledgement). A repeated
+    # Idempotency-Key fails on the insert, before the counter is touched.
+    case.reference = _placeholder_reference()
     case.save()
     message = CaseMessage.objects.create(
         case=case,
@@ -339,13 +381,14 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         at=at,
         email_message_id=email_message_id or None,
     )
-    attachments_save(case=case, message=message, checked=checked)
     case_event(
         case=case,
         actor=actor,
         action="created",
         data={"channel": channel, "assignee": case.assignee_id},
     )
+    case_number(case=case)
+    attachments_save(case=case, message=message, checked=checked)
     if routed is not None:
         auto_route_record(case=case, decision=routed)
     audit_record(
