@@ -150,39 +150,79 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     """An open case of the same agency in the window with the same contact, or close by with
     similar text."""
     since = case.received_at - DUPLICATE_WINDOW
-    recent = Case.objects.filter(
-        agency_id=case.agency_id,
-        received_at__gte=since,
-        status__in=OPEN_STATUSES,
-        merged_into__isnull=True,
-    ).exclude(pk=case.pk)
-    contact = Q()  # empty: anonymous, no look-up by contact at all
-    if case.contact_email:
-        contact |= Q(contact_email__iexact=case.contact_email)
-    if case.contact_phone:
-        contact |= Q(contact_phone=case.contact_phone)
-    same_contact = recent.filter(contact).order_by("received_at").first() if contact else None
-    if same_contact is not None:
-        return same_contact
+    if case.contact_email or case.contact_phone:
+        contact = Q()
+        if case.contact_email:
+            contact |= Q(contact_email__iexact=case.contact_email)
+        if case.contact_phone:
+            contact |= Q(contact_phone=case.contact_phone)
+        same_contact = (
+            Case.objects.filter(
+                contact,
+                agency_id=case.agency_id,
+                received_at__gte=since,
+                status__in=OPEN_STATUSES,
+                merged_into__isnull=True,
+            )
+            .exclude(pk=case.pk)
+            .order_by("received_at")
+            .first()
+        )
+        if same_contact is not None:
+            return same_contact
     if case.latitude is None or case.longitude is None:
         return None
-    d = DUPLICATE_DISTANCE_DEGREES
-    # Only the columns compared (the index on agency + latitude finds the band): the
-    # candidates are read on every intake with a location.
-    fields = ["id", "reference", "subject", "description"]
-    nearby = (
-        recent.filter(
-            latitude__range=(case.latitude - d, case.latitude + d),
-            longitude__range=(case.longitude - d, case.longitude + d),
-        )
-        .order_by("received_at")
-        .values_list(*fields)[:20]
-    )
     text = f"{case.subject} {case.description}"
-    for row in nearby:  # plain rows: only the one that matches becomes a (deferred) Case
+    for row in _nearby_open_cases(case=case, since=since):
+        # Plain rows: only the one that matches becomes a (deferred) Case.
         if _similar(text, f"{row[2]} {row[3]}") >= DUPLICATE_TEXT_RATIO:
-            return Case.from_db(connection.alias, fields, row)
+            return Case.from_db(connection.alias, list(_NEARBY_FIELDS), row)
     return None
+
+
+_NEARBY_FIELDS = ("id", "reference", "subject", "description")
+
+
+def _nearby_open_cases(*, case: Case, since: datetime) -> list[tuple]:
+    """The agency's open, unmerged cases received since `since` within
+    DUPLICATE_DISTANCE_DEGREES of the case, oldest first, at most 20: (id, reference, subject,
+    description).
+
+    Read on every intake with a location, so written out once rather than built by the ORM
+    each time (building and compiling that query cost more than running it); the values are
+    prepared by the model's own fields, as a filter() would. The index on agency + latitude
+    finds the band.
+    """
+    field = Case._meta.get_field
+    d = DUPLICATE_DISTANCE_DEGREES
+
+    def prep(name, value):
+        return field(name).get_db_prep_value(value, connection)
+
+    statuses = list(OPEN_STATUSES)
+    params = [
+        case.agency_id,
+        prep("received_at", since),
+        *statuses,
+        prep("latitude", case.latitude - d),
+        prep("latitude", case.latitude + d),
+        prep("longitude", case.longitude - d),
+        prep("longitude", case.longitude + d),
+    ]
+    exclude_self = ""
+    if case.pk is not None:
+        exclude_self = "AND id <> %s "
+        params.append(case.pk)
+    sql = (
+        f"SELECT {', '.join(_NEARBY_FIELDS)} FROM {Case._meta.db_table} "  # noqa: S608
+        "WHERE agency_id = %s AND received_at >= %s AND merged_into_id IS NULL "
+        f"AND status IN ({', '.join(['%s'] * len(statuses))}) "
+        "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
+        f"{exclude_self}ORDER BY received_at LIMIT 20"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def category_from_rules(*, agency: Agency, text: str) -> Category | None:
