@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from civicdesk.audit.services import audit_record
+from civicdesk.cases import lookups
 from civicdesk.cases.clock import clock_start
 from civicdesk.cases.models import (
     OPEN_STATUSES,
@@ -39,13 +41,12 @@ from civicdesk.cases.workflows import case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
-from civicdesk.organisations.roles import Role
 from civicdesk.routing.integration import auto_route, auto_route_record
 
 DUPLICATE_WINDOW = timedelta(days=30)
 DUPLICATE_DISTANCE_DEGREES = Decimal("0.002")  # about 200 m at Hong Kong's latitude
 DUPLICATE_TEXT_RATIO = 0.5
-ASSIGNABLE_ROLES = (Role.FRONTLINE, Role.TEAM_LEAD)
+ASSIGNABLE_ROLES = lookups.ASSIGNABLE_ROLES
 
 
 def reference_allocate(*, agency: Agency, year: int) -> str:
@@ -74,6 +75,31 @@ def reference_allocate(*, agency: Agency, year: int) -> str:
     return f"{agency.code}-{year}-{number:06d}"
 
 
+PLACEHOLDER_PREFIX = "pending-"
+
+
+def _placeholder_reference() -> str:
+    """A unique stand-in until `case_number` gives the case its reference (same transaction:
+    no other transaction ever sees it)."""
+    return f"{PLACEHOLDER_PREFIX}{uuid.uuid4().hex[:22]}"
+
+
+def case_number(*, case: Case) -> str:
+    """Give a just-inserted case its reference: the agency's next number for the year of receipt.
+
+    Takes the counter row's lock until the caller's transaction commits (see reference_allocate).
+    """
+    year = case.received_at.astimezone(agency_tz(case.agency)).year
+    case.reference = reference_allocate(agency=case.agency, year=year)
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET reference = %s WHERE id = %s",  # noqa: S608
+            [case.reference, case.pk],
+        )
+    return case.reference
+
+
 def _is_away(staff_ids, on) -> set[int]:
     return set(
         OfficerAbsence.objects.filter(
@@ -84,24 +110,36 @@ def _is_away(staff_ids, on) -> set[int]:
 
 def pick_assignee(*, department: Department, at: datetime) -> StaffProfile | None:
     """Round-robin weighted by open workload: the officer present with the fewest open cases,
-    and among equals the one who was given a case longest ago."""
-    candidates = list(
-        StaffProfile.objects.filter(
-            departments=department, role__in=ASSIGNABLE_ROLES, user__is_active=True
-        ).annotate(
-            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=OPEN_STATUSES)),
-            last_given=Max("assigned_cases__assigned_at"),
-        )
-    )
+    and among equals the one who was given a case longest ago.
+
+    Who may be assigned comes from a per-process cache (`lookups.assignable_staff`, seconds
+    old at most); their workload and absences are read fresh, only when there is someone.
+    """
+    candidates = lookups.assignable_staff(department.pk)
     if not candidates:
         return None
-    away = _is_away([c.id for c in candidates], at.date())
+    ids = [c.id for c in candidates]
+    away = _is_away(ids, at.date())
     present = [c for c in candidates if c.id not in away]
     if not present:
         return None
+    load = {
+        row["assignee_id"]: row
+        for row in Case.objects.filter(assignee_id__in=[c.id for c in present])
+        .values("assignee_id")
+        .annotate(
+            open_cases=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            last_given=Max("assigned_at"),
+        )
+        .order_by()
+    }
     epoch = datetime.min.replace(tzinfo=at.tzinfo)
-    present.sort(key=lambda c: (c.open_cases, c.last_given or epoch, c.id))
-    return present[0]
+
+    def order(c: StaffProfile):
+        row = load.get(c.id, {})
+        return (row.get("open_cases", 0), row.get("last_given") or epoch, c.id)
+
+    return min(present, key=order)
 
 
 def _similar(a: str, b: str) -> float:
@@ -112,38 +150,79 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     """An open case of the same agency in the window with the same contact, or close by with
     similar text."""
     since = case.received_at - DUPLICATE_WINDOW
-    recent = Case.objects.filter(
-        agency_id=case.agency_id,
-        received_at__gte=since,
-        status__in=OPEN_STATUSES,
-        merged_into__isnull=True,
-    ).exclude(pk=case.pk)
-    contact = Q()  # empty: anonymous, no look-up by contact at all
-    if case.contact_email:
-        contact |= Q(contact_email__iexact=case.contact_email)
-    if case.contact_phone:
-        contact |= Q(contact_phone=case.contact_phone)
-    same_contact = recent.filter(contact).order_by("received_at").first() if contact else None
-    if same_contact is not None:
-        return same_contact
+    if case.contact_email or case.contact_phone:
+        contact = Q()
+        if case.contact_email:
+            contact |= Q(contact_email__iexact=case.contact_email)
+        if case.contact_phone:
+            contact |= Q(contact_phone=case.contact_phone)
+        same_contact = (
+            Case.objects.filter(
+                contact,
+                agency_id=case.agency_id,
+                received_at__gte=since,
+                status__in=OPEN_STATUSES,
+                merged_into__isnull=True,
+            )
+            .exclude(pk=case.pk)
+            .order_by("received_at")
+            .first()
+        )
+        if same_contact is not None:
+            return same_contact
     if case.latitude is None or case.longitude is None:
         return None
-    d = DUPLICATE_DISTANCE_DEGREES
-    # Only the columns compared (the index on agency + latitude finds the band): the
-    # candidates are read on every intake with a location.
-    nearby = (
-        recent.filter(
-            latitude__range=(case.latitude - d, case.latitude + d),
-            longitude__range=(case.longitude - d, case.longitude + d),
-        )
-        .only("id", "reference", "subject", "description")
-        .order_by("received_at")[:20]
-    )
     text = f"{case.subject} {case.description}"
-    for other in nearby:
-        if _similar(text, f"{other.subject} {other.description}") >= DUPLICATE_TEXT_RATIO:
-            return other
+    for row in _nearby_open_cases(case=case, since=since):
+        # Plain rows: only the one that matches becomes a (deferred) Case.
+        if _similar(text, f"{row[2]} {row[3]}") >= DUPLICATE_TEXT_RATIO:
+            return Case.from_db(connection.alias, list(_NEARBY_FIELDS), row)
     return None
+
+
+_NEARBY_FIELDS = ("id", "reference", "subject", "description")
+
+
+def _nearby_open_cases(*, case: Case, since: datetime) -> list[tuple]:
+    """The agency's open, unmerged cases received since `since` within
+    DUPLICATE_DISTANCE_DEGREES of the case, oldest first, at most 20: (id, reference, subject,
+    description).
+
+    Read on every intake with a location, so written out once rather than built by the ORM
+    each time (building and compiling that query cost more than running it); the values are
+    prepared by the model's own fields, as a filter() would. The index on agency + latitude
+    finds the band.
+    """
+    field = Case._meta.get_field
+    d = DUPLICATE_DISTANCE_DEGREES
+
+    def prep(name, value):
+        return field(name).get_db_prep_value(value, connection)
+
+    statuses = list(OPEN_STATUSES)
+    params = [
+        case.agency_id,
+        prep("received_at", since),
+        *statuses,
+        prep("latitude", case.latitude - d),
+        prep("latitude", case.latitude + d),
+        prep("longitude", case.longitude - d),
+        prep("longitude", case.longitude + d),
+    ]
+    exclude_self = ""
+    if case.pk is not None:
+        exclude_self = "AND id <> %s "
+        params.append(case.pk)
+    sql = (
+        f"SELECT {', '.join(_NEARBY_FIELDS)} FROM {Case._meta.db_table} "  # noqa: S608
+        "WHERE agency_id = %s AND received_at >= %s AND merged_into_id IS NULL "
+        f"AND status IN ({', '.join(['%s'] * len(statuses))}) "
+        "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
+        f"{exclude_self}ORDER BY received_at LIMIT 20"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def category_from_rules(*, agency: Agency, text: str) -> Category | None:
@@ -326,9 +405,12 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         if assignee is not None:
             case.assignee, case.assigned_at = assignee, at
     case.possible_duplicate_of = find_possible_duplicate(case=case)
-    # Numbered last, just before the writes: the counter row stays locked until this
-    # transaction commits, and concurrent intakes of the agency queue on that lock.
-    case.reference = reference_allocate(agency=agency, year=at.astimezone(agency_tz(agency)).year)
+    # Written under a placeholder reference first, numbered last: the counter row stays locked
+    # from numbering until this transaction commits, and concurrent intakes of the agency queue
+    # on that lock, so as little as possible runs after it (the numbering itself, then what
+    # shows the reference: attachments' paths, the audit entry, the acknowledgement). A repeated
+    # Idempotency-Key fails on the insert, before the counter is touched.
+    case.reference = _placeholder_reference()
     case.save()
     message = CaseMessage.objects.create(
         case=case,
@@ -339,13 +421,14 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         at=at,
         email_message_id=email_message_id or None,
     )
-    attachments_save(case=case, message=message, checked=checked)
     case_event(
         case=case,
         actor=actor,
         action="created",
         data={"channel": channel, "assignee": case.assignee_id},
     )
+    case_number(case=case)
+    attachments_save(case=case, message=message, checked=checked)
     if routed is not None:
         auto_route_record(case=case, decision=routed)
     audit_record(

@@ -67,3 +67,23 @@ def test_a_new_closure_moves_the_next_due_date(client, monday, key, leak):
     second = _post(client, {"description": "Two", "category": "leak"}).json()
     assert second["reply_due_at"] > first["reply_due_at"]
     assert Case.objects.count() == 2
+
+
+def test_officer_changes_apply_to_the_next_assignment_at_once(client, monday, key, leak):
+    from civicdesk.organisations.roles import Role
+    from civicdesk.organisations.tests.factories import StaffFactory
+
+    department = leak.department
+    first = _post(client, {"description": "One", "category": "leak"}).json()
+    assert first["reference"] and Case.objects.get(reference=first["reference"]).assignee is None
+    officer = StaffFactory(agency=leak.agency, role=Role.FRONTLINE, departments=[department])
+    second = _post(client, {"description": "Two", "category": "leak"}).json()
+    assert Case.objects.get(reference=second["reference"]).assignee == officer
+    officer.departments.remove(department)  # moved to another team
+    third = _post(client, {"description": "Three", "category": "leak"}).json()
+    assert Case.objects.get(reference=third["reference"]).assignee is None
+    officer.departments.add(department)
+    officer.user.is_active = False
+    officer.user.save()
+    fourth = _post(client, {"description": "Four", "category": "leak"}).json()
+    assert Case.objects.get(reference=fourth["reference"]).assignee is None

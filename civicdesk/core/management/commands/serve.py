@@ -6,6 +6,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from civicdesk.core.serving import reuse_port_supported, run_workers
+
+APP = "civicdesk.config.asgi:application"
+
 
 class Command(BaseCommand):
     help = (
@@ -42,16 +46,17 @@ class Command(BaseCommand):
             ]
         self.stdout.write(f"civicdesk serving on http://{host}:{port} ({workers} worker(s))")
         try:
-            uvicorn.run(
-                "civicdesk.config.asgi:application",
-                host=host,
-                port=port,
-                workers=workers,
-                log_level=log_level,
-                proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1",
-                lifespan="off",
-            )
+            options = {
+                "log_level": log_level,
+                "proxy_headers": True,
+                "forwarded_allow_ips": "127.0.0.1",
+                "lifespan": "off",
+            }
+            if workers > 1 and reuse_port_supported():
+                # One listening socket per worker, so that connections spread evenly.
+                run_workers(APP, host=host, port=port, workers=workers, **options)
+            else:
+                uvicorn.run(APP, host=host, port=port, workers=workers, **options)
         finally:
             for helper in helpers:
                 helper.terminate()
