@@ -4,7 +4,7 @@ The whole demo takes minutes, so it runs twice per suite and only here: `demo_ci
 on an empty database, then again, inside one transaction rolled back when this module ends
 (what Django's TestCase.setUpClass does). Each test below checks one app's facts on that data
 inside its own savepoint (the `db` fixture). Each run's on-commit callbacks (audit sealing,
-deliveries) are executed after it, as they are when the command commits.
+deliveries) are executed after it and deferred constraints checked, as when the command commits.
 
 Apps' own `demo.load()` on a minimal city is tested in their test_demo.py.
 """
@@ -17,7 +17,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 
 from civicdesk.audit.models import AuditEntry
@@ -68,6 +68,9 @@ def _run_demo() -> Run:
     out, err = io.StringIO(), io.StringIO()
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("demo", stdout=out, stderr=err)
+    # Deferred foreign keys are checked here, as at the command's commit, and only once: left
+    # pending, PostgreSQL would check every demo row again at each test's teardown (seconds each).
+    connection.check_constraints()
     counts, rows = {}, {}
     for model in _tables():
         fields = [field.attname for field in model._meta.concrete_fields]
