@@ -1,47 +1,6 @@
-import io
 import os
 import subprocess
 import sys
-
-import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-
-from civicdesk.audit.models import AuditEntry
-from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
-from civicdesk.organisations.roles import Role
-
-
-def _counts():
-    return {
-        model.__name__: model.objects.count()
-        for model in (Agency, Department, Site, StaffProfile, get_user_model(), AuditEntry)
-    }
-
-
-@pytest.mark.django_db
-def test_demo_loads_harbour_city_and_a_second_run_changes_nothing():
-    first = io.StringIO()
-    call_command("demo", stdout=first)
-    counts = _counts()
-    assert set(Agency.objects.values_list("code", flat=True)) == {"HSG", "TRN", "ENV"}
-    assert counts["Site"] == 12
-    assert counts["Department"] >= 9
-    roles = set(StaffProfile.objects.values_list("role", flat=True))
-    assert roles == {role.value for role in Role}
-    for agency in Agency.objects.all():
-        assert agency.sites.exclude(opening_hours={}).count() == 4
-    # Every account's password is printed once and works.
-    out = first.getvalue()
-    line = next(ln for ln in out.splitlines() if ln.strip().startswith("hsg.qsm"))
-    password = line.split()[1]
-    assert get_user_model().objects.get(username="hsg.qsm").check_password(password)
-
-    second = io.StringIO()
-    call_command("demo", stdout=second)
-    assert _counts() == counts
-    assert "nothing changed" in second.getvalue()
-    assert password not in second.getvalue()
 
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
