@@ -193,4 +193,8 @@ def test_direct_stream_waits_for_a_blocked_send_and_ends_when_too_far_behind():
         slow.close()
         await asyncio.sleep(0)
 
-    asyncio.run(scenario())
+    # In a thread of its own: a browser test may have left an event loop running in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
