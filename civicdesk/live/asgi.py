@@ -4,22 +4,33 @@ Django's request cycle costs a stream dearly: its middleware run in a thread of 
 request (asgiref's thread-sensitive context), and that thread lives as long as the response, so
 5,000 open streams were 5,000 idle threads (and 8 MB of stack each). The two public streams
 need none of that (no session, no CSRF, no page): `with_live_streams` answers them before
-Django with the same `event_stream` generator the Django views use, looks the ticket or site up
-in the shared thread pool, and hands everything else (unknown tickets and sites included, for
-Django's own 404 page) to Django. The manager overview stream needs the signed-in user and stays
-a Django view.
+Django, looks the ticket or site up in the shared thread pool, and hands everything else
+(unknown tickets and sites included, for Django's own 404 page) to Django. The manager overview
+stream needs the signed-in user and stays a Django view (`streams.event_stream`).
+
+A stream here sends what it missed (Last-Event-ID) from the table, then becomes a
+`streams.DirectStream`: the hub's fan-out loop writes each live event to it directly, with no
+queue and no task switch per stream.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 
-from civicdesk.live.streams import SSE_HEADERS, event_stream, last_event_id_from
+from civicdesk.live import bus
+from civicdesk.live.streams import (
+    SSE_HEADERS,
+    DirectStream,
+    Seen,
+    frame,
+    last_event_id_from,
+    replay_in_thread,
+    retry_hint,
+)
 
 TICKET = re.compile(r"/live/ticket/([^/]+)/events")
 BOARD = re.compile(r"/live/([^/]+)/([^/]+)/board/events")
@@ -90,11 +101,29 @@ async def _stream(scope, receive, send, channels: list[str]) -> None:
                 return
 
     watcher = asyncio.get_running_loop().create_task(watch())
-    stream = event_stream(channels, after)
+    direct: DirectStream | None = None
+    subscriber = None
     try:
+        await bus.hub.ensure_listener()
+        subscriber = bus.hub.subscribe(channels)  # before reading the table: nothing slips by
         await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-        async for chunk in stream:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": retry_hint(), "more_body": True})
+        seen = Seen(after)
+        if after is not None:
+            for message in await replay_in_thread(channels, after):
+                if seen.accept(message):
+                    await send(
+                        {"type": "http.response.body", "body": frame(message), "more_body": True}
+                    )
+        if not subscriber.overflowed:
+            # From here the hub's fan-out writes to this stream itself; what arrived while the
+            # table was read goes first (no await in between: nothing can come in meanwhile).
+            direct = DirectStream(channels, send, seen)
+            while not subscriber.queue.empty():
+                direct(subscriber.queue.get_nowait())
+            subscriber.sink = direct
+            await direct.done  # it fell too far behind, or its client went away
+            direct.close()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     except asyncio.CancelledError:
         if not disconnected:
@@ -104,5 +133,7 @@ async def _stream(scope, receive, send, channels: list[str]) -> None:
         pass  # the client went away mid-write
     finally:
         watcher.cancel()
-        with contextlib.suppress(BaseException):
-            await stream.aclose()
+        if subscriber is not None:
+            bus.hub.unsubscribe(subscriber)
+        if direct is not None:
+            direct.close()

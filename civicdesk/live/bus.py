@@ -19,7 +19,7 @@ import json
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -34,6 +34,7 @@ PG_CHANNEL = "civicdesk_live"
 PG_PAYLOAD_LIMIT = 7800
 RESYNC = {"type": "__resync__"}  # listener lost events (reconnected): streams replay from the table
 HEARTBEAT = {"type": "__heartbeat__"}  # an idle stream sends a comment line (keeps proxies open)
+BACKLOG = 1000  # messages a stream may fall behind by before it is dropped (and replays)
 
 
 def _uses_notify() -> bool:
@@ -86,12 +87,23 @@ def release_connection() -> None:
 # --- delivering in this process -------------------------------------------------------------------
 @dataclass(eq=False)
 class Subscriber:
+    """A stream's place in the hub. Messages go on its queue, which the stream's generator
+    reads; or, once the stream sets `sink` (a callable run on its event loop), straight to the
+    sink from the hub's fan-out loop, with no queue and no task switch per stream."""
+
     channels: frozenset[str]
     loop: asyncio.AbstractEventLoop
-    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=BACKLOG))
     overflowed: bool = False
+    sink: Callable[[dict], None] | None = None
 
     def offer(self, message: dict) -> None:
+        if self.sink is not None:
+            try:
+                self.sink(message)
+            except Exception:  # one broken stream must not stop the fan-out to the others
+                log.exception("live: a stream's sink failed")
+            return
         try:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:
@@ -134,7 +146,7 @@ class Hub:
             else:
                 self._heartbeats.pop(loop, None)
         for subscriber in subscribers:
-            if subscriber.queue.empty():
+            if subscriber.sink is not None or subscriber.queue.empty():
                 subscriber.offer(HEARTBEAT)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:

@@ -2,9 +2,10 @@
 
 Under load a site changes many times a second; building its snapshot (queues, estimates) once
 per change would cost every join and call ~10 queries. So `ticket_changed` only notes the change
-and a publisher thread in each process, `CIVICDESK_LIVE_COALESCE_MS` later, builds one snapshot
-per changed site and publishes one site event (the most telling kind: a call wins, for the
-board's chime) plus one event per changed ticket on its own channel. With the setting at 0, or
+and a publisher thread in each process builds one snapshot per changed site at most once per
+`CIVICDESK_LIVE_COALESCE_MS` (the first change after a quiet spell goes out after a grace of a
+few ms, not a whole window) and publishes one site event (the most telling kind: a call wins,
+for the board's chime) plus one event per changed ticket on its own channel. With the setting at 0, or
 on an in-memory test database a thread cannot share, it publishes at once.
 """
 
@@ -21,6 +22,7 @@ from django.db import connection
 log = logging.getLogger(__name__)
 
 PRECEDENCE = ["called", "recalled", "transferred", "issued"]
+GRACE_SECONDS = 0.005
 
 
 def _site_kind(kinds: list[str]) -> str:
@@ -69,6 +71,7 @@ class Coalescer:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last = float("-inf")  # when the last batch was taken (time.monotonic())
 
     def add(self, site_id: int, ticket_id: int, kind: str) -> None:
         with self._lock:
@@ -86,12 +89,14 @@ class Coalescer:
         next_at = 0.0  # monotonic time before which the next batch does not start
         while True:
             self._wake.wait()
-            # The coalescing window, and under a stream of changes no more than half of the
-            # time on snapshots (a site with thousands waiting costs one tens of ms): the
-            # requests that serve visitors keep the rest of the process.
+            # At most one publish per window; the first change after a quiet spell goes out
+            # after only a short grace (changes committed together still go out as one). Under
+            # a stream of changes, no more than half of the time on snapshots (a site with
+            # thousands waiting costs one tens of ms): the requests keep the rest.
             window = settings.CIVICDESK_LIVE_COALESCE_MS / 1000
-            time.sleep(max(window, next_at - time.monotonic()))
-            started = time.monotonic()
+            now_ = time.monotonic()
+            time.sleep(max(GRACE_SECONDS, self._last + window - now_, next_at - now_))
+            self._last = started = time.monotonic()
             with self._lock:
                 batch, self._pending = self._pending, defaultdict(list)
                 self._wake.clear()

@@ -20,10 +20,10 @@ def _minutes(delta) -> int:
 def site_snapshot(site_id: int) -> dict:
     """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
     at = now()
-    # The estimator's history (service times, give-ups) is re-read at most every
-    # CIVICDESK_LIVE_HISTORY_SECONDS; the queues themselves every time.
+    # The estimator's history (service times, give-ups) is re-read about every
+    # CIVICDESK_LIVE_HISTORY_SECONDS, in the background; the queues themselves every time.
     state = site_state_reusing_history(
-        site_id, at=at, max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS
+        site_id, at=at, max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS, refresh_later=True
     )
     waits = estimate_waits(site_id, state=state)
     order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT

@@ -40,6 +40,29 @@ def test_coalescer_publishes_from_its_thread(transactional_db, settings, monkeyp
     assert seen == [(7, [(1, "issued"), (2, "called")])]
 
 
+def test_coalescer_publishes_a_lone_change_at_once_and_then_at_most_once_a_window(
+    transactional_db, settings, monkeypatch
+):
+    settings.CIVICDESK_LIVE_COALESCE_MS = 1000
+    seen = []
+    monkeypatch.setattr(
+        "civicdesk.live.publisher.publish_site_changes",
+        lambda site_id, changes: seen.append((time.monotonic(), list(changes))),
+    )
+    coalescer = Coalescer()
+    start = time.monotonic()
+    coalescer.add(7, 1, "issued")
+    while not seen and time.monotonic() < start + 5:
+        time.sleep(0.005)
+    assert seen and seen[0][0] - start < 0.5  # not a whole window later
+    coalescer.add(7, 2, "called")
+    coalescer.add(7, 3, "issued")
+    while len(seen) < 2 and time.monotonic() < start + 5:
+        time.sleep(0.005)
+    assert seen[1][1] == [(2, "called"), (3, "issued")]
+    assert seen[1][0] - seen[0][0] >= 0.9  # the window since the last publish
+
+
 def test_snapshots_reuse_the_estimators_history_for_a_while(
     clock, settings, site, service, counter, officer
 ):
@@ -63,4 +86,40 @@ def test_snapshots_reuse_the_estimators_history_for_a_while(
     after_call = snapshot.site_snapshot(site.id)
     assert after_call["services"][0]["waiting"] == 1  # the queues themselves are always read
     assert after_call["calling"][0]["number"].endswith("001")
+    state_cache.clear()
+
+
+def test_just_stale_history_is_used_once_more_while_it_is_read_again_aside(
+    clock, settings, monkeypatch, site, service
+):
+    """The event that comes first after the history went stale does not pay for reading it."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdesk.live import snapshot
+    from civicdesk.queues import state_cache
+
+    settings.CIVICDESK_LIVE_HISTORY_SECONDS = 30
+    state_cache.clear()
+    asked = []
+    monkeypatch.setattr(state_cache, "_can_refresh_later", lambda: True)
+    monkeypatch.setattr(state_cache, "_refresh_in_background", asked.append)
+    services.ticket_issue(service=service, channel=Channel.KIOSK)
+    with CaptureQueriesContext(connection) as full:
+        snapshot.site_snapshot(site.id)
+    first = state_cache._history[site.id]
+    clock.shift(timedelta(seconds=40))  # stale, but not twice over
+    with CaptureQueriesContext(connection) as stale:
+        snapshot.site_snapshot(site.id)
+    assert len(stale) < len(full) and asked == [site.id]
+    assert state_cache._history[site.id] is first
+    state_cache._refresh(site.id)  # what the background thread does
+    assert state_cache._history[site.id].at > first.at
+    clock.shift(timedelta(seconds=61))  # twice over: read at once, as without refresh_later
+    asked.clear()
+    with CaptureQueriesContext(connection) as old:
+        snapshot.site_snapshot(site.id)
+    assert len(old) == len(full) and asked == []
     state_cache.clear()
