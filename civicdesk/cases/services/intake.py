@@ -242,6 +242,11 @@ def category_from_rules(*, agency: Agency, text: str) -> Category | None:
 
 def _check_text(value: str, label: str, limit: int) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # never meaningful, and PostgreSQL text cannot hold it
+        raise ValidationFailed(
+            _("%(label)s contains a character that is not allowed (NUL).") % {"label": label},
+            code="nul",
+        )
     if len(value) > limit:
         raise ValidationFailed(
             _("%(label)s must be %(n)s characters or fewer.") % {"label": label, "n": limit},

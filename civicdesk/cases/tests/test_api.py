@@ -61,6 +61,14 @@ def test_bad_input_is_a_clear_4xx_and_no_case(client, key, leak, payload, status
     assert Case.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["description", "address", "contact_name", "subject"])
+def test_a_nul_character_is_a_clear_4xx_and_no_case(client, key, leak, field):
+    payload = {"description": "Leak", "category": "leak", field: "Block\x00C"}
+    response = _post(client, URL, payload, HTTP_X_API_KEY=key)
+    assert response.status_code == 422 and "NUL" in response.json()["detail"]
+    assert not Case.objects.exists()
+
+
 def test_missing_or_wrong_key_is_401(client, agency):
     assert _post(client, URL, {"description": "x", "agency": "HSG"}).status_code == 401
     assert _post(client, URL, {"description": "x"}, HTTP_X_API_KEY="wrong").status_code == 401
