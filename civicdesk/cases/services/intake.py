@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from rapidfuzz import fuzz
 
 from civicdesk.audit.services import audit_record
 from civicdesk.cases import lookups
@@ -90,8 +90,25 @@ def case_number(*, case: Case) -> str:
     Takes the counter row's lock until the caller's transaction commits (see reference_allocate).
     """
     year = case.received_at.astimezone(agency_tz(case.agency)).year
-    case.reference = reference_allocate(agency=case.agency, year=year)
     table = Case._meta.db_table
+    if connection.vendor == "postgresql":
+        # One statement (one round trip) takes the number and writes it; no row back means the
+        # year's counter does not exist yet, and the general path below creates it.
+        counter = ReferenceCounter._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH n AS (UPDATE {counter} SET last = last + 1 "  # noqa: S608
+                "WHERE agency_id = %s AND year = %s RETURNING last) "
+                f"UPDATE {table} SET reference = %s || lpad(n.last::text, "
+                "greatest(6, length(n.last::text)), '0') FROM n "
+                f"WHERE {table}.id = %s RETURNING {table}.reference",
+                [case.agency_id, year, f"{case.agency.code}-{year}-", case.pk],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            case.reference = row[0]
+            return case.reference
+    case.reference = reference_allocate(agency=case.agency, year=year)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET reference = %s WHERE id = %s",  # noqa: S608
@@ -143,7 +160,9 @@ def pick_assignee(*, department: Department, at: datetime) -> StaffProfile | Non
 
 
 def _similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.lower()[:500], b.lower()[:500]).ratio()
+    """0..1: the share of characters the two texts have in common, in order (normalised Indel
+    similarity, as difflib's ratio but computed in C: difflib cost a case over 1 ms)."""
+    return fuzz.ratio(a.lower()[:500], b.lower()[:500]) / 100
 
 
 def find_possible_duplicate(*, case: Case) -> Case | None:

@@ -113,3 +113,16 @@ def test_concurrent_processes_on_a_sqlite_file():
     references = out.stdout.strip().split(",")
     numbers = sorted(int(r.rsplit("-", 1)[1]) for r in references)
     assert numbers == list(range(1, 4 * 8 + 2))  # 32 distinct cases + one idempotent case
+
+
+def test_references_start_at_one_and_grow_past_six_digits(agency):
+    """The first case of a year creates its counter; past 999999 the number just gets longer."""
+    from civicdesk.cases.models import ReferenceCounter
+
+    first = case_create(agency=agency, kind="enquiry", channel="web", description="First")
+    year = first.received_at.year
+    assert first.reference == f"{agency.code}-{year}-000001"
+    ReferenceCounter.objects.filter(agency=agency, year=year).update(last=999_999)
+    big = case_create(agency=agency, kind="enquiry", channel="web", description="Big")
+    assert big.reference == f"{agency.code}-{year}-1000000"
+    assert Case.objects.get(pk=big.pk).reference == big.reference
