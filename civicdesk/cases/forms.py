@@ -321,3 +321,51 @@ class ReferForm(GovukForm):
     note = forms.CharField(
         label=_("Note to the citizen (optional)"), required=False, max_length=2000
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AbsenceForm(GovukForm):
+    """Record an officer's absence: automatic assignment skips them on those days."""
+
+    staff = forms.ChoiceField(
+        label=_("Officer"),
+        choices=[],
+        error_messages={"required": _("Choose the officer who will be away.")},
+    )
+    starts_on = forms.DateField(
+        label=_("First day away"),
+        widget=DateInput,
+        error_messages={
+            "required": _("Enter the first day away."),
+            "invalid": _("Enter the first day as a date, like 2026-12-24."),
+        },
+    )
+    ends_on = forms.DateField(
+        label=_("Last day away"),
+        widget=DateInput,
+        error_messages={
+            "required": _("Enter the last day away."),
+            "invalid": _("Enter the last day as a date, like 2026-12-31."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example leave or training. Colleagues who can see absences read it."),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [("", _("Choose an officer")),
+                                        *[(str(s.pk), s.display_name) for s in staff]]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last day cannot be before the first day."))
+        return data

@@ -16,6 +16,12 @@ urlpatterns = [
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/dashboard/", staff.dashboard, name="staff_dashboard"),
     path("staff/new/", staff.assisted, name="staff_new"),
+    path("staff/absences/", staff.absences, name="staff_absences"),
+    path(
+        "staff/absences/<int:absence_id>/remove/",
+        staff.absence_remove,
+        name="staff_absence_remove",
+    ),
     path("staff/<str:reference>/", staff.case_page, name="staff_case"),
     path(
         "staff/<str:reference>/attachments/<int:attachment_id>/",

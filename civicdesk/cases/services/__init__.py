@@ -1,5 +1,11 @@
 """Case writes. Import from here: `from civicdesk.cases.services import case_create`."""
 
+from civicdesk.cases.services.absences import (
+    absence_add,
+    absence_remove,
+    absence_staff,
+    absences_visible,
+)
 from civicdesk.cases.services.common import AttachmentIn, attachment_check, attachments_check
 from civicdesk.cases.services.intake import (
     case_citizen_add,
@@ -24,6 +30,10 @@ from civicdesk.cases.services.work import case_assign, case_note_add, case_reply
 __all__ = [
     "BOUNCE_LIMIT",
     "AttachmentIn",
+    "absence_add",
+    "absence_remove",
+    "absence_staff",
+    "absences_visible",
     "attachment_check",
     "attachments_check",
     "case_add_part",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from rapidfuzz import fuzz
@@ -125,7 +126,7 @@ def _is_away(staff_ids, on) -> set[int]:
     )
 
 
-def pick_assignee(*, department: Department, at: datetime) -> StaffProfile | None:
+def pick_assignee(*, department: Department, at: datetime, tz=None) -> StaffProfile | None:
     """Round-robin weighted by open workload: the officer present with the fewest open cases,
     and among equals the one who was given a case longest ago.
 
@@ -136,7 +137,8 @@ def pick_assignee(*, department: Department, at: datetime) -> StaffProfile | Non
     if not candidates:
         return None
     ids = [c.id for c in candidates]
-    away = _is_away(ids, at.date())
+    # Absences are in the agency's days: 07:00 on Monday in Hong Kong is Sunday in UTC.
+    away = _is_away(ids, localdate(at, tz) if tz is not None else at.date())
     present = [c for c in candidates if c.id not in away]
     if not present:
         return None
@@ -425,7 +427,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     clock_start(case=case, at=at)
     if case.department_id is not None:
         department = category.department if routed is None else Department(pk=routed.department_id)
-        assignee = pick_assignee(department=department, at=at)
+        assignee = pick_assignee(department=department, at=at, tz=agency_tz(agency))
         if assignee is not None:
             case.assignee, case.assigned_at = assignee, at
     case.possible_duplicate_of = find_possible_duplicate(case=case)

@@ -20,7 +20,7 @@ from civicdesk.cases.models import (
     ReferralBody,
 )
 from civicdesk.cases.services.common import require_case, tell_citizen
-from civicdesk.cases.services.intake import case_create, pick_assignee
+from civicdesk.cases.services.intake import agency_tz, case_create, pick_assignee
 from civicdesk.cases.services.work import _locked, _who
 from civicdesk.cases.workflows import case_event, case_transition
 from civicdesk.core.clock import now
@@ -59,7 +59,11 @@ def case_transfer(
     case.transfer_count += 1
     # The citizen's promise still counts from when they first wrote, now by the new holder.
     clock_start(case=case, at=case.clock_started_at or case.received_at)
-    picked = pick_assignee(department=case.department, at=now()) if case.department else None
+    picked = (
+        pick_assignee(department=case.department, at=now(), tz=agency_tz(case.agency))
+        if case.department
+        else None
+    )
     case.assignee, case.assigned_at = picked, (now() if picked else None)
     case.save()
     case_event(

@@ -17,7 +17,7 @@ from civicdesk.cases.services.common import (
     require_case,
     tell_citizen,
 )
-from civicdesk.cases.services.intake import pick_assignee
+from civicdesk.cases.services.intake import agency_tz, pick_assignee
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
@@ -184,7 +184,11 @@ def case_assign(
             )
         case.assignee, case.assigned_at = assignee, now()
     elif automatic:
-        picked = pick_assignee(department=case.department, at=now()) if case.department else None
+        picked = (
+            pick_assignee(department=case.department, at=now(), tz=agency_tz(case.agency))
+            if case.department
+            else None
+        )
         case.assignee, case.assigned_at = picked, (now() if picked else None)
     after = {"category": case.category_id, "department": case.department_id,
              "assignee": case.assignee_id}  # fmt: skip

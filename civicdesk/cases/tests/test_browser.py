@@ -168,3 +168,39 @@ def test_wrong_door_transport_officer_transfers_to_environment(page, axe):
     page.goto("/cases/staff/")
     assert case.reference in page.get_by_test_id("queue").inner_text()
     assert Case.objects.get(pk=case.pk).reference == case.reference
+
+
+def test_team_lead_records_and_removes_an_absence_with_the_keyboard(page, axe):
+    from civicdesk.cases.models import OfficerAbsence
+
+    housing = AgencyFactory(code="HSG", name="Harbour City Housing Authority")
+    maintenance = DepartmentFactory(agency=housing, code="MAINT", name="Estate Maintenance")
+    lead = StaffFactory(agency=housing, role=Role.TEAM_LEAD, departments=[maintenance])
+    StaffFactory(agency=housing, role=Role.FRONTLINE, departments=[maintenance],
+                 display_name="Officer Wong")  # fmt: skip
+    sign_in(page, lead)
+    page.goto("/cases/staff/")
+    page.get_by_role("link", name="Officers away").click()
+    page.wait_for_url("**/cases/staff/absences/")
+    assert axe(page) == []
+    # Submitted empty: a linked error summary, and the page still passes axe.
+    page.get_by_role("button", name="Record the absence").click()
+    assert (
+        "Choose the officer who will be away." in page.locator(".govuk-error-summary").inner_text()
+    )
+    assert axe(page) == []
+    page.get_by_label("Officer").select_option(label="Officer Wong")
+    page.get_by_label("First day away").fill("2026-12-21")
+    page.get_by_label("Last day away").fill("2026-12-24")
+    page.get_by_label("Reason (optional)").fill("Annual leave")
+    page.get_by_label("Reason (optional)").press("Enter")
+    page.wait_for_url("**/cases/staff/absences/")
+    table = page.get_by_test_id("absences").inner_text()
+    assert "Officer Wong" in table and "Annual leave" in table and "2026-12-24" in table
+    assert axe(page) == []
+    page.get_by_role("button", name="Remove the absence of Officer Wong from 2026-12-21").press(
+        "Enter"
+    )
+    page.wait_for_url("**/cases/staff/absences/")
+    assert "Nobody is recorded as away." in page.get_by_test_id("absences").inner_text()
+    assert not OfficerAbsence.objects.exists()

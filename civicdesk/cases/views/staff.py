@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.cases import selectors, services
 from civicdesk.cases.forms import (
+    AbsenceForm,
     AssignForm,
     AssistedCaseForm,
     MergeForm,
@@ -24,7 +26,8 @@ from civicdesk.cases.forms import (
     StatusForm,
     TransferForm,
 )
-from civicdesk.cases.models import CaseStatus, Category, Kind
+from civicdesk.cases.models import CaseStatus, Category, Kind, OfficerAbsence
+from civicdesk.cases.services.intake import agency_tz
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError, NotFound
@@ -62,8 +65,63 @@ def queue(request: HttpRequest):
         "categories": list(categories.values_list("code", "name")),
         "now": now(),
         "is_qsm": scope_for(request.user, Area.CASES, Access.READ) >= Scope.AGENCY,
+        "can_see_absences": scope_for(request.user, Area.WORKFORCE, Access.READ) > Scope.NONE,
     }
     return render(request, "cases/staff/queue.html", context)
+
+
+@login_required
+def absences(request: HttpRequest):
+    """Officers away: who is away when, and recording or removing an absence."""
+    if scope_for(request.user, Area.WORKFORCE, Access.READ) is Scope.NONE:
+        raise Http404
+    writable = list(services.absence_staff(request.user, Access.WRITE))
+    form = AbsenceForm(request.POST or None, staff=writable)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = next((s for s in writable if str(s.pk) == data["staff"]), None)
+        try:
+            if chosen is None:
+                raise NotFound(_("That officer is not one whose absences you record."))
+            services.absence_add(actor=request.user, staff=chosen, starts_on=data["starts_on"],
+                                 ends_on=data["ends_on"], reason=data["reason"])  # fmt: skip
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Recorded: %(name)s is away from %(start)s to %(end)s.")
+                             % {"name": chosen.display_name, "start": data["starts_on"],
+                                "end": data["ends_on"]})  # fmt: skip
+            return redirect("cases:staff_absences")
+    agency = request.user.staff_profile.agency
+    today = localdate(now(), agency_tz(agency)) if agency is not None else localdate(now())
+    writable_ids = {s.pk for s in writable}
+    rows = [
+        (absence, absence.staff_id in writable_ids, absence.starts_on <= today <= absence.ends_on)
+        for absence in services.absences_visible(request.user, today=today)
+    ]
+    return render(request, "cases/staff/absences.html",
+                  {"form": form, "rows": rows, "can_write": bool(writable), "today": today})  # fmt: skip
+
+
+@login_required
+@require_POST
+def absence_remove(request: HttpRequest, absence_id: int):
+    absence = (
+        OfficerAbsence.objects.select_related("staff", "staff__agency")
+        .filter(pk=absence_id, staff__in=services.absence_staff(request.user, Access.READ))
+        .first()
+    )
+    if absence is None:
+        raise Http404
+    try:
+        services.absence_remove(actor=request.user, absence=absence)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Removed the absence of %(name)s from %(start)s to %(end)s.")
+                         % {"name": absence.staff.display_name, "start": absence.starts_on,
+                            "end": absence.ends_on})  # fmt: skip
+    return redirect("cases:staff_absences")
 
 
 @login_required
