@@ -20,7 +20,7 @@ from civicdesk.cases.models import (
     Kind,
     MessageKind,
 )
-from civicdesk.cases.services import case_create
+from civicdesk.cases.services import AttachmentIn, case_create
 from civicdesk.cases.services.work import reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
@@ -63,6 +63,8 @@ class RequestIn:
     account_id: str = ""
     media_url: str = ""
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    # Files uploaded as `media`: stored on the case as attachments, with the web form's limits.
+    media: list[AttachmentIn] = field(default_factory=list)
 
 
 def attributes_check(*, category: Category, given: dict[str, list[str]]) -> dict[str, object]:
@@ -160,9 +162,11 @@ def _description(category: Category, data: RequestIn, answers: dict[str, object]
 def open311_request_create(
     *, api_key: ApiKey, category: Category, data: RequestIn, idempotency_key: str | None = None
 ) -> tuple[Case, Submission, bool]:
-    """Store a posted service request as a case of kind service request, channel open311.
+    """Store a posted service request as a case of kind service request, channel open311, with
+    its uploaded media as the case's attachments (checked before anything is written).
 
-    Idempotent on the client's Idempotency-Key: the same key again returns the first case.
+    Idempotent on the client's Idempotency-Key: the same key again returns the first case and
+    stores no second copy of its files.
     """
     if not api_key.may_act_for(category.agency_id):
         raise NotAllowed(_("This api_key may not post to that agency's services."))
@@ -189,6 +193,7 @@ def open311_request_create(
         address=data.address or (f"address id {data.address_id}" if data.address_id else ""),
         latitude=data.lat,
         longitude=data.long,
+        attachments=data.media,
         idempotency_key=f"open311:{api_key.pk}:{idempotency_key}" if idempotency_key else None,
     )
     if not case.created:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.cases.models import OPEN_STATUSES, Case, CaseStatus
+from civicdesk.cases.services import AttachmentIn
+from civicdesk.cases.services.common import EXTENSIONS, max_attachment_bytes, max_attachments
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.open311 import selectors
@@ -204,6 +206,32 @@ def _attributes(request) -> dict[str, list[str]]:
     return found
 
 
+def _media(request) -> list[AttachmentIn]:
+    """The files uploaded as `media` (multipart/form-data). case_create checks them with the web
+    form's limits (count, size, type, content) before it writes anything."""
+    if request.POST.get("media", "").strip():
+        raise Open311Error(
+            400, _("media must be a file upload (multipart/form-data); use media_url for a link.")
+        )
+    # One more than the limits allow is enough for the check to refuse too many or too big a
+    # file, without reading all of an oversized upload into memory.
+    uploads = request.FILES.getlist("media")[: max_attachments() + 1]
+    most = max_attachment_bytes() + 1
+    return [AttachmentIn(filename=_media_name(u), content=u.read(most)) for u in uploads]
+
+
+def _media_name(upload) -> str:
+    """The upload's file name; one without any extension ("blob", as browsers name a FormData
+    Blob) takes the extension of its declared type, whose content is still checked."""
+    name = (upload.name or "").strip()
+    if "." not in name:
+        declared = (upload.content_type or "").split(";")[0].strip().lower()
+        extension = next((e for e, t in EXTENSIONS.items() if t == declared), None)
+        if extension is not None:
+            return f"{name or 'media'}.{extension}"
+    return name
+
+
 # --- output ---------------------------------------------------------------------------------
 def _notice(category) -> str:
     standard = category.standard
@@ -373,6 +401,7 @@ def _post_request(request, fmt: str):
         account_id=_param(request, "account_id"),
         media_url=_url(_param(request, "media_url")),
         attributes=_attributes(request),
+        media=_media(request),
     )
     key = request.headers.get("Idempotency-Key", "").strip()[:150] or None
     case, submission, created = open311_request_create(
