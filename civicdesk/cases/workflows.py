@@ -28,8 +28,11 @@ def _label(actor) -> str:
     return profile.display_name if profile is not None else actor.get_username()
 
 
-def case_event(*, case: Case, actor, action: str, text: str = "", data: dict | None = None):
-    return CaseEvent.objects.create(
+def case_event_new(
+    *, case: Case, actor, action: str, text: str = "", data: dict | None = None
+) -> CaseEvent:
+    """An event of the case, not saved yet (`case_event` saves it; intake writes it with the case)."""
+    return CaseEvent(
         case=case,
         at=now(),
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
@@ -38,6 +41,12 @@ def case_event(*, case: Case, actor, action: str, text: str = "", data: dict | N
         text=text,
         data=data or {},
     )
+
+
+def case_event(*, case: Case, actor, action: str, text: str = "", data: dict | None = None):
+    event = case_event_new(case=case, actor=actor, action=action, text=text, data=data)
+    event.save(force_insert=True)
+    return event
 
 
 def case_transition(*, case: Case, target: str, actor, text: str = "") -> CaseEvent:

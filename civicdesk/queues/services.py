@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from civicdesk.audit.services import audit_record
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
+from civicdesk.core.inserts import insert_values, mark_saved
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.organisations.permissions import Access, Area, Target, require
 from civicdesk.queues import notices
@@ -288,18 +289,8 @@ def _insert_numbered_at_once(ticket: Ticket, at: datetime) -> None:
 
     period = TicketPeriod(status=S.WAITING, service_id=ticket.service_id, started_at=at)
     qn = connection.ops.quote_name
-
-    def columns_values(obj, skip: set[str]):
-        fields = [
-            f for f in obj._meta.concrete_fields if not f.primary_key and f.attname not in skip
-        ]
-        return (
-            [qn(f.column) for f in fields],
-            [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields],
-        )
-
-    t_cols, t_vals = columns_values(ticket, {"sequence"})
-    p_cols, p_vals = columns_values(period, {"ticket_id"})
+    t_cols, t_vals = insert_values(ticket, {"sequence"})
+    p_cols, p_vals = insert_values(period, {"ticket_id"})
     seq_table = qn(TicketSequence._meta.db_table)
     sql = (
         f"WITH seq AS (INSERT INTO {seq_table} (site_id, day, prefix, last) "  # noqa: S608
@@ -314,8 +305,8 @@ def _insert_numbered_at_once(ticket: Ticket, at: datetime) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [ticket.site_id, ticket.day, ticket.prefix, *t_vals, *p_vals])
-        ticket.pk, ticket.sequence = cursor.fetchone()
-    ticket._state.adding, ticket._state.db = False, connection.alias
+        pk, ticket.sequence = cursor.fetchone()
+    mark_saved(ticket, pk)
 
 
 def ticket_set_status_initial(ticket: Ticket, at: datetime) -> None:

@@ -21,6 +21,7 @@ from civicdesk.cases.clock import clock_start
 from civicdesk.cases.models import (
     OPEN_STATUSES,
     Case,
+    CaseEvent,
     CaseMessage,
     CaseStatus,
     Category,
@@ -38,9 +39,10 @@ from civicdesk.cases.services.common import (
     require_agency_intake,
     tell_citizen,
 )
-from civicdesk.cases.workflows import case_event, case_transition
+from civicdesk.cases.workflows import case_event, case_event_new, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
+from civicdesk.core.inserts import insert_values, mark_saved
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
 from civicdesk.routing.integration import auto_route, auto_route_record
 
@@ -74,6 +76,51 @@ def reference_allocate(*, agency: Agency, year: int) -> str:
     else:
         number = row[0]
     return f"{agency.code}-{year}-{number:06d}"
+
+
+def _insert_numbered_at_once(case: Case, message: CaseMessage, event: CaseEvent) -> bool:
+    """PostgreSQL: number the case and write it, its first message and its "created" event in ONE
+    statement. False (nothing written) when the agency has no counter for the year yet.
+
+    The reference goes in with the row: numbering after the insert (as on SQLite) meant an UPDATE
+    of an indexed column, which PostgreSQL writes as a new row version with an entry in every one
+    of the case's indexes (~0.8 ms of the server's time a case). The counter's row lock is held
+    from this statement to the commit: the audit entry and the COMMIT, as before.
+    """
+    year = case.received_at.astimezone(agency_tz(case.agency)).year
+    qn = connection.ops.quote_name
+    c_cols, c_vals = insert_values(case, {"reference"})
+    m_cols, m_vals = insert_values(message, {"case_id"})
+    e_cols, e_vals = insert_values(event, {"case_id"})
+
+    def values(n: int) -> str:
+        return ", ".join(["%s"] * n)
+
+    sql = (
+        f"WITH n AS (UPDATE {qn(ReferenceCounter._meta.db_table)} SET last = last + 1 "  # noqa: S608
+        "WHERE agency_id = %s AND year = %s RETURNING last), "
+        f"c AS (INSERT INTO {qn(Case._meta.db_table)} ({', '.join(c_cols)}, {qn('reference')}) "
+        f"SELECT {values(len(c_vals))}, "
+        "%s || lpad(n.last::text, greatest(6, length(n.last::text)), '0') FROM n "
+        "RETURNING id, reference), "
+        f"m AS (INSERT INTO {qn(CaseMessage._meta.db_table)} ({qn('case_id')}, "
+        f"{', '.join(m_cols)}) SELECT c.id, {values(len(m_vals))} FROM c RETURNING id), "
+        f"e AS (INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, "
+        f"{', '.join(e_cols)}) SELECT c.id, {values(len(e_vals))} FROM c RETURNING id) "
+        "SELECT c.id, c.reference, m.id, e.id FROM c, m, e"
+    )
+    params = [case.agency_id, year, *c_vals, f"{case.agency.code}-{year}-", *m_vals, *e_vals]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    case_pk, case.reference, message_pk, event_pk = row
+    mark_saved(case, case_pk)
+    for obj, pk in ((message, message_pk), (event, event_pk)):
+        obj.case = case  # sets case_id, now that the case has its primary key
+        mark_saved(obj, pk)
+    return True
 
 
 PLACEHOLDER_PREFIX = "pending-"
@@ -436,9 +483,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     # on that lock, so as little as possible runs after it (the numbering itself, then what
     # shows the reference: attachments' paths, the audit entry, the acknowledgement). A repeated
     # Idempotency-Key fails on the insert, before the counter is touched.
-    case.reference = _placeholder_reference()
-    case.save()
-    message = CaseMessage.objects.create(
+    message = CaseMessage(
         case=case,
         kind=MessageKind.FROM_CITIZEN,
         body=description,
@@ -447,13 +492,18 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         at=at,
         email_message_id=email_message_id or None,
     )
-    case_event(
+    event = case_event_new(
         case=case,
         actor=actor,
         action="created",
         data={"channel": channel, "assignee": case.assignee_id},
     )
-    case_number(case=case)
+    if not (connection.vendor == "postgresql" and _insert_numbered_at_once(case, message, event)):
+        case.reference = _placeholder_reference()
+        case.save(force_insert=True)
+        message.save(force_insert=True)
+        event.save(force_insert=True)
+        case_number(case=case)
     attachments_save(case=case, message=message, checked=checked)
     if routed is not None:
         auto_route_record(case=case, decision=routed)
