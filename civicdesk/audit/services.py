@@ -74,6 +74,22 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEntry:
     """Write an entry. Call it inside the service's own transaction so both commit or neither."""
+    entry = audit_entry_new(actor=actor, action=action, target=target, agency=agency, data=data)
+    entry.save()
+    audit_written()
+    return entry
+
+
+def audit_entry_new(
+    *,
+    actor,
+    action: str,
+    target: Model | None = None,
+    agency=None,
+    data: dict | None = None,
+) -> AuditEntry:
+    """The entry `audit_record` writes, not saved yet: for a caller that writes it together with
+    other rows in one statement (case intake on PostgreSQL), then calls `audit_written()`."""
     origin = current_origin.get(SYSTEM_ORIGIN)
     if agency is None and target is not None:
         agency = getattr(target, "agency", None)
@@ -94,9 +110,12 @@ def audit_record(
         user_agent=origin.user_agent,
         channel=origin.channel,
     )
-    entry.save()
-    transaction.on_commit(_seal_after_commit)
     return entry
+
+
+def audit_written() -> None:
+    """An entry was written in the current transaction: seal the chain after it commits."""
+    transaction.on_commit(_seal_after_commit)
 
 
 # When this process last sealed after a commit (time.monotonic()), or None.
