@@ -115,12 +115,12 @@ def _insert_numbered_at_once(
         f"m AS (INSERT INTO {qn(CaseMessage._meta.db_table)} ({qn('case_id')}, "
         f"{', '.join(m_cols)}) SELECT c.id, {values(len(m_vals))} FROM c RETURNING id), "
         f"e AS (INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, "
-        f"{', '.join(e_cols)}) SELECT c.id, {values(len(e_vals))} FROM c), "
+        f"{', '.join(e_cols)}) SELECT c.id, {values(len(e_vals))} FROM c RETURNING id), "
         f"a AS (INSERT INTO {qn(AuditEntry._meta.db_table)} ({', '.join(a_cols)}, "
         f"{qn('object_id')}, {qn('object_repr')}, {qn('data')}) "
         f"SELECT {values(len(a_vals))}, c.id::text, left(c.reference || %s, 200), "
         "%s::jsonb || jsonb_build_object('reference', c.reference) FROM c RETURNING id) "
-        "SELECT c.id, c.reference, m.id, a.id FROM c, m, a"
+        "SELECT c.id, c.reference, m.id, e.id, a.id FROM c, m, e, a"
     )
     params = [case.agency_id, year, *c_vals, f"{case.agency.code}-{year}-", *m_vals, *e_vals,
               *a_vals, f" {case.subject}", a_data]  # fmt: skip
@@ -129,15 +129,21 @@ def _insert_numbered_at_once(
         row = cursor.fetchone()
     if row is None:
         return False
-    case_pk, case.reference, message_pk, entry_pk = row
+    case_pk, case.reference, message_pk, event_pk, entry_pk = row
     mark_saved(case, case_pk)
     message.case = event.case = case  # sets case_id, now that the case has its primary key
     mark_saved(message, message_pk)
-    event._state.adding, event._state.db = False, connection.alias  # its id is not needed
-    entry.object_id, entry.object_repr = str(case.pk), str(case)[:200]
-    entry.data = {"reference": case.reference, **entry.data}
+    mark_saved(event, event_pk)
+    _entry_names_case(entry, case)
     mark_saved(entry, entry_pk)
     return True
+
+
+def _entry_names_case(entry: AuditEntry, case: Case) -> None:
+    """The intake's audit entry, made before the case had an id and a reference, names it (the
+    statement above writes the same values in SQL)."""
+    entry.object_id, entry.object_repr = str(case.pk), str(case)[:200]
+    entry.data = {"reference": case.reference, **entry.data}
 
 
 PLACEHOLDER_PREFIX = "pending-"
@@ -153,30 +159,14 @@ def case_number(*, case: Case) -> str:
     """Give a just-inserted case its reference: the agency's next number for the year of receipt.
 
     Takes the counter row's lock until the caller's transaction commits (see reference_allocate).
+    On PostgreSQL, `_insert_numbered_at_once` numbers the case as it writes it; this runs there
+    only for the first case of a year, whose counter reference_allocate creates.
     """
     year = case.received_at.astimezone(agency_tz(case.agency)).year
-    table = Case._meta.db_table
-    if connection.vendor == "postgresql":
-        # One statement (one round trip) takes the number and writes it; no row back means the
-        # year's counter does not exist yet, and the general path below creates it.
-        counter = ReferenceCounter._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH n AS (UPDATE {counter} SET last = last + 1 "  # noqa: S608
-                "WHERE agency_id = %s AND year = %s RETURNING last) "
-                f"UPDATE {table} SET reference = %s || lpad(n.last::text, "
-                "greatest(6, length(n.last::text)), '0') FROM n "
-                f"WHERE {table}.id = %s RETURNING {table}.reference",
-                [case.agency_id, year, f"{case.agency.code}-{year}-", case.pk],
-            )
-            row = cursor.fetchone()
-        if row is not None:
-            case.reference = row[0]
-            return case.reference
     case.reference = reference_allocate(agency=case.agency, year=year)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET reference = %s WHERE id = %s",  # noqa: S608
+            f"UPDATE {Case._meta.db_table} SET reference = %s WHERE id = %s",  # noqa: S608
             [case.reference, case.pk],
         )
     return case.reference
@@ -516,18 +506,17 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     )
     entry = audit_entry_new(actor=actor, action="case.create", target=case, agency=agency,
                             data={"channel": channel, "kind": kind})  # fmt: skip
-    if connection.vendor == "postgresql" and _insert_numbered_at_once(case, message, event, entry):
-        audit_written()
-    else:
+    if not (
+        connection.vendor == "postgresql" and _insert_numbered_at_once(case, message, event, entry)
+    ):
         case.reference = _placeholder_reference()
         case.save(force_insert=True)
         message.save(force_insert=True)
         event.save(force_insert=True)
         case_number(case=case)
-        entry.object_id, entry.object_repr = str(case.pk), str(case)[:200]
-        entry.data = {"reference": case.reference, **entry.data}
+        _entry_names_case(entry, case)
         entry.save(force_insert=True)
-        audit_written()
+    audit_written()
     attachments_save(case=case, message=message, checked=checked)
     if routed is not None:
         auto_route_record(case=case, decision=routed)
