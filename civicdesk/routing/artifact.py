@@ -44,6 +44,35 @@ def library_versions() -> dict:
     }
 
 
+def model_library_versions(model: RoutingModel) -> dict:
+    """library_versions() plus the sentence encoder's package when the model uses it."""
+    versions = library_versions()
+    if model.uses_embeddings:
+        from civicdesk.routing.embeddings import encoder
+
+        spec = encoder(model.encoder)
+        versions[spec.package] = spec.package_version()
+    return versions
+
+
+def _check_features(model: RoutingModel, version_id: int) -> None:
+    """A model trained with a sentence encoder cannot serve where the encoder's extra is
+    missing: refuse it here, with a reason an operator can act on, not fail on every case."""
+    if not model.uses_embeddings:
+        return
+    from civicdesk.routing import embeddings
+
+    name = model.encoder
+    spec = embeddings.ENCODERS.get(name)
+    if spec is None or not spec.available():
+        hint = spec.install_hint() if spec else "a newer civicdesk"
+        raise embeddings.EmbeddingsUnavailable(
+            f"routing model {version_id} was trained with sentence embeddings ({name}) and "
+            f"this installation lacks them: {hint} here, or retrain without "
+            "CIVICDESK_ROUTING_EMBEDDINGS; until then its cases go to the keyword rules and triage"
+        )
+
+
 def load(*, version_id: int, sha256: str, data: bytes | memoryview | None = None) -> RoutingModel:
     """Load a stored model; a process keeps the few it used last (the database stays the truth).
 
@@ -65,6 +94,7 @@ def load(*, version_id: int, sha256: str, data: bytes | memoryview | None = None
     if hashlib.sha256(raw).hexdigest() != sha256:
         raise ValueError(f"routing model {version_id} does not match its checksum")
     model = joblib.load(io.BytesIO(raw))
+    _check_features(model, version_id)
     with _LOCK:
         _CACHE[key] = model
         while len(_CACHE) > _CACHE_SIZE:

@@ -152,8 +152,14 @@ def _decide(
         return None
     model = entry.model
     if model is None:
+        from civicdesk.routing.embeddings import EmbeddingsUnavailable
+
         try:
             model = entry.model = artifact.load(version_id=entry.version_id, sha256=entry.sha256)
+        except EmbeddingsUnavailable as exc:
+            entry.broken = True  # a missing extra, not a bug: the reason without a traceback
+            log.error("routing version %s not used: %s", entry.version_id, exc)
+            return None
         except Exception:
             entry.broken = True  # one log line per check interval, not one per case
             log.exception("routing version %s could not be loaded", entry.version_id)

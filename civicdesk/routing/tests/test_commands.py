@@ -44,7 +44,9 @@ def test_evaluate_prints_exactly_one_json_object_and_progress_on_stderr():
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == KEYS | {"ms_per_case_cpu"}  # the keys, and CPU time
+    # the keys, CPU time, and which features the model used
+    assert set(result) == KEYS | {"ms_per_case_cpu", "features"}
+    assert result["features"] == "tfidf"
     assert result["n_train"] == 60 and result["n_test"] == 18
     assert result["top1"] >= 0.8
     assert result["top1"] >= result["baseline_top1"]  # Chinese needs the character n-grams

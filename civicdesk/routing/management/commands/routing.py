@@ -45,6 +45,15 @@ class Command(BaseCommand):
         evaluate.add_argument("--label-column", default="label")
         evaluate.add_argument("--precision", type=float, default=0.95)
         evaluate.add_argument("--json", action="store_true", help="Print one JSON object.")
+        evaluate.add_argument(
+            "--embeddings",
+            nargs="?",
+            const="use-multilingual-v3",
+            default="",
+            metavar="ENCODER",
+            help="Add sentence embeddings: use-multilingual-v3 (the default when no name is "
+            "given; needs civicdesk[embeddings]) or wordllama-256 (civicdesk[embeddings-wordllama]).",
+        )
         trainer = sub.add_parser("train", help="Train a new version from the database.")
         trainer.add_argument("--agency", required=True, help="Agency code, or FRONTDOOR.")
 
@@ -63,10 +72,24 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not 0.5 <= options["precision"] < 1:
             raise CommandError("--precision must be between 0.5 and 1.")
+        if options["embeddings"]:
+            from civicdesk.routing.embeddings import ENCODERS
+
+            spec = ENCODERS.get(options["embeddings"])
+            if spec is None:
+                raise CommandError(f"--embeddings: one of {', '.join(ENCODERS)}.")
+            if not spec.available():
+                raise CommandError(f"--embeddings {spec.name} needs {spec.package}: "
+                                   f"{spec.install_hint()}")  # fmt: skip
         progress = _progress_bar("training")
         self.stderr.write(f"{len(train_rows)} training rows, {len(test_rows)} test rows")
         try:
-            result = train(train_rows, precision_target=options["precision"], progress=progress)
+            result = train(
+                train_rows,
+                precision_target=options["precision"],
+                progress=progress,
+                embeddings=options["embeddings"],
+            )
         except RoutingDataError as exc:
             raise CommandError(str(exc)) from exc
         model = result.model
@@ -116,6 +139,7 @@ class Command(BaseCommand):
             "baseline_top1": round(baseline_top1, 4),
             "n_train": result.n_train,
             "n_test": len(test_rows),
+            "features": model.features,
         }
         if options["json"]:
             self.stdout.write(json.dumps(output))
