@@ -5,6 +5,10 @@ Entries live `ttl` seconds at most: another process's change shows within that. 
 in this process clear the cache at once (the caller connects `clear` to the models' signals),
 so a test or an admin who just changed a row sees it. Values are handed out as copies, so a
 request that changes an attribute never leaks it into another request.
+
+When an entry expires under load, one thread reads it again while the others keep using the
+expired value for the length of that read (without this, every request in flight at that moment
+read the same row at once). A key never read before is read by whoever asks.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class LocalCache(Generic[V]):
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, V]] = {}
         self._lock = threading.Lock()
+        self._loading: set[Hashable] = set()
         _ALL.append(self)
 
     def get_or_load(self, key: Hashable, load: Callable[[], V]) -> V:
@@ -35,14 +40,21 @@ class LocalCache(Generic[V]):
         at = time.monotonic()
         if hit is not _MISSING and at - hit[0] < self.ttl:
             return copy.copy(hit[1])
-        value = load()
-        if value is not None:
+        with self._lock:
+            if hit is not _MISSING and key in self._loading:
+                return copy.copy(hit[1])  # another thread is reading it again just now
+            self._loading.add(key)
+        try:
+            value = load()
             with self._lock:
-                if len(self._entries) >= self.max_entries:
-                    self._entries.clear()
-                self._entries[key] = (at, value)
-            return copy.copy(value)
-        return value
+                if value is not None:
+                    if len(self._entries) >= self.max_entries:
+                        self._entries.clear()
+                    self._entries[key] = (at, value)
+        finally:
+            with self._lock:
+                self._loading.discard(key)
+        return copy.copy(value) if value is not None else value
 
     def clear(self, *args, **kwargs) -> None:
         """Forget everything (signal receivers pass sender, instance...: ignored)."""

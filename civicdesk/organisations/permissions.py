@@ -162,13 +162,22 @@ def scope_for(user, area: Area, access: Access) -> Scope:
 
 
 def _unit_ids(profile) -> tuple[set[int], set[int]]:
-    cache = getattr(profile, "_unit_ids_cache", None)
+    return _department_ids(profile), _site_ids(profile)
+
+
+def _department_ids(profile) -> set[int]:
+    cache = getattr(profile, "_department_ids_cache", None)
     if cache is None:
-        cache = (
-            set(profile.departments.values_list("id", flat=True)),
-            set(profile.sites.values_list("id", flat=True)),
+        cache = profile._department_ids_cache = set(
+            profile.departments.values_list("id", flat=True)
         )
-        profile._unit_ids_cache = cache
+    return cache
+
+
+def _site_ids(profile) -> set[int]:
+    cache = getattr(profile, "_site_ids_cache", None)
+    if cache is None:
+        cache = profile._site_ids_cache = set(profile.sites.values_list("id", flat=True))
     return cache
 
 
@@ -186,10 +195,12 @@ def can(user, area: Area, access: Access, target: Target | None = None) -> bool:
         return target.agency_id is not None
     if scope is Scope.OWN:
         return target.staff_id is not None and target.staff_id == profile.id
-    departments, sites = _unit_ids(profile)
     if target.staff_id is not None and target.staff_id == profile.id:
         return True
-    return (target.department_id in departments) or (target.site_id in sites)
+    # Only the ties the target has are read (a ticket has a site, no department).
+    if target.site_id is not None and target.site_id in _site_ids(profile):
+        return True
+    return target.department_id is not None and target.department_id in _department_ids(profile)
 
 
 def require(user, area: Area, access: Access, target: Target | None = None) -> None:

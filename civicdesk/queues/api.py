@@ -289,7 +289,8 @@ def counter_close(request, counter_id: int):
 @router.post("/counters/{counter_id}/call-next", response={200: CallNextOut, **ERRORS})
 def call_next(request, counter_id: int):
     """Call the next visitor by the lane rule; `ticket` is null when nobody is waiting."""
-    ticket = services.ticket_call_next(actor=request.user, counter=_counter(counter_id))
+    # The service reads (and locks) the counter itself: 404 when there is none.
+    ticket = services.ticket_call_next(actor=request.user, counter=_id(counter_id))
     return CallNextOut(ticket=staff_out(ticket) if ticket else None)
 
 
@@ -302,17 +303,14 @@ def recall(request, ticket_id: int):
 
 @router.post("/staff/tickets/{ticket_id}/start", response={200: StaffTicketOut, **ERRORS})
 def start(request, ticket_id: int):
-    return staff_out(
-        services.ticket_start(actor=request.user, ticket=_staff_ticket(request, ticket_id))
-    )
+    # By id: the service reads and locks the ticket (404 when there is none, 403 for another site).
+    return staff_out(services.ticket_start(actor=request.user, ticket=_id(ticket_id)))
 
 
 @router.post("/staff/tickets/{ticket_id}/finish", response={200: StaffTicketOut, **ERRORS})
 def finish(request, ticket_id: int, payload: NoteIn):
     return staff_out(
-        services.ticket_finish(
-            actor=request.user, ticket=_staff_ticket(request, ticket_id), note=payload.note
-        )
+        services.ticket_finish(actor=request.user, ticket=_id(ticket_id), note=payload.note)
     )
 
 

@@ -48,14 +48,20 @@ def ticket_link(ticket: Ticket) -> str:
     )
 
 
-def check_near(service) -> int:
-    """Send "your turn is near" to every waiting ticket of `service` that has reached its
-    threshold and was not told yet. Returns how many were told."""
-    pending = Ticket.objects.filter(
+def near_pending(service):
+    """Waiting tickets of `service` (a Service, an id or an OuterRef) whose visitor asked to be
+    told when near and was not told yet."""
+    return Ticket.objects.filter(
         service=service,
         status=TicketStatus.WAITING,
         near_notified_at__isnull=True,
     ).filter(Q(notify_ahead__isnull=False) | Q(notify_minutes__isnull=False))
+
+
+def check_near(service) -> int:
+    """Send "your turn is near" to every waiting ticket of `service` that has reached its
+    threshold and was not told yet. Returns how many were told."""
+    pending = near_pending(service)
     if not pending.exists():
         return 0
     from civicdesk.queues.estimation import estimate_waits

@@ -3,14 +3,16 @@ publishes a ticket event after commit (events.py)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from civicdesk.audit.services import audit_record
+from civicdesk.audit.services import audit_entry_new, audit_record
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
 from civicdesk.core.inserts import insert_values, mark_saved
@@ -21,7 +23,7 @@ from civicdesk.queues.events import publish_on_commit
 from civicdesk.queues.lanes import APPOINTMENT, NORMAL, priority_lanes, take_priority
 from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketSequence
 from civicdesk.queues.models import TicketStatus as S
-from civicdesk.queues.workflows import ticket_set_status
+from civicdesk.queues.workflows import ticket_move, ticket_set_status
 from civicdesk.surveys.integration import invite_after_ticket
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
@@ -100,11 +102,11 @@ def _staff_ticket(actor, ticket: Ticket | int) -> Ticket:
     return ticket
 
 
-def _counter_for(actor, counter: Counter, *, site=None) -> Counter:
+def _counter_for(actor, counter: Counter | int, *, site=None) -> Counter:
     counter = (
         Counter.objects.select_for_update(of=("self",), no_key=True)
         .select_related("site", "site__agency")
-        .filter(pk=counter.pk)
+        .filter(pk=counter if isinstance(counter, int) else counter.pk)
         .first()
     )
     if counter is None or not counter.is_active:
@@ -120,6 +122,17 @@ def _counter_for(actor, counter: Counter, *, site=None) -> Counter:
 
 def _audit(actor, action: str, ticket: Ticket, **data) -> None:
     audit_record(
+        actor=actor,
+        action=f"ticket.{action}",
+        target=ticket,
+        agency=ticket.site.agency,
+        data={"number": ticket.number, "site": ticket.site_id, **data},
+    )
+
+
+def _audit_entry(actor, action: str, ticket: Ticket, **data):
+    """The entry `_audit` writes, for `ticket_move` to write with the ticket's own rows."""
+    return audit_entry_new(
         actor=actor,
         action=f"ticket.{action}",
         target=ticket,
@@ -366,11 +379,19 @@ def counter_close(*, actor, counter: Counter) -> Counter:
 
 # --- serving ------------------------------------------------------------------------------------
 def _next_candidate(service: Service) -> Ticket | None:
-    waiting = Ticket.objects.filter(service=service, status=S.WAITING).order_by("queued_at", "id")
     if connection.vendor == "postgresql":
-        waiting = waiting.select_for_update(skip_locked=True, no_key=True)
-    first_priority = waiting.exclude(lane=NORMAL).first()
-    first_normal = waiting.filter(lane=NORMAL).first()
+        first_priority = first_normal = None
+        for ticket in Ticket.objects.raw(_candidates_sql(), [service.pk, S.WAITING, NORMAL] * 2):
+            if ticket.lane == NORMAL:
+                first_normal = ticket
+            else:
+                first_priority = ticket
+    else:
+        waiting = Ticket.objects.filter(service=service, status=S.WAITING).order_by(
+            "queued_at", "id"
+        )
+        first_priority = waiting.exclude(lane=NORMAL).first()
+        first_normal = waiting.filter(lane=NORMAL).first()
     use_priority = take_priority(
         priority_waiting=first_priority is not None,
         normal_waiting=first_normal is not None,
@@ -380,8 +401,31 @@ def _next_candidate(service: Service) -> Ticket | None:
     return first_priority if use_priority else first_normal
 
 
+@functools.cache
+def _candidates_sql() -> str:
+    """PostgreSQL: the first waiting ticket of a service in the priority lanes and the first in
+    the normal lane, each locked (skipping any another transaction holds), in one statement.
+    Parameters: (service id, "waiting", "normal") for each."""
+    qn = connection.ops.quote_name
+    table = qn(Ticket._meta.db_table)
+    service, status, lane = (
+        qn(Ticket._meta.get_field(f).column) for f in ("service", "status", "lane")
+    )
+    order = f"{qn('queued_at')}, {qn('id')}"
+    first = [
+        f"SELECT * FROM {table} WHERE {service} = %s AND {status} = %s AND {lane} {op} %s "  # noqa: S608
+        f"ORDER BY {order} LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED"
+        for op in ("<>", "=")
+    ]
+    return f"WITH p AS ({first[0]}), n AS ({first[1]}) SELECT * FROM p UNION ALL SELECT * FROM n"  # noqa: S608
+
+
+def _busy_at(counter: Counter):
+    return Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING])
+
+
 @transaction.atomic
-def ticket_call_next(*, actor, counter: Counter) -> Ticket | None:
+def ticket_call_next(*, actor, counter: Counter | int) -> Ticket | None:
     """Call the next visitor to `counter` by the lane rule (lanes.py), or None if nobody waits.
 
     The rows of the services the counter serves are locked (in id order, so two counters never
@@ -389,46 +433,68 @@ def ticket_call_next(*, actor, counter: Counter) -> Ticket | None:
     take KEY SHARE on these rows at commit, never wait on us) before the next ticket is chosen: two officers pressing at the same instant are
     served one after the other and never get the same ticket. On SQLite the IMMEDIATE write lock
     taken at BEGIN does the same.
+
+    The counter's own check (is a visitor still at it?) and whether any waiting visitor asked to
+    be told when near come with the services' rows, in the statement that locks them: only a
+    transaction holding the counter's lock (which we hold) can make the counter busy.
     """
     counter = _counter_for(actor, counter)
-    busy = Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING]).first()
-    if busy is not None:
+    services = list(
+        Service.objects.select_for_update(of=("self",), no_key=True)
+        .filter(counters=counter, is_active=True)
+        .annotate(
+            busy_id=Subquery(_busy_at(counter).values("pk")[:1]),
+            near_pending=Exists(notices.near_pending(OuterRef("pk"))),
+        )
+        .order_by("id")
+    )
+    busy_id = (
+        services[0].busy_id if services else _busy_at(counter).values_list("pk", flat=True).first()
+    )
+    if busy_id is not None:
+        busy = Ticket.objects.get(pk=busy_id)
         raise Conflict(
             _("Ticket %(number)s is still at this counter. Finish it or mark it first.")
             % {"number": busy.number},
             code="counter_busy",
         )
-    services = list(
-        Service.objects.select_for_update(of=("self",), no_key=True)
-        .filter(counters=counter, is_active=True)
-        .order_by("id")
-    )
     if not services:
         raise Conflict(_("This counter serves no service yet."), code="no_service")
     candidates = [(t, s) for s in services if (t := _next_candidate(s)) is not None]
     if not candidates:
         return None
     ticket, service = min(candidates, key=lambda pair: (pair[0].queued_at, pair[0].pk))
-    service.priority_streak = service.priority_streak + 1 if ticket.lane != NORMAL else 0
-    service.save(update_fields=["priority_streak"])
+    streak = service.priority_streak + 1 if ticket.lane != NORMAL else 0
+    if streak != service.priority_streak:
+        service.priority_streak = streak
+        service.save(update_fields=["priority_streak"])
     ticket.service, ticket.site = service, counter.site
-    return _call(actor, ticket, counter, kind="called")
+    return _call(actor, ticket, counter, kind="called", near_pending=service.near_pending)
 
 
-def _call(actor, ticket: Ticket, counter: Counter, *, kind: str) -> Ticket:
+def _call(
+    actor, ticket: Ticket, counter: Counter, *, kind: str, near_pending: bool = True
+) -> Ticket:
     at = now()
     profile = _profile(actor)
     if not counter.is_open or counter.officer_id != getattr(profile, "id", None):
         counter.is_open, counter.officer, counter.opened_at = True, profile, counter.opened_at or at
         counter.save(update_fields=["is_open", "officer", "opened_at", "updated_at"])
-    ticket_set_status(ticket, S.CALLED, at=at, officer=profile, counter=counter)
     ticket.called_at = ticket.called_at or at
     ticket.last_called_at = at
     ticket.counter, ticket.officer = counter, profile
-    ticket.save(update_fields=["status", "called_at", "last_called_at", "counter", "officer"])
-    _audit(actor, "call", ticket, counter=counter.name)
+    ticket_move(
+        ticket,
+        S.CALLED,
+        at=at,
+        officer=profile,
+        counter=counter,
+        save_fields=["called_at", "last_called_at", "counter", "officer"],
+        audit=_audit_entry(actor, "call", ticket, counter=counter.name),
+    )
     notices.ticket_called(ticket, counter)
-    notices.check_near(ticket.service)
+    if near_pending:
+        notices.check_near(ticket.service)
     publish_on_commit(ticket, kind)
     return ticket
 
@@ -480,33 +546,46 @@ def ticket_recall(*, actor, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def ticket_start(*, actor, ticket: Ticket) -> Ticket:
+def ticket_start(*, actor, ticket: Ticket | int) -> Ticket:
     """The visitor arrived at the counter: serving starts."""
     ticket = _staff_ticket(actor, ticket)
     at = now()
-    ticket_set_status(ticket, S.SERVING, at=at, officer=_profile(actor), counter=ticket.counter)
     ticket.started_at = ticket.started_at or at
     ticket.officer = _profile(actor)
-    ticket.save(update_fields=["status", "started_at", "officer"])
-    _audit(actor, "start", ticket)
+    ticket_move(
+        ticket,
+        S.SERVING,
+        at=at,
+        officer=ticket.officer,
+        counter=ticket.counter,
+        save_fields=["started_at", "officer"],
+        audit=_audit_entry(actor, "start", ticket),
+    )
     publish_on_commit(ticket, "started")
     return ticket
 
 
 @transaction.atomic
-def ticket_finish(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+def ticket_finish(*, actor, ticket: Ticket | int, note: str = "") -> Ticket:
     """Served. `note` is a short outcome (what was done), kept with the ticket."""
     ticket = _staff_ticket(actor, ticket)
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationFailed(_("Keep the note under 500 characters."), errors={"note": "long"})
     at = now()
-    ticket_set_status(ticket, S.DONE, at=at)
     ticket.finished_at = at
     if note:
         ticket.outcome_note = note
-    ticket.save(update_fields=["status", "finished_at", "outcome_note"])
-    _audit(actor, "finish", ticket, note=note)
+    ticket_move(
+        ticket,
+        S.DONE,
+        at=at,
+        save_fields=["finished_at", "outcome_note"],
+        audit=_audit_entry(actor, "finish", ticket, note=note),
+    )
+    profile = _profile(actor)
+    if profile is not None and ticket.officer_id == profile.id:
+        ticket.officer = profile  # the survey names the officer: no second read of the row
     invite_after_ticket(ticket)  # one-time survey link, if sampled (surveys issue)
     publish_on_commit(ticket, "finished")
     return ticket

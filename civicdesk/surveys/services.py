@@ -185,9 +185,21 @@ def survey_publish(
     return version
 
 
-@transaction.atomic
 def survey_create_default(*, agency, actor=None) -> Survey:
-    """The agency's default survey (A-11 §280 + CSAT/NPS/CES); returns the existing one if any."""
+    """The agency's default survey (A-11 §280 + CSAT/NPS/CES); returns the existing one if any
+    (with its current version: every invitation reads it)."""
+    existing = (
+        Survey.objects.select_related("current_version")
+        .filter(agency=agency, is_default=True)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return _survey_create_default(agency=agency, actor=actor)
+
+
+@transaction.atomic
+def _survey_create_default(*, agency, actor) -> Survey:
     existing = Survey.objects.filter(agency=agency, is_default=True).first()
     if existing is not None:
         return existing
@@ -254,13 +266,20 @@ def survey_invite(
     """
     if source not in Source.values:
         raise ValidationFailed(_("Unknown invitation source %(s)s.") % {"s": source})
-    # Lock the policy row: two finishes for the same person at once must not both invite.
-    survey_policy_for(agency)
-    policy = SurveyPolicy.objects.select_for_update().get(agency=agency)
+    contact = contact_email or contact_phone
+    # With a contact, lock the policy row: two finishes for the same person at once must not both
+    # invite. Without one there is no "same person" to keep apart, and every finish of the agency
+    # would otherwise wait for the one before it to commit.
+    policies = SurveyPolicy.objects.filter(agency=agency)
+    if contact:
+        policies = policies.select_for_update()
+    policy = policies.first()
+    if policy is None:
+        survey_policy_for(agency)
+        policy = policies.get()
     rate = float(policy.sampling_rate)
     if rate <= 0 or (rate < 1 and _sampler.random() >= rate):
         return None
-    contact = contact_email or contact_phone
     hashed = contact_hash(agency, contact) if contact else ""
     if (
         hashed
