@@ -88,6 +88,44 @@ def test_staff_serve_over_api(client, clock, service, counter, officer):
     assert empty == {"ticket": None}
 
 
+def test_officer_round_statements_periods_and_audit(
+    client, clock, service, counter, officer, django_assert_max_num_queries
+):
+    """Call, start, finish: every period closed and timed, every action audited; on PostgreSQL
+    each write is one statement (workflows.ticket_move), so the counts stay small."""
+    from django.db import connection
+
+    from civicdesk.audit.models import AuditEntry
+    from civicdesk.queues.models import TicketPeriod
+
+    for _ in range(2):
+        post(client, "/api/v1/queues/tickets", {"service_id": service.id})
+    client.force_login(officer)
+    postgres = connection.vendor == "postgresql"
+    # Session, user, profile; BEGIN, counter, officer's sites, services, candidates, write, COMMIT
+    # (the first round also makes the agency's survey: counted from the second).
+    limits = {"call-next": 10, "start": 8, "finish": 13} if postgres else {}
+    for round_ in range(2):
+        url = f"/api/v1/queues/counters/{counter.id}/call-next"
+        with django_assert_max_num_queries(limits.get("call-next", 99) if round_ else 99):
+            ticket = post(client, url).json()["ticket"]
+        for action in ("start", "finish"):
+            with django_assert_max_num_queries(limits.get(action, 99) if round_ else 99):
+                response = post(client, f"/api/v1/queues/staff/tickets/{ticket['id']}/{action}")
+            assert response.status_code == 200, response.content
+    periods = list(TicketPeriod.objects.filter(ticket_id=ticket["id"]).order_by("started_at", "id"))
+    assert [p.status for p in periods] == ["waiting", "called", "serving"]
+    assert all(p.ended_at is not None and p.ended_at >= p.started_at for p in periods)
+    assert periods[1].counter_id == periods[2].counter_id == counter.id
+    actions = AuditEntry.objects.filter(object_type="queues.ticket", object_id=str(ticket["id"]))
+    assert sorted(actions.values_list("action", flat=True)) == [
+        "ticket.call",
+        "ticket.finish",
+        "ticket.start",
+    ]
+    assert Ticket.objects.get(pk=ticket["id"]).status == TicketStatus.DONE
+
+
 def test_other_sites_ticket_is_refused_and_unchanged(client, clock, service, counter):
     elsewhere = SiteFactory(agency=service.site.agency)
     stranger = StaffFactory(agency=elsewhere.agency, sites=[elsewhere]).user
