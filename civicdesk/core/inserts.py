@@ -12,6 +12,24 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Model
 
+try:  # psycopg 3 (PostgreSQL); absent on a SQLite-only install
+    from psycopg import _queries as _psycopg_queries
+except ImportError:  # pragma: no cover
+    _psycopg_queries = None
+
+# psycopg keeps the parsed form of a query (where each %s is) only for queries of at most 50
+# parameters (`MAX_CACHED_STATEMENT_PARAMS`, psycopg 3.1-3.2): the statements built here have
+# ~75 (a case, its message, event and audit entry), so each one was parsed again on every
+# request, ~4 % of a server process's time under `civicdesk bench intake`. Their text is the
+# same from one request to the next, so caching them costs one entry each.
+PARAMETERS_CACHED = 128
+if (
+    _psycopg_queries is not None
+    and getattr(_psycopg_queries, "MAX_CACHED_STATEMENT_PARAMS", PARAMETERS_CACHED)
+    < PARAMETERS_CACHED
+):
+    _psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = PARAMETERS_CACHED
+
 
 def insert_values(obj: Model, skip: set[str] = frozenset()) -> tuple[list[str], list]:
     """Quoted column names and database values of `obj`'s new row, without its primary key and

@@ -87,3 +87,19 @@ def test_officer_changes_apply_to_the_next_assignment_at_once(client, monday, ke
     officer.user.save()
     fourth = _post(client, {"description": "Four", "category": "leak"}).json()
     assert Case.objects.get(reference=fourth["reference"]).assignee is None
+
+
+def test_the_write_statement_is_parsed_once_per_process(client, monday, key, leak):
+    """PostgreSQL: the one statement that writes a case (~75 parameters) keeps its parsed form
+    in psycopg's cache from one intake to the next (core/inserts.py raises psycopg's limit)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write runs on PostgreSQL")
+    from psycopg import _queries
+
+    _post(client, {"description": "Warm-up", "category": "leak"})
+    before = _queries._query2pg_client.cache_info()
+    for n in range(3):
+        assert _post(client, {"description": f"Case {n}", "category": "leak"}).status_code == 201
+    after = _queries._query2pg_client.cache_info()
+    assert after.misses == before.misses  # nothing parsed anew, the write statement included
+    assert after.hits - before.hits >= 3  # the write statement, once per case
