@@ -86,6 +86,25 @@ async def _call(handler, scope, body: bytes = b"", disconnect_after: float | Non
     return sent
 
 
+def _run(coroutine):
+    """asyncio.run on a thread of its own: a session's browser (Playwright's sync API) keeps an
+    event loop running on the test thread."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised on the test thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def _status_and_body(sent: list[dict]) -> tuple[int, bytes]:
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
@@ -117,7 +136,7 @@ def signal_log():
 
 
 def test_a_response_with_both_signals_once_on_the_view_thread(handler, signal_log):
-    sent = asyncio.run(_call(handler, _scope("/hello", query=b"name=Mei")))
+    sent = _run(_call(handler, _scope("/hello", query=b"name=Mei")))
     assert _status_and_body(sent) == (200, b'{"hello": "Mei"}')
     assert [name for name, _ in signal_log] == ["started", "finished"]
     # The signals ran where the view ran: the thread that holds the request's connection.
@@ -129,23 +148,23 @@ def test_consecutive_requests_reuse_a_pooled_thread(handler):
         await _call(handler, _scope("/hello"))
         await _call(handler, _scope("/hello"))
 
-    asyncio.run(two())
+    _run(two())
     assert len(seen["view_threads"]) == 2 and len(set(seen["view_threads"])) == 1
 
 
 def test_the_request_body_reaches_the_view(handler):
-    sent = asyncio.run(_call(handler, _scope("/echo", method="POST"), body=b"abc"))
+    sent = _run(_call(handler, _scope("/echo", method="POST"), body=b"abc"))
     assert _status_and_body(sent) == (200, b"cba")
 
 
 def test_an_unknown_path_is_a_404_and_still_finishes(handler, signal_log):
-    sent = asyncio.run(_call(handler, _scope("/nowhere")))
+    sent = _run(_call(handler, _scope("/nowhere")))
     assert _status_and_body(sent)[0] == 404
     assert [name for name, _ in signal_log] == ["started", "finished"]
 
 
 def test_a_streaming_response_is_sent_whole_then_closed(handler, signal_log):
-    sent = asyncio.run(_call(handler, _scope("/stream")))
+    sent = _run(_call(handler, _scope("/stream")))
     assert _status_and_body(sent) == (200, b"one,two,three")
     # Closed after the last chunk went out, not before.
     assert [name for name, _ in signal_log] == ["started", "finished"]
@@ -153,7 +172,7 @@ def test_a_streaming_response_is_sent_whole_then_closed(handler, signal_log):
 
 
 def test_a_client_that_goes_away_gets_nothing_and_the_request_finishes(handler, signal_log):
-    sent = asyncio.run(_call(handler, _scope("/slow"), disconnect_after=0.05))
+    sent = _run(_call(handler, _scope("/slow"), disconnect_after=0.05))
     assert sent == []
     assert "finished" in [name for name, _ in signal_log]
     deadline = time.monotonic() + 5
@@ -173,6 +192,6 @@ def test_one_trip_to_the_request_thread_per_request(handler, monkeypatch):
         return original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(asgi._RequestThread, "submit", counting)
-    sent = asyncio.run(_call(handler, _scope("/hello")))
+    sent = _run(_call(handler, _scope("/hello")))
     assert _status_and_body(sent)[0] == 200
     assert len(trips) == 1  # Django's own handler makes three: started, view, close
