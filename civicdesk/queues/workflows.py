@@ -42,7 +42,14 @@ def ticket_set_status(
     ticket.status = status
     if status in FINAL_STATUSES:
         return None
-    return TicketPeriod.objects.create(
+    period = _period_new(ticket, status, at=at, officer=officer, counter=counter)
+    period.save(force_insert=True)
+    return period
+
+
+def _period_new(ticket: Ticket, status: str, *, at: datetime, officer, counter) -> TicketPeriod:
+    """The unsaved period a ticket opens on entering `status`."""
+    return TicketPeriod(
         ticket=ticket,
         status=status,
         service_id=ticket.service_id,
@@ -85,14 +92,7 @@ def ticket_move(
     ]
     params = [TicketPeriod._meta.get_field("ended_at").get_db_prep_save(at, connection), ticket.pk]
     if status not in FINAL_STATUSES:
-        period = TicketPeriod(
-            ticket=ticket,
-            status=status,
-            service_id=ticket.service_id,
-            counter=counter,
-            officer=officer,
-            started_at=at,
-        )
+        period = _period_new(ticket, status, at=at, officer=officer, counter=counter)
         params += _insert(parts, "opened", period)
     if audit is not None:
         params += _insert(parts, "audited", audit, returning=True)
