@@ -103,3 +103,94 @@ def test_the_write_statement_is_parsed_once_per_process(client, monday, key, lea
     after = _queries._query2pg_client.cache_info()
     assert after.misses == before.misses  # nothing parsed anew, the write statement included
     assert after.hits - before.hits >= 3  # the write statement, once per case
+
+
+def _writes(client, payload) -> tuple[object, list[tuple[str, bool]]]:
+    """The response, and each statement the request ran with whether a transaction was open."""
+    ran: list[tuple[str, bool]] = []
+
+    def note(execute, sql, params, many, context):
+        ran.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        response = _post(client, payload)
+    return response, ran
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_anonymous_case_with_a_category_is_one_statement_that_commits_itself(
+    client, monday, key, leak
+):
+    """PostgreSQL: nothing else to write, so no BEGIN and COMMIT around the write: the statement
+    is its own transaction, and every row of the case is there once it answers."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write runs on PostgreSQL")
+    from civicdesk.audit.models import AuditEntry
+
+    _post(client, {"description": "Warm-up", "category": "leak"})
+    payload = {"description": "A pothole", "category": "leak", "latitude": "22.3",
+               "longitude": "114.1"}  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        response, ran = _writes(client, payload)
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not any(s.split()[0].upper() in ("BEGIN", "COMMIT", "SAVEPOINT") for s in statements), (
+        "\n".join(statements)
+    )
+    writes = [(sql, atomic) for sql, atomic in ran if "INSERT INTO" in sql]
+    assert len(writes) == 1 and writes[0][1] is False  # one write, outside any transaction
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.messages.count() == 1 and case.events.filter(action="created").count() == 1
+    assert AuditEntry.objects.filter(action="case.create", object_id=str(case.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_with_a_contact_writes_its_acknowledgement_in_the_same_transaction(
+    client, monday, key, leak
+):
+    """The acknowledgement goes to the outbox with the case, or neither is stored."""
+    from civicdesk.notify.models import OutboxMessage
+
+    _post(client, {"description": "Warm-up", "category": "leak"})
+    response, ran = _writes(
+        client, {"description": "Leak", "category": "leak", "contact_email": "mei@example.org"}
+    )
+    assert response.status_code == 201, response.content
+    writes = [atomic for sql, atomic in ran if sql.lstrip().upper().startswith(("INSERT", "WITH"))]
+    assert writes and all(writes)  # every write inside the one transaction
+    assert OutboxMessage.objects.filter(to="mei@example.org").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_case_of_a_year_without_a_transaction_around_it_is_numbered_one(
+    client, monday, key, leak
+):
+    from civicdesk.cases.models import ReferenceCounter
+
+    ReferenceCounter.objects.all().delete()
+    response = _post(client, {"description": "The first", "category": "leak"})
+    assert response.status_code == 201, response.content
+    reference = response.json()["reference"]
+    assert reference.endswith("-000001")
+    counter = ReferenceCounter.objects.get()
+    assert counter.last == 1
+    case = Case.objects.get(reference=reference)
+    assert case.messages.count() == 1 and case.events.filter(action="created").count() == 1
+    second = _post(client, {"description": "The second", "category": "leak"}).json()
+    assert second["reference"].endswith("-000002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_key_without_a_transaction_around_it_gives_the_first_case_and_no_number(
+    client, monday, key, leak
+):
+    payload = {"description": "Pothole by the school", "category": "leak"}
+    first = _post(client, payload, HTTP_IDEMPOTENCY_KEY="same")
+    again = _post(client, payload, HTTP_IDEMPOTENCY_KEY="same")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["reference"] == first.json()["reference"]
+    assert Case.objects.filter(description="Pothole by the school").count() == 1
+    following = _post(client, {"description": "Next", "category": "leak"}).json()["reference"]
+    number = int(first.json()["reference"].rsplit("-", 1)[1])
+    assert following.endswith(f"-{number + 1:06d}")  # the repeat took no number
