@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
@@ -59,6 +60,19 @@ class _RequestThread(ThreadPoolExecutor):
         return self.submitted == self.finished
 
 
+class _RequestState:
+    """What the event loop and the request's thread agree on, under a lock: whether the thread
+    began the request (then it finishes it) or the loop gave it up first (then the loop does)."""
+
+    __slots__ = ("abandoned", "began", "close_error", "lock")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.began = False
+        self.abandoned = False
+        self.close_error: Exception | None = None
+
+
 class PooledThreadsASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         super().__init__()
@@ -86,11 +100,19 @@ class PooledThreadsASGIHandler(ASGIHandler):
         self._middleware_chain = sync_to_async(self._middleware_chain, thread_sensitive=True)
         self._respond_on_thread = sync_to_async(self._respond, thread_sensitive=True)
 
-    def _respond(self, request, scope):
+    def _respond(self, request, scope, state: "_RequestState"):
         """Everything a request does on its thread, in one go: Django's `request_started`
         signal, the middleware chain and view, and, for a response already in memory, its
         `close()` (the `request_finished` signal: the database connection goes back to the pool
-        before the bytes go out, not after another trip to the thread)."""
+        before the bytes go out, not after another trip to the thread).
+
+        Once begun, the request is finished here, once, even when the client has gone away
+        meanwhile; the event loop sends `request_finished` itself only for a request given up
+        before it began (`state`)."""
+        with state.lock:
+            if state.abandoned:
+                return None
+            state.began = True
         signals.request_started.send(sender=self.__class__, scope=scope)
         set_urlconf(settings.ROOT_URLCONF)
         response = self._sync_chain(request)
@@ -101,8 +123,15 @@ class PooledThreadsASGIHandler(ASGIHandler):
         response._handler_class = self.__class__
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
-        if not response.streaming:
-            response.close()
+        with state.lock:
+            abandoned = state.abandoned
+        if not response.streaming or abandoned:
+            try:
+                response.close()
+            except Exception as error:  # raised again once the response is sent
+                # A `request_finished` receiver failed: as under Django's handler, the error
+                # comes after the response went out, not instead of it.
+                state.close_error = error
             response._civicdesk_closed = True
         return response
 
@@ -125,8 +154,10 @@ class PooledThreadsASGIHandler(ASGIHandler):
             await sync_to_async(error_response.close)()
             return
 
+        state = _RequestState()
+
         async def process_request():
-            response = await self._respond_on_thread(request, scope)
+            response = await self._respond_on_thread(request, scope, state)
             # the client may go away while it is sent
             with contextlib.suppress(asyncio.CancelledError):
                 await self.send_response(response, send)
@@ -153,11 +184,18 @@ class PooledThreadsASGIHandler(ASGIHandler):
         try:
             response = tasks[1].result()
         except asyncio.CancelledError:
-            await signals.request_finished.asend(sender=self.__class__)
+            with state.lock:
+                state.abandoned = True
+                began = state.began
+            if not began:  # given up before its thread began it: started and finished here
+                await signals.request_started.asend(sender=self.__class__, scope=scope)
+                await signals.request_finished.asend(sender=self.__class__)
         else:
             if not getattr(response, "_civicdesk_closed", False):
                 await sync_to_async(response.close)()
         body_file.close()
+        if state.close_error is not None:
+            raise state.close_error
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core import signals
+from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.test import override_settings
 from django.urls import path
@@ -84,6 +85,24 @@ async def _call(handler, scope, body: bytes = b"", disconnect_after: float | Non
 
     await handler(scope, receive, send)
     return sent
+
+
+def _receiver():
+    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await asyncio.Event().wait()
+
+    return receive
+
+
+def _sender(sent: list):
+    async def send(message):
+        sent.append(message)
+
+    return send
 
 
 def _run(coroutine):
@@ -174,11 +193,52 @@ def test_a_streaming_response_is_sent_whole_then_closed(handler, signal_log):
 def test_a_client_that_goes_away_gets_nothing_and_the_request_finishes(handler, signal_log):
     sent = _run(_call(handler, _scope("/slow"), disconnect_after=0.05))
     assert sent == []
-    assert "finished" in [name for name, _ in signal_log]
     deadline = time.monotonic() + 5
     while not seen.get("slow_done") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert seen.get("slow_done") == [True]  # the view's thread ran it to the end
+    time.sleep(0.2)  # and closed what it returned
+    # Begun on its thread, so finished there, once: not by the event loop as well.
+    assert [name for name, _ in signal_log] == ["started", "finished"]
+
+
+@pytest.mark.parametrize("handler_class", [ASGIHandler, PooledThreadsASGIHandler])
+def test_clients_already_gone_at_dispatch_leave_the_signals_paired(handler_class, signal_log):
+    """A client gone before its view is dispatched (uvicorn's receive() answers
+    `http.disconnect` at once): each request started is finished once, as under Django's own
+    handler, whichever side, the thread or the event loop, gets there first."""
+    with override_settings(ROOT_URLCONF=__name__):
+        handler = handler_class()
+
+        async def many():
+            for _ in range(100):
+                await _call(handler, _scope("/hello"), disconnect_after=0)
+
+        _run(many())
+    time.sleep(0.3)
+    names = [name for name, _ in signal_log]
+    assert names.count("started") == names.count("finished") == 100
+
+
+def test_a_failing_request_finished_receiver_fails_after_the_response_is_sent(handler):
+    """As under Django's handler: the view's response reaches the client, then the error."""
+
+    def failing(**kwargs):
+        raise RuntimeError("receiver failed")
+
+    signals.request_finished.connect(failing)
+    sent: list[dict] = []
+    try:
+
+        async def one():
+            nonlocal sent
+            with pytest.raises(RuntimeError, match="receiver failed"):
+                await handler(_scope("/hello"), _receiver(), _sender(sent))
+
+        _run(one())
+    finally:
+        signals.request_finished.disconnect(failing)
+    assert _status_and_body(sent) == (200, b'{"hello": "world"}')
 
 
 def test_one_trip_to_the_request_thread_per_request(handler, monkeypatch):
