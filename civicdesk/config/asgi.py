@@ -64,12 +64,13 @@ class _RequestState:
     """What the event loop and the request's thread agree on, under a lock: whether the thread
     began the request (then it finishes it) or the loop gave it up first (then the loop does)."""
 
-    __slots__ = ("abandoned", "began", "close_error", "lock")
+    __slots__ = ("abandoned", "began", "close_error", "closed", "lock")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.began = False
         self.abandoned = False
+        self.closed = False  # the thread closed the response (request_finished sent)
         self.close_error: Exception | None = None
 
 
@@ -132,7 +133,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
                 # A `request_finished` receiver failed: as under Django's handler, the error
                 # comes after the response went out, not instead of it.
                 state.close_error = error
-            response._civicdesk_closed = True
+            state.closed = True
         return response
 
     async def handle(self, scope, receive, send):
@@ -191,7 +192,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
                 await signals.request_started.asend(sender=self.__class__, scope=scope)
                 await signals.request_finished.asend(sender=self.__class__)
         else:
-            if not getattr(response, "_civicdesk_closed", False):
+            if not state.closed:
                 await sync_to_async(response.close)()
         body_file.close()
         if state.close_error is not None:
