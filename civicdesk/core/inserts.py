@@ -18,8 +18,8 @@ except ImportError:  # pragma: no cover
     _psycopg_queries = None
 
 # psycopg keeps the parsed form of a query (where each %s is) only for queries of at most 50
-# parameters (`MAX_CACHED_STATEMENT_PARAMS`, psycopg 3.1-3.2): the statements built here have
-# ~75 (a case, its message, event and audit entry), so each one was parsed again on every
+# parameters (`MAX_CACHED_STATEMENT_PARAMS`, 50 in psycopg 3.3): the statements built here have
+# over 70 (a case, its message, event and audit entry), so each one was parsed again on every
 # request, ~4 % of a server process's time under `civicdesk bench intake`. Their text is the
 # same from one request to the next, so caching them costs one entry each.
 PARAMETERS_CACHED = 128
