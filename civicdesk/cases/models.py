@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
@@ -151,8 +153,11 @@ class ReferenceCounter(models.Model):
 class Case(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=30, unique=True)
     # The agency that holds the case now; a transfer changes it, the reference never changes.
+    # Indexes: every one is written at every intake and at every change of an indexed column,
+    # so none repeats another's first column (agency, department: Meta), none serves LIKE
+    # searches that nothing makes, and the links that most cases lack are partial (Meta).
     agency = models.ForeignKey(
-        "organisations.Agency", on_delete=models.PROTECT, related_name="cases"
+        "organisations.Agency", on_delete=models.PROTECT, related_name="cases", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=IntakeChannel.choices)
@@ -165,6 +170,7 @@ class Case(TimeStampedModel):
         null=True,
         blank=True,
         related_name="cases",
+        db_index=False,
     )
     site = models.ForeignKey(
         "organisations.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -181,8 +187,8 @@ class Case(TimeStampedModel):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("email"), blank=True, db_index=True)
-    contact_phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    contact_email = models.EmailField(_("email"), blank=True)  # compared case-blind: Meta
+    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -194,7 +200,6 @@ class Case(TimeStampedModel):
         max_length=20,
         choices=CaseStatus.choices,
         default=CaseStatus.NEW,
-        db_index=True,
     )
     # The clock, all UTC instants computed with the holding agency's working-time calendar.
     received_at = models.DateTimeField(default=now)
@@ -214,25 +219,71 @@ class Case(TimeStampedModel):
     # Routing history.
     transfer_count = models.PositiveSmallIntegerField(default=0)
     coordinating_case = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        db_index=False,
     )
     possible_duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
-    # Idempotent intake: the same submission twice is one case.
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    email_message_id = models.CharField(max_length=500, null=True, blank=True, unique=True)
+    # Idempotent intake: the same submission twice is one case (unique: Meta).
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    email_message_id = models.CharField(max_length=500, null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                name="case_idempotency_key_unique",
+                condition=Q(idempotency_key__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["email_message_id"],
+                name="case_email_message_id_unique",
+                condition=Q(email_message_id__isnull=False),
+            ),
+        ]
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["department", "status"]),
             # The duplicate check at intake looks for open cases close by.
             models.Index(fields=["agency", "latitude", "longitude"], name="case_agency_location"),
+            # ... and for the same contact (email compared case-blind, as `iexact` does).
+            models.Index(
+                Upper("contact_email"),
+                name="case_contact_email_upper",
+                condition=~Q(contact_email=""),
+            ),
+            models.Index(
+                fields=["contact_phone"], name="case_contact_phone", condition=~Q(contact_phone="")
+            ),
+            models.Index(
+                fields=["coordinating_case"],
+                name="case_coordinating_idx",
+                condition=Q(coordinating_case__isnull=False),
+            ),
+            models.Index(
+                fields=["merged_into"],
+                name="case_merged_into_idx",
+                condition=Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["possible_duplicate_of"],
+                name="case_possible_dup_idx",
+                condition=Q(possible_duplicate_of__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -289,12 +340,20 @@ class CaseMessage(models.Model):
     )
     author_label = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=now)
-    email_message_id = models.CharField(max_length=500, null=True, blank=True, unique=True)
+    # Unique among the messages that have one (most have none): Meta.
+    email_message_id = models.CharField(max_length=500, null=True, blank=True)
     # Set when a message was moved here by a merge: where it was first written.
     original_reference = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_message_id"],
+                name="message_email_message_id_unique",
+                condition=Q(email_message_id__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.body[:40]}"

@@ -6,6 +6,7 @@ import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
@@ -151,8 +152,14 @@ class TicketSequence(models.Model):
 
 
 class Ticket(models.Model):
-    site = models.ForeignKey("organisations.Site", on_delete=models.PROTECT, related_name="tickets")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets")
+    # The site's and service's own indexes would repeat the first columns of the number's and the
+    # queue's (Meta): every index is one more write at every join and every change of status.
+    site = models.ForeignKey(
+        "organisations.Site", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     # The number: letter + sequence, per site and local day. Kept through a transfer.
     day = models.DateField(_("day"))
     prefix = models.CharField(max_length=1)
@@ -173,7 +180,12 @@ class Ticket(models.Model):
     recall_count = models.PositiveSmallIntegerField(_("recalls"), default=0)
     transfer_count = models.PositiveSmallIntegerField(_("transfers"), default=0)
     counter = models.ForeignKey(
-        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+        Counter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        db_index=False,  # a partial index (Meta): a waiting ticket has none
     )
     officer = models.ForeignKey(
         "organisations.StaffProfile",
@@ -181,10 +193,13 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="tickets",
+        db_index=False,
     )
     outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
     # The citizen's link to their ticket; nothing else about the ticket is guessable.
-    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    # Unique by a constraint (Meta), not `unique=True`, which on PostgreSQL adds a second index
+    # for LIKE searches that nothing makes.
+    token = models.CharField(max_length=32, default=new_token, editable=False)
     language = models.CharField(max_length=10, default="en")
     phone = models.CharField(_("mobile number"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -204,11 +219,17 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["site", "day", "prefix", "sequence"], name="ticket_number_unique"
-            )
+            ),
+            models.UniqueConstraint(fields=["token"], name="ticket_token_unique"),
         ]
         indexes = [
             models.Index(fields=["service", "status", "queued_at"], name="ticket_queue_idx"),
-            models.Index(fields=["site", "day"], name="ticket_site_day_idx"),
+            models.Index(
+                fields=["counter"], name="ticket_counter_idx", condition=Q(counter__isnull=False)
+            ),
+            models.Index(
+                fields=["officer"], name="ticket_officer_idx", condition=Q(officer__isnull=False)
+            ),
         ]
         verbose_name = _("ticket")
 
@@ -233,9 +254,11 @@ class TicketPeriod(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="periods")
     status = models.CharField(max_length=10, choices=TicketStatus.choices)
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # the first column of period_stats_idx
     counter = models.ForeignKey(
-        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     officer = models.ForeignKey(
         "organisations.StaffProfile",
@@ -243,13 +266,23 @@ class TicketPeriod(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["started_at", "id"]
-        indexes = [models.Index(fields=["service", "status", "ended_at"], name="period_stats_idx")]
+        indexes = [
+            models.Index(fields=["service", "status", "ended_at"], name="period_stats_idx"),
+            # Waiting periods (one per join) have no counter or officer: not in these.
+            models.Index(
+                fields=["counter"], name="period_counter_idx", condition=Q(counter__isnull=False)
+            ),
+            models.Index(
+                fields=["officer"], name="period_officer_idx", condition=Q(officer__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.status} {self.started_at:%H:%M}"

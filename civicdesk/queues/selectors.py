@@ -7,6 +7,7 @@ import functools
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from civicdesk.core.inserts import bound_cursor
 from civicdesk.organisations.models import Site
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
 from civicdesk.queues.lanes import NORMAL, call_order, calls_before
@@ -59,7 +60,7 @@ def people_ahead_of_new(service: Service, lane: str) -> int:
 
     Read on every public join: the statement is written once per process rather than compiled by
     the ORM each time (that compilation cost more of a join's Python time than anything else)."""
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(_waiting_counts_sql(), [NORMAL, NORMAL, service.pk, TicketStatus.WAITING])
         normal, priority = cursor.fetchone()
     is_priority = lane != NORMAL

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from civicdesk.audit.services import audit_entry_new, audit_record
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
-from civicdesk.core.inserts import insert_values, mark_saved
+from civicdesk.core.inserts import bound_cursor, insert_values, mark_saved
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.organisations.permissions import Access, Area, Target, require
 from civicdesk.queues import notices
@@ -316,7 +316,7 @@ def _insert_numbered_at_once(ticket: Ticket, at: datetime) -> None:
         f"{', '.join(p_cols)}) VALUES ((SELECT id FROM t), {', '.join(['%s'] * len(p_vals))})) "
         "SELECT id, sequence FROM t"
     )
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, [ticket.site_id, ticket.day, ticket.prefix, *t_vals, *p_vals])
         pk, ticket.sequence = cursor.fetchone()
     mark_saved(ticket, pk)

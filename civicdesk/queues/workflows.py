@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import connection
 
 from civicdesk.audit.services import audit_written
-from civicdesk.core.inserts import insert_values, mark_saved
+from civicdesk.core.inserts import bound_cursor, insert_values, mark_saved
 from civicdesk.core.workflows import Workflow
 from civicdesk.queues.models import FINAL_STATUSES, Ticket, TicketPeriod
 from civicdesk.queues.models import TicketStatus as S
@@ -105,7 +105,7 @@ def ticket_move(
         f"SET {assignments} WHERE {qn(Ticket._meta.pk.column)} = %s"
         + (" RETURNING (SELECT id FROM audited)" if audit is not None else "")
     )
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         if audit is not None:
             mark_saved(audit, cursor.fetchone()[0])

@@ -44,7 +44,7 @@ from civicdesk.cases.services.common import (
 from civicdesk.cases.workflows import case_event, case_event_new, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
-from civicdesk.core.inserts import insert_values, mark_saved
+from civicdesk.core.inserts import bound_cursor, insert_casts, insert_values, mark_saved
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
 from civicdesk.routing.integration import auto_route, auto_route_record
 
@@ -103,29 +103,30 @@ def _insert_numbered_at_once(
     a_cols, a_vals = insert_values(entry, {"object_id", "object_repr", "data"})
     a_data = AuditEntry._meta.get_field("data").get_db_prep_save(entry.data, connection)
 
-    def values(n: int) -> str:
-        return ", ".join(["%s"] * n)
+    def values(obj, skip) -> str:  # typed: the rows are INSERT ... SELECT (see insert_casts)
+        return ", ".join(insert_casts(obj, skip))
 
     sql = (
         f"WITH n AS (UPDATE {qn(ReferenceCounter._meta.db_table)} SET last = last + 1 "  # noqa: S608
         "WHERE agency_id = %s AND year = %s RETURNING last), "
         f"c AS (INSERT INTO {qn(Case._meta.db_table)} ({', '.join(c_cols)}, {qn('reference')}) "
-        f"SELECT {values(len(c_vals))}, "
-        "%s || lpad(n.last::text, greatest(6, length(n.last::text)), '0') FROM n "
+        f"SELECT {values(case, {'reference'})}, "
+        "%s::text || lpad(n.last::text, greatest(6, length(n.last::text)), '0') FROM n "
         "RETURNING id, reference), "
         f"m AS (INSERT INTO {qn(CaseMessage._meta.db_table)} ({qn('case_id')}, "
-        f"{', '.join(m_cols)}) SELECT c.id, {values(len(m_vals))} FROM c RETURNING id), "
+        f"{', '.join(m_cols)}) SELECT c.id, {values(message, {'case_id'})} FROM c RETURNING id), "
         f"e AS (INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, "
-        f"{', '.join(e_cols)}) SELECT c.id, {values(len(e_vals))} FROM c RETURNING id), "
+        f"{', '.join(e_cols)}) SELECT c.id, {values(event, {'case_id'})} FROM c RETURNING id), "
         f"a AS (INSERT INTO {qn(AuditEntry._meta.db_table)} ({', '.join(a_cols)}, "
         f"{qn('object_id')}, {qn('object_repr')}, {qn('data')}) "
-        f"SELECT {values(len(a_vals))}, c.id::text, left(c.reference || %s, 200), "
+        f"SELECT {values(entry, {'object_id', 'object_repr', 'data'})}, c.id::text, "
+        "left(c.reference || %s::text, 200), "
         "%s::jsonb || jsonb_build_object('reference', c.reference) FROM c RETURNING id) "
         "SELECT c.id, c.reference, m.id, e.id, a.id FROM c, m, e, a"
     )
     params = [case.agency_id, year, *c_vals, f"{case.agency.code}-{year}-", *m_vals, *e_vals,
               *a_vals, f" {case.subject}", a_data]  # fmt: skip
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -227,11 +228,13 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
     similar text."""
     since = case.received_at - DUPLICATE_WINDOW
     if case.contact_email or case.contact_phone:
+        # "<> ''" lets PostgreSQL use the partial indexes on the contact (anonymous cases, most
+        # of them, are not in those).
         contact = Q()
         if case.contact_email:
-            contact |= Q(contact_email__iexact=case.contact_email)
+            contact |= Q(contact_email__iexact=case.contact_email) & ~Q(contact_email="")
         if case.contact_phone:
-            contact |= Q(contact_phone=case.contact_phone)
+            contact |= Q(contact_phone=case.contact_phone) & ~Q(contact_phone="")
         same_contact = (
             Case.objects.filter(
                 contact,
@@ -296,7 +299,7 @@ def _nearby_open_cases(*, case: Case, since: datetime) -> list[tuple]:
         "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s "
         f"{exclude_self}ORDER BY received_at LIMIT 20"
     )
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -89,20 +89,36 @@ def test_officer_changes_apply_to_the_next_assignment_at_once(client, monday, ke
     assert Case.objects.get(reference=fourth["reference"]).assignee is None
 
 
-def test_the_write_statement_is_parsed_once_per_process(client, monday, key, leak):
+def test_the_write_statement_is_parsed_once_per_process_and_prepared(client, monday, key, leak):
     """PostgreSQL: the one statement that writes a case (~75 parameters) keeps its parsed form
-    in psycopg's cache from one intake to the next (core/inserts.py raises psycopg's limit)."""
+    in psycopg's cache from one intake to the next (core/inserts.py raises psycopg's limits),
+    and once it has run `prepare_threshold` times PostgreSQL keeps it prepared: later cases
+    send only its values (`bound_cursor`)."""
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement write runs on PostgreSQL")
     from psycopg import _queries
 
+    from civicdesk.core.inserts import bound_cursor
+
     _post(client, {"description": "Warm-up", "category": "leak"})
-    before = _queries._query2pg_client.cache_info()
-    for n in range(3):
+    before = _queries._query2pg.cache_info()
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold is not None
+    for n in range(threshold + 1):
         assert _post(client, {"description": f"Case {n}", "category": "leak"}).status_code == 201
-    after = _queries._query2pg_client.cache_info()
+    after = _queries._query2pg.cache_info()
     assert after.misses == before.misses  # nothing parsed anew, the write statement included
-    assert after.hits - before.hits >= 3  # the write statement, once per case
+    assert after.hits - before.hits >= threshold  # the write statement, once per case
+    with bound_cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('INSERT INTO "cases_case"' in sql for sql in prepared), prepared
+    # And the query log still shows the statement with its values, as for any other.
+    with CaptureQueriesContext(connection) as captured:
+        _post(client, {"description": "Logged", "category": "leak"})
+    assert any("'Logged'" in q["sql"] and "cases_case" in q["sql"] for q in captured), [
+        q["sql"][:80] for q in captured
+    ]
 
 
 def _writes(client, payload) -> tuple[object, list[tuple[str, bool]]]:

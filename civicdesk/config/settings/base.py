@@ -259,6 +259,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.int
         "max_size": env.int("DATABASE_POOL_MAX_SIZE"),
         "timeout": 30,
     }
+# PostgreSQL: the statements run at every citizen's request (civicdesk/core/inserts.py,
+# `bound_cursor`) are prepared once per connection after this many runs; empty: never (behind
+# a connection pooler that does not keep prepared statements, e.g. PgBouncer before 1.21 in
+# transaction mode). Django's own statements are never prepared (client-side binding).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_threshold) if _threshold else None
+    )
 # Django requests run at once per server process (0: no limit); see civicdesk/config/asgi.py.
 CIVICDESK_MAX_REQUESTS = env.int("CIVICDESK_MAX_REQUESTS", default=0)
 # Changes within this many ms are published as one snapshot per site (0: publish each at once).
