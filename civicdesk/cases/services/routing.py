@@ -174,10 +174,21 @@ def case_merge(*, source: Case, target: Case, actor) -> Case:
     if source.pk == target.pk:
         raise ValidationFailed(_("A case cannot be merged into itself."), code="same_case")
     source, target = _locked(source), _locked(target)
-    require_case(actor, source)
     require_case(actor, target)
     if source.agency_id != target.agency_id:
-        raise ValidationFailed(_("Only cases of one agency can be merged."), code="agency")
+        # Each agency answers for its own cases, so a merge stays within one: the holder of
+        # the duplicate hands it over first (a transfer: same reference, the citizen is told),
+        # and the receiving agency merges it. Which agency holds it is not said: the officer
+        # may not be allowed to see that case.
+        raise ValidationFailed(
+            _(
+                "%(source)s is with another agency. Ask it to transfer %(source)s to "
+                "%(target_agency)s (the citizen keeps the reference), then merge it here."
+            )
+            % {"source": source.reference, "target_agency": target.agency.name},
+            code="agency",
+        )
+    require_case(actor, source)
     if source.merged_into_id is not None or target.merged_into_id is not None:
         raise Conflict(_("One of these cases was already merged."), code="already_merged")
     if not source.is_open or not target.is_open:

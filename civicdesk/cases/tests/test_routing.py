@@ -121,6 +121,30 @@ def test_merge_keeps_messages_and_tells_every_citizen(monday, leak, qsm):
     assert AuditEntry.objects.filter(action="case.merge", actor=qsm.user).count() == 1
 
 
+def test_a_duplicate_in_another_agency_is_transferred_then_merged(monday, leak, qsm, trees):
+    """Across agencies the merge says how: hand the duplicate over, then merge it there."""
+    from civicdesk.core.errors import ValidationFailed
+
+    theirs = _case(trees.agency, category=trees, contact_email="b@example.org")
+    ours = _case(leak.agency, category=leak, contact_email="a@example.org")
+    env_qsm = StaffFactory(agency=trees.agency, role=Role.QSM)
+    with pytest.raises(ValidationFailed) as refused:
+        case_merge(source=theirs, target=ours, actor=qsm.user)
+    message = str(refused.value)
+    assert theirs.reference in message and leak.agency.name in message
+    assert "transfer" in message and trees.agency.name not in message  # not told who holds it
+    theirs.refresh_from_db()
+    assert theirs.merged_into is None and theirs.is_open  # nothing changed
+    moved = case_transfer(case=theirs, actor=env_qsm.user, to_agency=leak.agency,
+                          reason="Same leak as the Housing case", category=leak)  # fmt: skip
+    assert moved.reference == theirs.reference and moved.agency == leak.agency
+    target = case_merge(source=moved, target=ours, actor=qsm.user)
+    moved.refresh_from_db()
+    assert moved.merged_into == target and moved.status == CaseStatus.CLOSED
+    notice = OutboxMessage.objects.filter(to="b@example.org").order_by("pk").last()
+    assert ours.reference in notice.subject
+
+
 def test_breach_marked_once_and_escalated_to_qsm(monday, leak, qsm):
     qsm.user.email = "qsm@example.org"
     qsm.user.save()

@@ -235,3 +235,22 @@ def test_citizen_downloads_their_files_from_the_tracking_page_only(client, monda
     assert (
         client.get(f"/cases/track/{case.reference}/attachments/{internal.pk}/").status_code == 404
     )
+
+
+def test_merging_into_another_agencys_case_says_how(client, monday, leak, qsm, other_agency):
+    """The other agency's case is not shown (not even that it exists): the page says what to
+    do if another agency holds it, and nothing is merged."""
+    elsewhere = CategoryFactory(agency=other_agency, code="tree")
+    theirs = case_create(agency=other_agency, category=elsewhere, kind="complaint", channel="web",
+                         description="Leak seen from the street")  # fmt: skip
+    ours = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                       description="Leak in the kitchen")  # fmt: skip
+    client.force_login(qsm.user)
+    answer = client.post(f"/cases/staff/{ours.reference}/merge/", {"into": theirs.reference})
+    page = answer.content.decode()
+    assert answer.status_code == 422
+    assert f"There is no case {theirs.reference} among those you can see" in page
+    said = page[page.index("There is no case") : page.index("into theirs.")]
+    assert "transfer this case to that agency" in said and other_agency.name not in said
+    ours.refresh_from_db()
+    assert ours.merged_into is None and ours.status != CaseStatus.CLOSED

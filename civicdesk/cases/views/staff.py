@@ -300,7 +300,18 @@ def _run(action: str, case, user, data: dict):
             "agency": data["to_agency"].name
         }
     if action == "merge":
-        target = selectors.case_get(user=user, reference=data["into"])
+        try:
+            target = selectors.case_get(user=user, reference=data["into"])
+        except NotFound:
+            # Perhaps another agency holds it: the duplicate goes to them, and they merge it.
+            raise NotFound(
+                _(
+                    "There is no case %(ref)s among those you can see. If another agency holds "
+                    "it, transfer this case to that agency (reason: same matter as %(ref)s); "
+                    "they can then merge it into theirs."
+                )
+                % {"ref": data["into"].strip().upper()}
+            ) from None
         services.case_merge(source=case, target=target, actor=user)
         return _("Merged into %(ref)s. Every citizen involved has been told.") % {
             "ref": target.reference
