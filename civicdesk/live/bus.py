@@ -55,12 +55,17 @@ def publish_many(events: Iterable[tuple[str, str, dict]]) -> list[LiveEvent]:
         )
         messages = [row.as_message() for row in rows]
         if _uses_notify():
-            with connection.cursor() as cursor:
-                for message in messages:
-                    text = json.dumps(message, separators=(",", ":"), default=str)
-                    if len(text.encode()) > PG_PAYLOAD_LIMIT:
-                        text = json.dumps({"id": message["id"], "fetch": True})
-                    cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, text])
+            texts = []
+            for message in messages:
+                text = json.dumps(message, separators=(",", ":"), default=str)
+                if len(text.encode()) > PG_PAYLOAD_LIMIT:
+                    text = json.dumps({"id": message["id"], "fetch": True})
+                texts.append(text)
+            with connection.cursor() as cursor:  # one round trip, sent in this order
+                cursor.execute(
+                    "SELECT pg_notify(%s, t.m) FROM unnest(%s::text[]) WITH ORDINALITY AS t(m, i)",
+                    [PG_CHANNEL, texts],
+                )
         else:
             transaction.on_commit(lambda: hub.deliver(messages))
     return rows
