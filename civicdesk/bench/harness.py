@@ -126,3 +126,10 @@ def running_server(env: dict, *, workers: int = 1, url: str | None = None) -> It
         except subprocess.TimeoutExpired:  # thousands of open streams can outlast a graceful stop
             server.kill()
             server.wait()
+
+
+def client_load(cpu_seconds: float, wall_seconds: float) -> None:
+    """Say how busy the benchmark's own client was: it runs in one process, so near 100 % of a
+    core means the client, not the server, set the pace of that phase."""
+    if wall_seconds > 0:
+        progress(f"the bench client used {cpu_seconds / wall_seconds:.0%} of one core")

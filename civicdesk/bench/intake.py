@@ -14,6 +14,7 @@ from civicdesk.bench._intake_db import request_for
 from civicdesk.bench.harness import (
     bench_environment,
     civicdesk,
+    client_load,
     database_kind,
     percentile,
     progress,
@@ -93,7 +94,9 @@ async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[flo
                     else:
                         answers.append((i, again))
 
+        cpu_started, wall_started = time.process_time(), time.monotonic()
         await asyncio.gather(*(client() for _ in range(clients)))
+        client_load(time.process_time() - cpu_started, time.monotonic() - wall_started)
     if statuses:
         progress(f"error answers by status: {statuses}")
     return latencies, answers, errors

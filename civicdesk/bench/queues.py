@@ -17,6 +17,7 @@ from civicdesk.bench._http import make_fixtures, raise_open_files_limit, staff_s
 from civicdesk.bench.harness import (
     bench_environment,
     civicdesk,
+    client_load,
     database_kind,
     percentile,
     progress,
@@ -106,7 +107,7 @@ async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds
     errors: Tally = Tally()
     progress(f"{clients - officers} visitors and {officers} officers for {seconds}s ...")
     stop_at = time.monotonic() + seconds
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     await asyncio.gather(
         *(
             _visitor(public, base, fixtures["services"][0], stop_at, latencies, given, errors)
@@ -118,12 +119,14 @@ async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds
         ),
     )
     elapsed = time.monotonic() - started
+    client_load(time.process_time() - cpu_started, elapsed)
     progress(f"baseline: {clients} clients on /api/v1/ping for {seconds}s ...")
     ping: list[float] = []
     stop_at = time.monotonic() + seconds
-    ping_started = time.monotonic()
+    ping_started, cpu_started = time.monotonic(), time.process_time()
     await asyncio.gather(*(_ping(public, base, stop_at, ping) for _ in range(clients)))
     ping_elapsed = time.monotonic() - ping_started
+    client_load(time.process_time() - cpu_started, ping_elapsed)
     for session in (public, *staff):
         await session.close()
     if errors:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -22,3 +23,6 @@ def test_bench_intake_quick_prints_one_json_object():
     assert data["cases_per_s"] > 0 and data["baseline_per_s"] > 0
     assert 0 < data["queries_per_case"] <= 30
     assert data["database"] == "sqlite"
+    # Each phase says how busy the bench's own client was (a saturated client sets the pace).
+    loads = re.findall(r"the bench client used (\d+)% of one core", result.stderr)
+    assert len(loads) == 3 and all(0 <= int(n) <= 150 for n in loads), result.stderr
