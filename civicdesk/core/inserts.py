@@ -46,12 +46,8 @@ if (
 def insert_values(obj: Model, skip: set[str] = frozenset()) -> tuple[list[str], list]:
     """Quoted column names and database values of `obj`'s new row, without its primary key and
     the fields named (by attname) in `skip`, which the caller gives as SQL expressions."""
-    qn = connection.ops.quote_name
-    fields = [f for f in obj._meta.concrete_fields if not f.primary_key and f.attname not in skip]
-    return (
-        [qn(f.column) for f in fields],
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields],
-    )
+    fields, columns, _ = _insert_fields(type(obj), frozenset(skip), connection.vendor)
+    return list(columns), [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
 
 def mark_saved(obj: Model, pk) -> None:
@@ -66,15 +62,20 @@ def insert_casts(obj: Model, skip: set[str] = frozenset()) -> list[str]:
     A parameter sent apart from the SQL (`bound_cursor`) has no type of its own when it is a
     string or NULL; in `INSERT ... VALUES` PostgreSQL takes the column's, but in
     `INSERT ... SELECT` (a row that takes a value from another CTE) it would be text."""
-    return list(_casts(type(obj), frozenset(skip)))
+    return list(_insert_fields(type(obj), frozenset(skip), connection.vendor)[2])
 
 
 @functools.cache
-def _casts(model: type[Model], skip: frozenset[str]) -> tuple[str, ...]:
-    return tuple(
-        f"%s::{f.cast_db_type(connection)}"
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.attname not in skip
+def _insert_fields(model: type[Model], skip: frozenset[str], vendor: str) -> tuple[tuple, ...]:
+    """The fields a new row of `model` is written with (all but the primary key and `skip`),
+    their quoted columns and their typed placeholders: worked out once per model, not per row."""
+    fields = tuple(
+        f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in skip
+    )
+    return (
+        fields,
+        tuple(connection.ops.quote_name(f.column) for f in fields),
+        tuple(f"%s::{f.cast_db_type(connection)}" for f in fields),
     )
 
 
