@@ -63,7 +63,7 @@ def publish_many(events: Iterable[tuple[str, str, dict]]) -> list[LiveEvent]:
                 texts.append(text)
             with connection.cursor() as cursor:  # one round trip, sent in this order
                 cursor.execute(
-                    "SELECT pg_notify(%s, t.m) FROM unnest(%s::text[]) WITH ORDINALITY AS t(m, i)",
+                    "SELECT pg_notify(%s, m) FROM unnest(%s::text[]) AS t(m)",
                     [PG_CHANNEL, texts],
                 )
         else:
