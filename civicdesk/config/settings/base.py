@@ -254,6 +254,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.int
     "DATABASE_POOL_MAX_SIZE", default=0
 ):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, but a connection handed out again within 0.5 s skips the pool's
+    # health-check round trip (civicdesk/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "civicdesk.core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2,
         "max_size": env.int("DATABASE_POOL_MAX_SIZE"),
@@ -263,7 +266,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.int
 # `bound_cursor`) are prepared once per connection after this many runs; empty: never (behind
 # a connection pooler that does not keep prepared statements, e.g. PgBouncer before 1.21 in
 # transaction mode). Django's own statements are never prepared (client-side binding).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] in (
+    "django.db.backends.postgresql",
+    "civicdesk.core.postgresql",
+):
     _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip()
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         int(_threshold) if _threshold else None
