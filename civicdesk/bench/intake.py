@@ -56,17 +56,26 @@ def _db(env: dict, *args: str) -> dict:
 
 
 async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[float], list, int]:
-    """`clients` loops, each sending its next request as soon as the last one answered."""
-    import httpx
+    """`clients` loops, each sending its next request as soon as the last one answered.
+
+    aiohttp, as `bench queues`: its cost per request is a small fraction of the server's, so
+    both phases measure the server (httpx's async client cost ~2 ms of CPU a request here and,
+    sharing the machine's cores, set the pace of the ping phase itself)."""
+    import aiohttp
 
     latencies: list[float] = []
     answers: list = []
     errors = 0
     statuses: dict[int, int] = {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
         stop_at = time.monotonic() + seconds
         counter = iter(range(10**9))
+
+        async def send(method: str, path: str, kwargs: dict) -> tuple[int, bytes]:
+            async with http.request(method.upper(), path, **kwargs) as response:
+                return response.status, await response.read()
 
         async def client() -> None:
             nonlocal errors
@@ -75,24 +84,24 @@ async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[flo
                 method, path, kwargs = make(i)
                 started = time.perf_counter()
                 try:
-                    response = await http.request(method.upper(), path, **kwargs)
-                except httpx.HTTPError:
+                    status, body = await send(method, path, kwargs)
+                except (TimeoutError, aiohttp.ClientError):
                     errors += 1
                     continue
                 latencies.append((time.perf_counter() - started) * 1000)
-                if response.status_code >= 300:
+                if status >= 300:
                     errors += 1
-                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                    statuses[status] = statuses.get(status, 0) + 1
                     continue
-                answers.append((i, response))
+                answers.append((i, body))
                 if i % RESEND == 0 and path != "/api/v1/ping":
-                    again = await http.request(method.upper(), path, **kwargs)
-                    if again.status_code >= 300:
+                    status, body = await send(method, path, kwargs)
+                    if status >= 300:
                         errors += 1
-                        statuses[again.status_code] = statuses.get(again.status_code, 0) + 1
-                        progress(f"resend answered {again.status_code}: {again.text[:300]}")
+                        statuses[status] = statuses.get(status, 0) + 1
+                        progress(f"resend answered {status}: {body[:300]!r}")
                     else:
-                        answers.append((i, again))
+                        answers.append((i, body))
 
         cpu_started, wall_started = time.process_time(), time.monotonic()
         await asyncio.gather(*(client() for _ in range(clients)))
@@ -102,23 +111,20 @@ async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[flo
     return latencies, answers, errors
 
 
-def _httpx_kwargs(kwargs: dict) -> dict:
-    """Django test-client keyword arguments as httpx ones."""
+def _client_kwargs(kwargs: dict) -> dict:
+    """Django test-client keyword arguments as aiohttp ones."""
     if "content_type" in kwargs:
-        return {"content": kwargs["data"], "headers": {**kwargs["headers"],
+        return {"data": kwargs["data"], "headers": {**kwargs["headers"],
                 "Content-Type": kwargs["content_type"]}}  # fmt: skip
     return {"data": kwargs["data"], "headers": kwargs["headers"]}
 
 
-def _reference(response) -> str:
-    data = response.json()
+def _reference(body: bytes) -> str:
+    data = json.loads(body)
     return data[0]["service_request_id"] if isinstance(data, list) else data["reference"]
 
 
 def run(options: dict) -> dict:
-    import logging
-
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     seconds = min(options["seconds"], 5) if options["quick"] else options["seconds"]
     clients = min(options["clients"], 20) if options["quick"] else options["clients"]
     api = options["api"]
@@ -137,7 +143,7 @@ def run(options: dict) -> dict:
 
         def make_case(i: int):
             method, path, kwargs = request_for(api, key, run_id, i)
-            return method, path, _httpx_kwargs(kwargs)
+            return method, path, _client_kwargs(kwargs)
 
         def make_ping(i: int):
             return "get", "/api/v1/ping", {}
@@ -158,8 +164,8 @@ def run(options: dict) -> dict:
         per_case = _db(env, "queries", api)["queries_per_case"]
 
     acknowledged: dict[str, set[str]] = {}
-    for i, response in answers:
-        acknowledged.setdefault(str(i), set()).add(_reference(response))
+    for i, body in answers:
+        acknowledged.setdefault(str(i), set()).add(_reference(body))
     created = len(acknowledged)
     lost = sum(1 for marker in acknowledged if stored.get(marker, 0) == 0)
     duplicated = sum(n - 1 for n in stored.values() if n > 1) + sum(
