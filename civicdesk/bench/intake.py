@@ -113,10 +113,10 @@ async def _load(base: str, clients: int, seconds: float, make) -> tuple[list[flo
 
 def _client_kwargs(kwargs: dict) -> dict:
     """Django test-client keyword arguments as aiohttp ones."""
+    headers = dict(kwargs["headers"])
     if "content_type" in kwargs:
-        return {"data": kwargs["data"], "headers": {**kwargs["headers"],
-                "Content-Type": kwargs["content_type"]}}  # fmt: skip
-    return {"data": kwargs["data"], "headers": kwargs["headers"]}
+        headers["Content-Type"] = kwargs["content_type"]
+    return {"data": kwargs["data"], "headers": headers}
 
 
 def _reference(body: bytes) -> str:

@@ -15,14 +15,13 @@ from __future__ import annotations
 from time import monotonic
 
 from django.db.backends.postgresql import base
+from psycopg_pool import ConnectionPool  # this backend is used only with a pool (settings)
 
 BYPASS_SECONDS = 0.5
 
 
 def check_unless_just_used(conn) -> None:
     """The pool's check, skipped for a connection handed out less than BYPASS_SECONDS ago."""
-    from psycopg_pool import ConnectionPool
-
     at = monotonic()
     last = getattr(conn, "_civicdesk_handed_out", None)
     if last is None or at - last >= BYPASS_SECONDS:
@@ -34,12 +33,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     @property
     def pool(self):
         pool = super().pool
-        if pool is not None:
-            from psycopg_pool import ConnectionPool
-
-            # Django gives the pool psycopg's own check when CONN_HEALTH_CHECKS is on; that
-            # check (and only it) is replaced. If psycopg_pool changes the attribute, the full
-            # check stays.
-            if getattr(pool, "_check", None) is ConnectionPool.check_connection:
-                pool._check = check_unless_just_used
+        # Django gives the pool psycopg's own check when CONN_HEALTH_CHECKS is on; that check
+        # (and only it) is replaced. No pool, or a psycopg_pool that renamed the attribute: as is.
+        if getattr(pool, "_check", None) is ConnectionPool.check_connection:
+            pool._check = check_unless_just_used
         return pool
