@@ -97,12 +97,14 @@ class Coalescer:
             self._wake.wait()
             # At most one publish per window; the first change after a quiet spell goes out
             # after only a short grace (changes committed together still go out as one). Under
-            # a stream of changes, no more than half of the time on snapshots (a site with
-            # thousands waiting costs one tens of ms): the requests keep the rest.
+            # a stream of changes, no more than CIVICDESK_LIVE_PUBLISH_SHARE of the time on
+            # snapshots (a site with thousands waiting costs one tens of ms): the requests keep
+            # the rest.
             window = settings.CIVICDESK_LIVE_COALESCE_MS / 1000
             now_ = time.monotonic()
             time.sleep(max(GRACE_SECONDS, self._last + window - now_, next_at - now_))
             self._last = started = time.monotonic()
+            cpu_started = time.thread_time()
             with self._lock:
                 batch, self._pending = self._pending, defaultdict(list)
                 self._wake.clear()
@@ -114,7 +116,10 @@ class Coalescer:
                         log.exception("live: could not publish changes of site %s", site_id)
             finally:
                 release_connection()
-                next_at = started + 2 * (time.monotonic() - started)
+                share = max(min(settings.CIVICDESK_LIVE_PUBLISH_SHARE, 1.0), 0.01)
+                # This thread's own CPU time, not the wall clock: waiting for the GIL while the
+                # requests run is not time taken from them.
+                next_at = started + (time.thread_time() - cpu_started) / share
 
 
 coalescer = Coalescer()

@@ -8,7 +8,7 @@ from django.conf import settings
 from civicdesk.core.clock import now
 from civicdesk.queues.estimation import estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
-from civicdesk.queues.state_cache import site_state_reusing_history
+from civicdesk.queues.state_cache import delay_history_reusing, site_state_reusing_history
 
 CALLING = (TicketStatus.CALLED, TicketStatus.SERVING)
 
@@ -25,8 +25,13 @@ def site_snapshot(site_id: int) -> dict:
     state = site_state_reusing_history(
         site_id, at=at, max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS, refresh_later=True
     )
-    waits = estimate_waits(site_id, state=state)
     order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
+    # Only the first `order_limit` of each service are listed: nobody behind them needs an
+    # estimate here.
+    delays = delay_history_reusing(
+        site_id, at=at, max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS
+    )
+    waits = estimate_waits(site_id, state=state, answer=order_limit, delays=delays)
     calling = [
         {
             "number": t.number,
@@ -43,7 +48,10 @@ def site_snapshot(site_id: int) -> dict:
     services = []
     for service_id, service in state.services.items():
         jobs = state.waiting.get(service_id, [])
-        ordered = sorted(jobs, key=lambda j: (waits.get(j.ticket_id).total_seconds(), j.queued_at))
+        ordered = sorted(
+            (j for j in jobs if j.ticket_id in waits),
+            key=lambda j: (waits[j.ticket_id].total_seconds(), j.queued_at),
+        )
         numbers = _numbers([j.ticket_id for j in ordered[:order_limit]])
         services.append(
             {
@@ -79,11 +87,12 @@ def _numbers(ticket_ids: list[int]) -> dict[int, str]:
 def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
     """One ticket's place, estimate and status (from the site snapshot when there is one)."""
     ahead, wait = 0, 0
+    mine = ticket.number  # a property: formatted on each use
     if ticket.status == TicketStatus.WAITING and site is not None:
         for service in site["services"]:
             if service["id"] == ticket.service_id:
                 for index, (number, minutes) in enumerate(service["order"]):
-                    if number == ticket.number:
+                    if number == mine:
                         ahead, wait = index, minutes
                         break
                 else:
@@ -92,7 +101,7 @@ def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
                         service["order"][-1][1] if service["order"] else 0,
                     )
     return {
-        "number": ticket.number,
+        "number": mine,
         "status": ticket.status,
         "status_label": str(TicketStatus(ticket.status).label),
         "service": ticket.service_id,

@@ -40,10 +40,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import DurationField, ExpressionWrapper, F
 
 from civicdesk.core.clock import now
@@ -123,6 +124,7 @@ class SiteState:
     # counters closed now that usually open later: (services they serve, schedule).
     schedule: list[list[bool] | None] = field(default_factory=list)
     later: list[tuple[frozenset[int], list[bool]]] = field(default_factory=list)
+    open_counters: list[int] = field(default_factory=list)  # ids, in the order of `counters`
 
 
 def _hour_weight(at_hour: int, hour: int) -> float:
@@ -239,10 +241,21 @@ def site_state(
         in_progress.append(visit)
     state = SiteState(at=at, services=services, per_call=per_call, counters=counters)
     state.busy = in_progress
-    state.lengths = recent_lengths(site_id, at)
-    add_usual_staffing(state, site_id, list(serves), tz)
+    state.open_counters = list(serves)
+    # Recent visit lengths and the counters' usual staffing (weeks of periods) move as slowly as
+    # the rest of the history: reused with it while the same counters are open.
+    if reuse:
+        state.lengths = history.lengths
+    else:
+        state.lengths = recent_lengths(site_id, at)
+    if reuse and history.open_counters == state.open_counters:
+        state.schedule, state.later = history.schedule, history.later
+    else:
+        add_usual_staffing(state, site_id, state.open_counters, tz)
     for ticket_id, service_id, queued_at, lane in (
-        Ticket.objects.filter(site_id=site_id, status=TicketStatus.WAITING)
+        # By service, not by site: the queue index (service, status, queued_at) holds only the
+        # waiting; the site's would scan every ticket the site ever gave.
+        Ticket.objects.filter(service_id__in=list(services), status=TicketStatus.WAITING)
         .order_by("queued_at", "id")
         .values_list("id", "service_id", "queued_at", "lane")
     ):
@@ -331,10 +344,15 @@ def _replay(state: SiteState, extra: Job | None = None) -> dict[int | None, floa
     return starts
 
 
-def _adjust(state: SiteState, job: Job, seconds: float) -> float:
+def _capacity(state: SiteState, service_id: int) -> int:
+    """Counters open for the service (at least one)."""
+    return max(sum(1 for _f, s in state.counters if service_id in s), 1)
+
+
+def _adjust(state: SiteState, job: Job, seconds: float, capacity: int | None = None) -> float:
     service = state.services[job.service_id]
     m = state.per_call[job.service_id]
-    capacity = max(sum(1 for _f, s in state.counters if job.service_id in s), 1)
+    capacity = capacity or _capacity(state, job.service_id)
     if job.lane == NORMAL and seconds > 0:
         rate = state.priority_rate.get(job.service_id, 0.0)
         base = seconds
@@ -348,40 +366,75 @@ def _delta(seconds: float) -> timedelta:
     return timedelta(seconds=max(0, math.floor(seconds)))
 
 
+def estimate_horizon() -> int:
+    """People per service whose wait is played out (`CIVICDESK_QUEUES_ESTIMATE_HORIZON`; 0: all)."""
+    return int(getattr(settings, "CIVICDESK_QUEUES_ESTIMATE_HORIZON", 0) or 0)
+
+
 def predict(
-    state: SiteState, history: DelayHistory, extra: Job | None = None
+    state: SiteState,
+    history: DelayHistory,
+    extra: Job | None = None,
+    *,
+    horizon: int | None = None,
+    answer: int | None = None,
 ) -> dict[int | None, tuple[float, dict]]:
     """Seconds (and the predictors behind them) for each waiting ticket and `extra` (key None).
 
+    Only the first `horizon` people of each service in call order (default: the setting) are
+    played out by the replay and the look-ahead, whose cost grows with everyone waiting; each one
+    behind them is the last one played plus a counter's time per call ÷ the counters serving the
+    service for every place further back (see docs/estimated-wait.md, "Horizon"). `answer`:
+    only the first that many of each service (and `extra`) are in the answer (None: everyone):
+    a join needs its own place only, a live page the first few hundred.
+
     Pure: the live pages and the `--trace` replay both come through here."""
     ordered = _call_orders(state, extra)
-    jobs = [job for service_jobs in ordered.values() for job in service_jobs]
-    if not jobs:
+    if not any(ordered.values()):
         return {}
-    replay = _replay(state, extra)
-    looked_ahead = simulate_waits(state, extra)
+    limit = estimate_horizon() if horizon is None else horizon
+    played, played_extra, tails = state, extra, {}
+    if limit > 0 and any(len(jobs) > limit for jobs in ordered.values()):
+        for service_id, jobs in ordered.items():
+            if len(jobs) > limit:
+                ordered[service_id], tails[service_id] = jobs[:limit], jobs[limit:]
+        kept = {id(job) for jobs in ordered.values() for job in jobs}
+        waiting = {s: [j for j in js if id(j) in kept] for s, js in state.waiting.items()}
+        played = replace(state, waiting=waiting)
+        played_extra = extra if extra is not None and id(extra) in kept else None
+    replay = _replay(played, played_extra)
+    looked_ahead = simulate_waits(played, played_extra)
     waiting_since = [j.queued_at for js in state.waiting.values() for j in js]
     oldest = min(waiting_since, default=state.at)
     weights = fit(history.training(before=oldest.timestamp()))
     result: dict[int | None, tuple[float, dict]] = {}
     for service_id, service_jobs in ordered.items():
-        capacity = max(sum(1 for _f, s in state.counters if service_id in s), 1)
+        capacity = _capacity(state, service_id)
         free_counter = any(free == 0.0 and service_id in served for free, served in state.counters)
         per_call = state.per_call.get(service_id, 600.0)
-        for ahead, job in enumerate(service_jobs):
+        first_joined: dict[int, datetime] = {}  # lane class -> when its first in line joined
+        # Those behind the horizon are placed from the last one played out.
+        last = service_jobs[-1]
+        last_raw = replay.get(last.ticket_id, 0.0)
+        last_mc = looked_ahead.get(last.ticket_id, _adjust(state, last, last_raw, capacity))
+        for ahead, job in enumerate([*service_jobs, *tails.get(service_id, ())]):
             lane_class = job.level if job.lane != NORMAL else 0
-            head = next(
-                (
-                    j.queued_at
-                    for j in service_jobs[:ahead]
-                    if (j.level if j.lane != NORMAL else 0) == lane_class
-                ),
-                None,
-            )
-            ql = _adjust(state, job, replay.get(job.ticket_id, 0.0))
+            head = first_joined.get(lane_class)
+            if head is None:
+                first_joined[lane_class] = job.queued_at
+            if answer is not None and ahead >= answer and job is not extra:
+                continue
+            if ahead < len(service_jobs):
+                raw = replay.get(job.ticket_id, 0.0)
+                ql = _adjust(state, job, raw, capacity)
+                mc = looked_ahead.get(job.ticket_id, ql)
+            else:  # behind the horizon: one more call per place
+                further = (ahead - len(service_jobs) + 1) * per_call / capacity
+                ql = _adjust(state, job, last_raw + further, capacity)
+                mc = last_mc + further
             values = features(
                 ql=ql,
-                mc=looked_ahead.get(job.ticket_id, ql),
+                mc=mc,
                 naive=ahead * per_call / capacity,
                 ahead=ahead,
                 head_waited=(state.at - head).total_seconds() if head else None,
@@ -395,16 +448,32 @@ def predict(
     return result
 
 
-def _estimates(site_id: int, state: SiteState | None = None) -> dict[int, tuple[float, dict]]:
+def _estimates(
+    site_id: int,
+    state: SiteState | None = None,
+    *,
+    answer: int | None = None,
+    delays: DelayHistory | None = None,
+) -> dict[int, tuple[float, dict]]:
     state = state or site_state(site_id)
-    return predict(state, delay_history(site_id, state.at))
+    delays = delays if delays is not None else delay_history(site_id, state.at)
+    return predict(state, delays, answer=answer)
 
 
-def estimate_waits(site_id: int, *, state: SiteState | None = None) -> dict[int, timedelta]:
-    """The estimate for every waiting ticket of a site, from one read of its state."""
+def estimate_waits(
+    site_id: int,
+    *,
+    state: SiteState | None = None,
+    answer: int | None = None,
+    delays: DelayHistory | None = None,
+) -> dict[int, timedelta]:
+    """The estimate for every waiting ticket of a site (with `answer`, for the first that many of
+    each service), from one read of its state (and of its delay history, unless given)."""
     return {
         ticket_id: _delta(seconds)
-        for ticket_id, (seconds, _values) in _estimates(site_id, state).items()
+        for ticket_id, (seconds, _values) in _estimates(
+            site_id, state, answer=answer, delays=delays
+        ).items()
         if ticket_id is not None
     }
 
@@ -437,7 +506,7 @@ def join_estimate_seconds(
 ) -> float:
     """Seconds someone joining `service_id` in `lane` at `state.at` would wait (pure)."""
     job = Job(None, service_id, state.at + timedelta(microseconds=1), lane, level)
-    return predict(state, history or DelayHistory(), extra=job)[None][0]
+    return predict(state, history or DelayHistory(), extra=job, answer=0)[None][0]
 
 
 def estimate_join_wait(service: Service, lane: str) -> timedelta:

@@ -230,6 +230,14 @@ class Ticket(models.Model):
             models.Index(
                 fields=["officer"], name="ticket_officer_idx", condition=Q(officer__isnull=False)
             ),
+            # Who is at a counter now (display boards, every live snapshot, the estimator's busy
+            # counters): a handful of rows, where the site's own index would scan every ticket
+            # the site ever gave.
+            models.Index(
+                fields=["site", "-last_called_at"],
+                name="ticket_at_counter_idx",
+                condition=Q(status__in=["called", "serving"]),
+            ),
         ]
         verbose_name = _("ticket")
 

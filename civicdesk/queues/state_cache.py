@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from django.db import connection, connections
 
 from civicdesk.core.clock import now
-from civicdesk.queues.estimation import SiteState, site_state
+from civicdesk.queues.estimation import SiteState, _capacity, site_state
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,25 @@ def _refresh(site_id: int) -> None:
                 conn.close()  # this thread's own connection
         with _lock:
             _refreshing.discard(site_id)
+
+
+# --- the delay history (tickets called lately) ---------------------------------------------------
+_delays: dict[int, tuple[float, object]] = {}
+
+
+def delay_history_reusing(site_id: int, *, at: datetime, max_age: float):
+    """The site's delay history (wait_history.delay_history), read at most every `max_age`
+    seconds: live snapshots are built many times a second under load, and the history moves
+    with each call, not with each join."""
+    from civicdesk.queues.wait_history import delay_history
+
+    cached = _delays.get(site_id) if max_age > 0 else None
+    if cached is not None and 0 <= time.monotonic() - cached[0] < max_age:
+        return cached[1]
+    history = delay_history(site_id, at)
+    if max_age > 0:
+        _delays[site_id] = (time.monotonic(), history)
+    return history
 
 
 # --- every waiting ticket's estimate ------------------------------------------------------------
@@ -183,7 +202,7 @@ def join_estimate(
 
 
 def _per_place(state: SiteState, service_id: int) -> float:
-    capacity = max(sum(1 for _f, s in state.counters if service_id in s), 1)
+    capacity = _capacity(state, service_id)
     return state.per_call.get(service_id, 600.0) / capacity
 
 
@@ -206,7 +225,9 @@ def _compute_new(ticket, history_max_age: float):
     if ticket.service_id not in state.services:
         return timedelta(0), None, 0.0
     job = Job(None, ticket.service_id, ticket.queued_at, ticket.lane)
-    seconds, values = predict(state, delay_history(ticket.site_id, state.at), extra=job)[None]
+    seconds, values = predict(state, delay_history(ticket.site_id, state.at), extra=job, answer=0)[
+        None
+    ]
     return _delta(seconds), values, _per_place(state, ticket.service_id)
 
 
@@ -231,6 +252,7 @@ def _from_anchor(anchor: _Anchor, ahead: int) -> tuple[timedelta, dict | None, i
 def clear() -> None:
     with _lock:
         _history.clear()
+        _delays.clear()
         _refreshing.clear()
         _estimates.clear()
         _anchors.clear()

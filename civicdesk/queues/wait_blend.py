@@ -68,18 +68,37 @@ class DelayHistory:
 
     def __init__(self, called: Iterable[Called] = ()):
         self.called: list[Called] = sorted(called, key=lambda c: c.called)
+        # Asked for every waiting visitor of a site, answered once per service and lane class
+        # until the next `add`.
+        self._last: dict = {}
+        self._per_place: dict = {}
 
     def add(self, visit: Called) -> None:
         self.called.append(visit)
+        self._last.clear()
+        self._per_place.clear()
 
     def last_entered(self, service_id, priority: bool) -> Called | None:
-        for visit in reversed(self.called):
-            if visit.service_id == service_id and visit.priority == priority:
-                return visit
-        return None
+        key = (service_id, priority)
+        if key not in self._last:
+            self._last[key] = next(
+                (
+                    visit
+                    for visit in reversed(self.called)
+                    if visit.service_id == service_id and visit.priority == priority
+                ),
+                None,
+            )
+        return self._last[key]
 
     def per_place(self, service_id, priority: bool) -> float | None:
         """Mean of wait ÷ (places ahead + 1) over the last PLACES visitors of the lane."""
+        key = (service_id, priority)
+        if key not in self._per_place:
+            self._per_place[key] = self._mean_per_place(service_id, priority)
+        return self._per_place[key]
+
+    def _mean_per_place(self, service_id, priority: bool) -> float | None:
         ratios = []
         for visit in reversed(self.called):
             if len(ratios) >= PLACES:
@@ -161,7 +180,9 @@ def fit(samples: Sequence[Called]) -> dict[str, float]:
 def combine(weights: dict[str, float], values: dict[str, float]) -> float:
     """Σ β·x, kept within the range of the predictors themselves (a fit on the short waits of
     a quiet hour must not extrapolate wildly at the peak)."""
-    blended = sum(weights[name] * values.get(name, 0.0) for name in FEATURES)
-    low = min(values.get(name, 0.0) for name in PREDICTORS)
-    high = max(values.get(name, 0.0) for name in PREDICTORS)
-    return min(max(blended, low, 0.0), high)
+    get = values.get  # called for every waiting visitor of a site: no generators here
+    blended = 0.0
+    for name in FEATURES:
+        blended += weights[name] * get(name, 0.0)
+    predicted = [get(name, 0.0) for name in PREDICTORS]
+    return min(max(blended, min(predicted), 0.0), max(predicted))

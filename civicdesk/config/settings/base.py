@@ -234,6 +234,9 @@ CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS = env.int("CIVICDESK_QUEUES_JOIN_HISTORY_S
 # at a busy site the estimator runs at most this often per site (ticket pages and the ticket API)
 # and per service and lane (joins between runs are placed from the last one): state_cache.py
 CIVICDESK_QUEUES_ESTIMATE_SECONDS = env.float("CIVICDESK_QUEUES_ESTIMATE_SECONDS", default=2)
+# the estimator plays out the wait of this many people per service; those further back are
+# placed one call per place behind the last (queues/estimation.py `predict`; 0: everyone)
+CIVICDESK_QUEUES_ESTIMATE_HORIZON = env.int("CIVICDESK_QUEUES_ESTIMATE_HORIZON", default=300)
 # --- shared: where citizens reach this site ---------------------------------------------------
 # The public address links in emails, SMS and QR codes start with. Default: https:// and the
 # first real host in ALLOWED_HOSTS, else this machine (`check --deploy` warns about that).
@@ -278,3 +281,6 @@ if DATABASES["default"]["ENGINE"] in (
 CIVICDESK_MAX_REQUESTS = env.int("CIVICDESK_MAX_REQUESTS", default=0)
 # Changes within this many ms are published as one snapshot per site (0: publish each at once).
 CIVICDESK_LIVE_COALESCE_MS = env.int("CIVICDESK_LIVE_COALESCE_MS", default=50)
+# Under a stream of changes, at most this share of a process's time goes on building snapshots
+# (the next one waits until the last one's cost is this share of the time since it began).
+CIVICDESK_LIVE_PUBLISH_SHARE = env.float("CIVICDESK_LIVE_PUBLISH_SHARE", default=0.2)

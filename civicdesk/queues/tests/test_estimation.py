@@ -13,10 +13,12 @@ from civicdesk.queues.estimation import (
     estimate_wait,
     join_estimate_seconds,
     naive_estimate_wait,
+    predict,
 )
 from civicdesk.queues.models import Channel, TicketStatus
 from civicdesk.queues.tests.conftest import OPEN_MORNING
 from civicdesk.queues.tests.factories import CounterFactory
+from civicdesk.queues.wait_blend import DelayHistory
 
 
 class _Service:
@@ -110,3 +112,52 @@ def test_called_ticket_waits_no_more(clock, service, counter, officer):
     services.ticket_call_next(actor=officer, counter=counter)
     ticket.refresh_from_db()
     assert estimate_wait(ticket) == timedelta(0)
+
+
+def _queue(people: int, counters: int = 2) -> SiteState:
+    state = _state([(0.0, frozenset({1}))] * counters)
+    state.waiting[1] = [
+        Job(i + 1, 1, OPEN_MORNING - timedelta(seconds=people - i), "normal") for i in range(people)
+    ]
+    return state
+
+
+def test_behind_the_horizon_each_place_adds_one_call_per_counter():
+    state = _queue(40)
+    everyone = predict(state, DelayHistory(), horizon=0)
+    cut = predict(state, DelayHistory(), horizon=10)
+    assert set(cut) == set(everyone) == set(range(1, 41))
+    # The first ten are played out as before (the replay is deterministic).
+    for ticket_id in range(1, 11):
+        assert cut[ticket_id][1]["ql"] == everyone[ticket_id][1]["ql"]
+    # Each one further back: the last one played plus 600 s ÷ 2 counters per place, which is
+    # within one visit of playing everyone out (two counters call in pairs).
+    last = cut[10][1]["ql"]
+    for ticket_id in range(11, 41):
+        values = cut[ticket_id][1]
+        assert values["k"] == ticket_id - 1
+        assert values["ql"] == pytest.approx(last + (ticket_id - 10) * 300)
+        assert abs(values["ql"] - everyone[ticket_id][1]["ql"]) <= 600
+        assert cut[ticket_id][0] >= cut[ticket_id - 1][0]
+
+
+def test_only_the_places_asked_for_and_the_newcomer_are_answered():
+    state = _queue(40)
+    newcomer = Job(None, 1, OPEN_MORNING + timedelta(seconds=1), "normal")
+    cut = predict(state, DelayHistory(), newcomer, horizon=10, answer=0)
+    assert set(cut) == {None}
+    assert set(predict(state, DelayHistory(), horizon=10, answer=25)) == set(range(1, 26))
+    assert cut[None][1]["k"] == 40
+    everyone = predict(state, DelayHistory(), newcomer, horizon=0)
+    assert abs(cut[None][1]["ql"] - everyone[None][1]["ql"]) <= 600
+
+
+def test_the_horizon_comes_from_the_settings(settings):
+    state = _queue(30)
+    settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON = 5
+    cut = predict(state, DelayHistory())
+    assert cut[6][1]["ql"] == pytest.approx(cut[5][1]["ql"] + 300)  # one place, 600 s ÷ 2
+    settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON = 0
+    everyone = predict(state, DelayHistory())
+    assert cut[5][1]["ql"] == everyone[5][1]["ql"]
+    assert everyone[6][1]["ql"] == everyone[5][1]["ql"]  # the two counters call 5 and 6 together
