@@ -281,6 +281,6 @@ if DATABASES["default"]["ENGINE"] in (
 CIVICDESK_MAX_REQUESTS = env.int("CIVICDESK_MAX_REQUESTS", default=0)
 # Changes within this many ms are published as one snapshot per site (0: publish each at once).
 CIVICDESK_LIVE_COALESCE_MS = env.int("CIVICDESK_LIVE_COALESCE_MS", default=50)
-# Under a stream of changes, at most this share of a process's time goes on building snapshots
-# (the next one waits until the last one's cost is this share of the time since it began).
-CIVICDESK_LIVE_PUBLISH_SHARE = env.float("CIVICDESK_LIVE_PUBLISH_SHARE", default=0.2)
+# Under a stream of changes, at most this share of the time goes on building snapshots (the next
+# one waits until the last one's wall time is this share of the time since it began).
+CIVICDESK_LIVE_PUBLISH_SHARE = env.float("CIVICDESK_LIVE_PUBLISH_SHARE", default=0.25)

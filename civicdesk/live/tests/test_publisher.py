@@ -127,14 +127,7 @@ def test_just_stale_history_is_used_once_more_while_it_is_read_again_aside(
     state_cache.clear()
 
 
-def _busy(seconds: float) -> None:
-    """Use this thread's CPU for `seconds` (a snapshot's cost)."""
-    until = time.thread_time() + seconds
-    while time.thread_time() < until:
-        pass
-
-
-def test_under_a_stream_of_changes_snapshots_take_at_most_their_share_of_cpu(
+def test_under_a_stream_of_changes_snapshots_take_at_most_their_share_of_the_time(
     transactional_db, settings, monkeypatch
 ):
     settings.CIVICDESK_LIVE_COALESCE_MS = 1
@@ -143,7 +136,7 @@ def test_under_a_stream_of_changes_snapshots_take_at_most_their_share_of_cpu(
 
     def publish(site_id, changes):
         seen.append(time.monotonic())
-        _busy(0.1)
+        time.sleep(0.1)  # a snapshot that takes 0.1 s
 
     monkeypatch.setattr("civicdesk.live.publisher.publish_site_changes", publish)
     coalescer = Coalescer()
@@ -154,28 +147,5 @@ def test_under_a_stream_of_changes_snapshots_take_at_most_their_share_of_cpu(
     coalescer.add(7, 2, "issued")  # while the first is being built
     while len(seen) < 2 and time.monotonic() < deadline:
         time.sleep(0.005)
-    # 0.1 s of CPU at a share of a quarter: the next snapshot starts 0.4 s after the last began.
+    # 0.1 s at a share of a quarter: the next snapshot starts 0.4 s after the last began.
     assert seen[1] - seen[0] >= 0.4 - 0.05
-
-
-def test_waiting_for_the_gil_is_not_counted_as_the_snapshots_cost(
-    transactional_db, settings, monkeypatch
-):
-    settings.CIVICDESK_LIVE_COALESCE_MS = 1
-    settings.CIVICDESK_LIVE_PUBLISH_SHARE = 0.25
-    seen = []
-
-    def publish(site_id, changes):
-        seen.append(time.monotonic())
-        time.sleep(0.2)  # waiting (on the database, the GIL): no CPU of its own
-
-    monkeypatch.setattr("civicdesk.live.publisher.publish_site_changes", publish)
-    coalescer = Coalescer()
-    coalescer.add(7, 1, "issued")
-    deadline = time.monotonic() + 10
-    while not seen and time.monotonic() < deadline:
-        time.sleep(0.005)
-    coalescer.add(7, 2, "issued")
-    while len(seen) < 2 and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert seen[1] - seen[0] < 0.6  # not 4 × 0.2 s of wall time
