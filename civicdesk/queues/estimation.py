@@ -409,6 +409,8 @@ def predict(
     weights = fit(history.training(before=oldest.timestamp()))
     result: dict[int | None, tuple[float, dict]] = {}
     for service_id, service_jobs in ordered.items():
+        if not service_jobs:
+            continue
         capacity = _capacity(state, service_id)
         free_counter = any(free == 0.0 and service_id in served for free, served in state.counters)
         per_call = state.per_call.get(service_id, 600.0)

@@ -161,3 +161,11 @@ def test_the_horizon_comes_from_the_settings(settings):
     everyone = predict(state, DelayHistory())
     assert cut[5][1]["ql"] == everyone[5][1]["ql"]
     assert everyone[6][1]["ql"] == everyone[5][1]["ql"]  # the two counters call 5 and 6 together
+
+
+def test_a_service_with_nobody_waiting_is_left_out():
+    state = _queue(3)
+    state.services[2] = _Service()
+    state.per_call[2] = 600.0
+    state.waiting[2] = []
+    assert set(predict(state, DelayHistory(), horizon=2)) == {1, 2, 3}
