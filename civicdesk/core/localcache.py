@@ -34,11 +34,12 @@ class LocalCache(Generic[V]):
         self._loading: set[Hashable] = set()
         _ALL.append(self)
 
-    def get_or_load(self, key: Hashable, load: Callable[[], V]) -> V:
-        """The cached value for `key`, or `load()` (cached when it is not None)."""
+    def get_or_load(self, key: Hashable, load: Callable[[], V], *, ttl: float | None = None) -> V:
+        """The cached value for `key`, or `load()` (cached when it is not None). `ttl`: this
+        read's own limit (a setting read at call time), else the cache's."""
         hit = self._entries.get(key, _MISSING)
         at = time.monotonic()
-        if hit is not _MISSING and at - hit[0] < self.ttl:
+        if hit is not _MISSING and at - hit[0] < (self.ttl if ttl is None else ttl):
             return copy.copy(hit[1])
         with self._lock:
             if hit is not _MISSING and key in self._loading:

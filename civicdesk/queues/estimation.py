@@ -368,7 +368,7 @@ def _delta(seconds: float) -> timedelta:
 
 def estimate_horizon() -> int:
     """People per service whose wait is played out (`CIVICDESK_QUEUES_ESTIMATE_HORIZON`; 0: all)."""
-    return int(getattr(settings, "CIVICDESK_QUEUES_ESTIMATE_HORIZON", 0) or 0)
+    return settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON
 
 
 def predict(
@@ -388,7 +388,8 @@ def predict(
     only the first that many of each service (and `extra`) are in the answer (None: everyone):
     a join needs its own place only, a live page the first few hundred.
 
-    Pure: the live pages and the `--trace` replay both come through here."""
+    No database (the horizon is a setting): the live pages and the `--trace` replay both come
+    through here."""
     ordered = _call_orders(state, extra)
     if not any(ordered.values()):
         return {}

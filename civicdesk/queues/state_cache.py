@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from django.db import connection, connections
 
 from civicdesk.core.clock import now
+from civicdesk.core.localcache import LocalCache
 from civicdesk.queues.estimation import SiteState, _capacity, site_state
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def _refresh(site_id: int) -> None:
 
 
 # --- the delay history (tickets called lately) ---------------------------------------------------
-_delays: dict[int, tuple[float, object]] = {}
+_delays: LocalCache = LocalCache("queues.delay_history")
 
 
 def delay_history_reusing(site_id: int, *, at: datetime, max_age: float):
@@ -99,13 +100,7 @@ def delay_history_reusing(site_id: int, *, at: datetime, max_age: float):
     with each call, not with each join."""
     from civicdesk.queues.wait_history import delay_history
 
-    cached = _delays.get(site_id) if max_age > 0 else None
-    if cached is not None and 0 <= time.monotonic() - cached[0] < max_age:
-        return cached[1]
-    history = delay_history(site_id, at)
-    if max_age > 0:
-        _delays[site_id] = (time.monotonic(), history)
-    return history
+    return _delays.get_or_load(site_id, lambda: delay_history(site_id, at), ttl=max_age)
 
 
 # --- every waiting ticket's estimate ------------------------------------------------------------
@@ -225,9 +220,8 @@ def _compute_new(ticket, history_max_age: float):
     if ticket.service_id not in state.services:
         return timedelta(0), None, 0.0
     job = Job(None, ticket.service_id, ticket.queued_at, ticket.lane)
-    seconds, values = predict(state, delay_history(ticket.site_id, state.at), extra=job, answer=0)[
-        None
-    ]
+    predicted = predict(state, delay_history(ticket.site_id, state.at), extra=job, answer=0)
+    seconds, values = predicted[None]
     return _delta(seconds), values, _per_place(state, ticket.service_id)
 
 
