@@ -50,10 +50,12 @@ def publish_site_changes(site_id: int, changes: list[tuple[int, str]]) -> None:
         ticket = tickets.get(pk)
         if ticket is None:
             continue
-        mine = ticket_snapshot(ticket, site)
-        summary.append({"kind": kind, **{k: mine[k] for k in ("number", "status", "counter")}})
-        if kind not in SITE_ONLY:
+        if kind in SITE_ONLY:  # the summary needs no place (one far back would be counted)
+            mine = {"number": ticket.number, "status": ticket.status, "counter": ""}
+        else:
+            mine = ticket_snapshot(ticket, site)
             events.append((f"ticket:{ticket.token}", kind, {"kind": kind, "ticket": mine}))
+        summary.append({"kind": kind, **{k: mine[k] for k in ("number", "status", "counter")}})
     if not summary:
         return
     kind = _site_kind([c["kind"] for c in summary])

@@ -8,7 +8,12 @@ from django.conf import settings
 from civicdesk.core.clock import now
 from civicdesk.queues.estimation import estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
-from civicdesk.queues.state_cache import delay_history_reusing, site_state_reusing_history
+from civicdesk.queues.selectors import people_ahead
+from civicdesk.queues.state_cache import (
+    delay_history_reusing,
+    site_state_reusing_history,
+    ticket_wait,
+)
 
 CALLING = (TicketStatus.CALLED, TicketStatus.SERVING)
 
@@ -85,21 +90,18 @@ def _numbers(ticket_ids: list[int]) -> dict[int, str]:
 
 
 def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
-    """One ticket's place, estimate and status (from the site snapshot when there is one)."""
+    """One ticket's place, estimate and status (from the site snapshot when it lists the ticket;
+    a ticket further back than the snapshot lists has its own place counted and estimated)."""
     ahead, wait = 0, 0
     mine = ticket.number  # a property: formatted on each use
     if ticket.status == TicketStatus.WAITING and site is not None:
-        for service in site["services"]:
-            if service["id"] == ticket.service_id:
-                for index, (number, minutes) in enumerate(service["order"]):
-                    if number == mine:
-                        ahead, wait = index, minutes
-                        break
-                else:
-                    ahead, wait = (
-                        len(service["order"]),
-                        service["order"][-1][1] if service["order"] else 0,
-                    )
+        service = next((s for s in site["services"] if s["id"] == ticket.service_id), None)
+        listed = service["order"] if service else []
+        found = next((i for i, (number, _m) in enumerate(listed) if number == mine), None)
+        if found is not None:
+            ahead, wait = found, listed[found][1]
+        else:
+            ahead, wait = _beyond_listed(ticket)
     return {
         "number": mine,
         "status": ticket.status,
@@ -110,3 +112,15 @@ def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
         "wait_minutes": wait,
         "recalls": ticket.recall_count,
     }
+
+
+def _beyond_listed(ticket: Ticket) -> tuple[int, int]:
+    """People ahead (counted) and minutes (the site's estimates, as the API gives them) of a
+    waiting ticket the site snapshot does not list (it lists CIVICDESK_LIVE_ORDER_LIMIT)."""
+    ahead = people_ahead(ticket)
+    wait = ticket_wait(
+        ticket,
+        max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
+        history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
+    )
+    return ahead, _minutes(wait)

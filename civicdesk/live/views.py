@@ -87,6 +87,8 @@ def ticket(request: HttpRequest, token: str):
             "state": ticket_snapshot(found, snapshot),
             "last_event_id": last,
             "stream_url": reverse("live:ticket_events", args=[found.token]),
+            "place_url": reverse("api-v1:ticket_detail", args=[found.token]),
+            "recount_seconds": settings.CIVICDESK_LIVE_RECOUNT_SECONDS,
             "refresh_seconds": settings.CIVICDESK_LIVE_NOJS_REFRESH_SECONDS,
         },
     )

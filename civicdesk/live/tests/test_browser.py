@@ -118,3 +118,26 @@ def test_overview_needs_sign_in(asgi_server, browser):
     page = _page(browser, asgi_server)
     page.goto("/live/overview/")
     assert "/staff/sign-in/" in page.url
+
+
+def test_a_visitor_further_back_than_the_board_lists_sees_their_own_place_move(
+    asgi_server, browser, open_site, settings
+):
+    settings.CIVICDESK_LIVE_ORDER_LIMIT = 2  # site events list the first 2 of each service
+    settings.CIVICDESK_LIVE_RECOUNT_SECONDS = 0.2
+    service = ServiceFactory(site=open_site, name="Passport renewal", prefix="A")
+    counter = CounterFactory(site=open_site, name="3", services=[service])
+    officer = StaffFactory(agency=open_site.agency, role=Role.FRONTLINE, sites=[open_site]).user
+    tickets = [services.ticket_issue(service=service, channel=Channel.KIOSK) for _ in range(5)]
+
+    visitor = _page(browser, asgi_server)
+    visitor.goto(f"/live/ticket/{tickets[4].token}/")
+    expect(visitor.get_by_test_id("ahead")).to_have_text("4 people ahead of you")
+    services.ticket_call_next(actor=officer, counter=counter)
+    expect(visitor.get_by_test_id("ahead")).to_have_text("3 people ahead of you")
+    for served in tickets[:2]:
+        services.ticket_start(actor=officer, ticket=served)
+        services.ticket_finish(actor=officer, ticket=served)
+        services.ticket_call_next(actor=officer, counter=counter)
+    # Now among the first two: read off the site event itself.
+    expect(visitor.get_by_test_id("ahead")).to_have_text("1 person ahead of you")

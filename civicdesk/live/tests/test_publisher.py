@@ -149,3 +149,34 @@ def test_under_a_stream_of_changes_snapshots_take_at_most_their_share_of_the_tim
         time.sleep(0.005)
     # 0.1 s at a share of a quarter: the next snapshot starts 0.4 s after the last began.
     assert seen[1] - seen[0] >= 0.4 - 0.05
+
+
+def test_a_ticket_further_back_than_the_snapshot_lists_gets_its_own_place(
+    clock, settings, site, service, counter, officer, client
+):
+    from civicdesk.live.snapshot import site_snapshot, ticket_snapshot
+
+    settings.CIVICDESK_LIVE_ORDER_LIMIT = 2
+    tickets = [services.ticket_issue(service=service, channel=Channel.KIOSK) for _ in range(5)]
+    snapshot = site_snapshot(site.id)
+    listed = snapshot["services"][0]
+    assert (listed["waiting"], len(listed["order"])) == (5, 2)
+    last = ticket_snapshot(tickets[4], snapshot)
+    told = client.get(f"/api/v1/queues/tickets/{tickets[4].token}").json()
+    assert last["ahead"] == told["people_ahead"] == 4
+    assert last["wait_minutes"] == told["estimated_wait_minutes"] > listed["order"][1][1]
+    # Listed tickets still read their place off the snapshot.
+    assert ticket_snapshot(tickets[1], snapshot)["ahead"] == 1
+    services.ticket_call_next(actor=officer, counter=counter)
+    tickets[4].refresh_from_db()
+    assert ticket_snapshot(tickets[4], site_snapshot(site.id))["ahead"] == 3
+    # The site event of a join far back names it without counting its place.
+    LiveEvent.objects.all().delete()
+    publish_site_changes(site.id, [(tickets[4].pk, "issued")])
+    change = LiveEvent.objects.get(channel=f"site:{site.id}").payload["changes"][0]
+    assert change == {
+        "kind": "issued",
+        "number": tickets[4].number,
+        "status": "waiting",
+        "counter": "",
+    }

@@ -155,7 +155,30 @@ function ticket() {
     if (!service) return;
     const index = service.order.findIndex(([number]) => number === d.number);
     if (index >= 0) place(index, service.order[index][1]);
+    else if (service.waiting > service.order.length) recount();
   });
+
+  // Further back than the site event lists (it lists the first few hundred of a service): ask
+  // the ticket API for our own place, at most once every `recountSeconds`, the last ask kept.
+  const recountSeconds = Number(d.recountSeconds || 15);
+  let lastAsked = -Infinity;
+  let timer = null;
+  function recount() {
+    if (timer !== null) return;
+    const due = Math.max(0, lastAsked + recountSeconds * 1000 - Date.now());
+    timer = setTimeout(() => {
+      lastAsked = Date.now();
+      fetch(d.placeUrl, { headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((mine) => {
+          if (mine && mine.status === "waiting" && state.status === "waiting") {
+            place(mine.people_ahead, mine.estimated_wait_minutes);
+          }
+        })
+        .catch(() => {})
+        .finally(() => { timer = null; });
+    }, due);
+  }
 }
 
 // --- manager overview ---------------------------------------------------------------------------
