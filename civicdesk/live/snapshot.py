@@ -8,7 +8,7 @@ from django.conf import settings
 from civicdesk.core.clock import now
 from civicdesk.queues.estimation import estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
-from civicdesk.queues.selectors import people_ahead
+from civicdesk.queues.selectors import people_ahead, waiting_counts_for
 from civicdesk.queues.state_cache import (
     delay_history_reusing,
     site_state_reusing_history,
@@ -25,14 +25,21 @@ def _minutes(delta) -> int:
 def site_snapshot(site_id: int) -> dict:
     """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
     at = now()
+    order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
+    horizon = settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON
+    # Only the first `order_limit` of each service are listed: nobody behind them needs an
+    # estimate here, so only the head of each lane is read (0 for either setting: everyone).
+    head = max(order_limit, horizon) if order_limit > 0 and horizon > 0 else None
     # The estimator's history (service times, give-ups) is re-read about every
     # CIVICDESK_LIVE_HISTORY_SECONDS, in the background; the queues themselves every time.
     state = site_state_reusing_history(
-        site_id, at=at, max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS, refresh_later=True
+        site_id,
+        at=at,
+        max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS,
+        refresh_later=True,
+        waiting_limit=head,
     )
-    order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
-    # Only the first `order_limit` of each service are listed: nobody behind them needs an
-    # estimate here.
+    counts = waiting_counts_for(list(state.services))
     delays = delay_history_reusing(
         site_id, at=at, max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS
     )
@@ -63,7 +70,7 @@ def site_snapshot(site_id: int) -> dict:
                 "id": service_id,
                 "name": service.name,
                 "prefix": service.prefix,
-                "waiting": len(jobs),
+                "waiting": sum(counts.get(service_id, (0, 0))),
                 "counters": sum(1 for _f, s in state.counters if service_id in s),
                 "order": [
                     [numbers[j.ticket_id], _minutes(waits[j.ticket_id])]

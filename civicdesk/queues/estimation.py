@@ -50,7 +50,12 @@ from django.db.models import DurationField, ExpressionWrapper, F
 from civicdesk.core.clock import now
 from civicdesk.queues.lanes import NORMAL, call_order
 from civicdesk.queues.models import Counter, Service, Ticket, TicketPeriod, TicketStatus
-from civicdesk.queues.selectors import open_counter_count, people_ahead, people_ahead_of_new
+from civicdesk.queues.selectors import (
+    open_counter_count,
+    people_ahead,
+    people_ahead_of_new,
+    waiting_counts_for,
+)
 from civicdesk.queues.wait_blend import DelayHistory, combine, features, fit
 from civicdesk.queues.wait_history import add_usual_staffing, delay_history, recent_lengths
 from civicdesk.queues.wait_sim import simulate_waits
@@ -199,11 +204,20 @@ def abandon_rates(rows, at: datetime) -> dict[int, float]:
 
 
 def site_state(
-    site_id: int, *, at: datetime | None = None, history: SiteState | None = None
+    site_id: int,
+    *,
+    at: datetime | None = None,
+    history: SiteState | None = None,
+    waiting_limit: int | None = None,
 ) -> SiteState:
     """The site's state at `at`. With `history` (an earlier state of the same site), its
     slow-moving parts (per-call times over weeks, priority and abandonment rates over hours)
-    are reused instead of read again: live pages rebuild the state many times a minute."""
+    are reused instead of read again: live pages rebuild the state many times a minute.
+
+    `waiting_limit`: only the first this many waiting of each lane (normal, priority) of each
+    service are read, enough to call the first `waiting_limit` of each service in order; the
+    estimates of those do not depend on anyone behind them. Live pages list no more, and at a
+    queue of thousands reading everyone was most of a snapshot's cost."""
     at = at or now()
     services = {
         s.id: s
@@ -252,13 +266,7 @@ def site_state(
         state.schedule, state.later = history.schedule, history.later
     else:
         add_usual_staffing(state, site_id, state.open_counters, tz)
-    for ticket_id, service_id, queued_at, lane in (
-        # By service, not by site: the queue index (service, status, queued_at) holds only the
-        # waiting; the site's would scan every ticket the site ever gave.
-        Ticket.objects.filter(service_id__in=list(services), status=TicketStatus.WAITING)
-        .order_by("queued_at", "id")
-        .values_list("id", "service_id", "queued_at", "lane")
-    ):
+    for ticket_id, service_id, queued_at, lane in _waiting_rows(services, waiting_limit):
         if service_id in services:
             state.waiting.setdefault(service_id, []).append(
                 Job(ticket_id, service_id, queued_at, lane)
@@ -280,6 +288,27 @@ def site_state(
         at,
     )
     return state
+
+
+def _waiting_rows(services: dict[int, Service], limit: int | None) -> list[tuple]:
+    """(id, service id, queued_at, lane) of the waiting, in queued_at order; with `limit`, only
+    the first `limit` of each lane of each service (the lanes' sizes come from the tally, so an
+    empty lane costs no read)."""
+    # By service, not by site: the queue index (service, status, queued_at) holds only the
+    # waiting; the site's would scan every ticket the site ever gave.
+    waiting = Ticket.objects.filter(status=TicketStatus.WAITING).order_by("queued_at", "id")
+    columns = ("id", "service_id", "queued_at", "lane")
+    if limit is None:
+        return list(waiting.filter(service_id__in=list(services)).values_list(*columns))
+    rows: list[tuple] = []
+    for service_id, (normal, priority) in waiting_counts_for(list(services)).items():
+        of_service = waiting.filter(service_id=service_id)
+        if normal:
+            rows += of_service.filter(lane=NORMAL).values_list(*columns)[:limit]
+        if priority:  # through the priority lanes' own partial index
+            rows += of_service.exclude(lane=NORMAL).values_list(*columns)[:limit]
+    rows.sort(key=lambda row: (row[2], row[0]))
+    return rows
 
 
 def _call_orders(state: SiteState, extra: Job | None = None) -> dict[int, list[Job]]:

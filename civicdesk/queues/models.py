@@ -151,6 +151,39 @@ class TicketSequence(models.Model):
         return f"{self.day} {self.prefix}{self.last:03d}"
 
 
+class WaitingTally(models.Model):
+    """How many of a service's lane class (normal or priority) joined its waiting list and how
+    many left it, kept by database triggers on the ticket table (migration 0006), so that
+    "people ahead" at a join is two small reads, not a count of everyone waiting.
+
+    Waiting = arrived − left. A public join's insert bumps only the "arrived" row (already one at
+    a time: the number's lock); every change of status bumps the "left" row (−1 when a ticket
+    comes back to waiting), so an officer's open transaction never holds up a join. Deleting a
+    waiting ticket is not counted (tickets leave the queue by status; a service that is deleted
+    takes its tally rows with it)."""
+
+    class Side(models.TextChoices):
+        ARRIVED = "arrived"
+        LEFT = "left"
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    priority = models.BooleanField()
+    side = models.CharField(max_length=7, choices=Side.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "priority", "side"], name="one_tally_per_lane_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {'priority' if self.priority else 'normal'} {self.side} {self.n}"
+
+
 class Ticket(models.Model):
     # The site's and service's own indexes would repeat the first columns of the number's and the
     # queue's (Meta): every index is one more write at every join and every change of status.
@@ -237,6 +270,13 @@ class Ticket(models.Model):
                 fields=["site", "-last_called_at"],
                 name="ticket_at_counter_idx",
                 condition=Q(status__in=["called", "serving"]),
+            ),
+            # The first waiting of the priority lanes, for live pages that read only the head of
+            # each lane (`site_state(waiting_limit=...)`): few rows, written for priority only.
+            models.Index(
+                fields=["service", "queued_at"],
+                name="ticket_priority_queue_idx",
+                condition=Q(status="waiting") & ~Q(lane=NORMAL),
             ),
         ]
         verbose_name = _("ticket")

@@ -11,7 +11,7 @@ from civicdesk.core.inserts import bound_cursor
 from civicdesk.organisations.models import Site
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
 from civicdesk.queues.lanes import NORMAL, call_order, calls_before
-from civicdesk.queues.models import Counter, Service, Ticket, TicketStatus
+from civicdesk.queues.models import Counter, Service, Ticket, TicketStatus, WaitingTally
 
 
 def waiting_in_call_order(service: Service) -> list[Ticket]:
@@ -33,7 +33,8 @@ def waiting_in_call_order(service: Service) -> list[Ticket]:
 
 def people_ahead(ticket: Ticket, *, order: list[Ticket] | None = None) -> int:
     """How many waiting visitors will be called before this ticket (0 once it is called).
-    Two counts on the queue index; `order` (from waiting_in_call_order) saves even those."""
+    A count of its own lane ahead of it and the other lane's tally; `order` (from
+    waiting_in_call_order) saves even those."""
     if ticket.status != TicketStatus.WAITING:
         return 0
     if order is not None:
@@ -42,27 +43,26 @@ def people_ahead(ticket: Ticket, *, order: list[Ticket] | None = None) -> int:
     waiting = Ticket.objects.filter(service_id=ticket.service_id, status=TicketStatus.WAITING)
     priority = ticket.lane != NORMAL
     own_lane = waiting.exclude(lane=NORMAL) if priority else waiting.filter(lane=NORMAL)
-    other_lane = waiting.filter(lane=NORMAL) if priority else waiting.exclude(lane=NORMAL)
     ahead = own_lane.filter(
         Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
     ).count()
+    normal, priority_waiting = waiting_counts(ticket.service_id)
     return calls_before(
         lane_is_priority=priority,
         same_lane_ahead=ahead,
-        other_lane_waiting=other_lane.count(),
+        other_lane_waiting=normal if priority else priority_waiting,
         run=service.priority_streak,
         limit=service.priority_run,
     )
 
 
 def people_ahead_of_new(service: Service, lane: str) -> int:
-    """How many would be ahead of someone joining this lane now (one query).
+    """How many would be ahead of someone joining this lane now (one small read).
 
-    Read on every public join: the statement is written once per process rather than compiled by
-    the ORM each time (that compilation cost more of a join's Python time than anything else)."""
-    with bound_cursor() as cursor:
-        cursor.execute(_waiting_counts_sql(), [NORMAL, NORMAL, service.pk, TicketStatus.WAITING])
-        normal, priority = cursor.fetchone()
+    Read on every public join: from the waiting tally the database keeps (`WaitingTally`), not a
+    count of everyone waiting (at 7,000 waiting that count cost PostgreSQL ~3.7 ms of every
+    join); the statement is written once per process rather than compiled by the ORM each time."""
+    normal, priority = waiting_counts(service.pk)
     is_priority = lane != NORMAL
     return calls_before(
         lane_is_priority=is_priority,
@@ -73,16 +73,34 @@ def people_ahead_of_new(service: Service, lane: str) -> int:
     )
 
 
+def waiting_counts(service_id: int) -> tuple[int, int]:
+    """(normal, priority) tickets waiting for a service, from the tally."""
+    with bound_cursor() as cursor:
+        cursor.execute(_tally_sql(), [WaitingTally.Side.ARRIVED, service_id])
+        counts = {bool(priority): int(n) for priority, n in cursor.fetchall()}
+    return max(counts.get(False, 0), 0), max(counts.get(True, 0), 0)
+
+
+def waiting_counts_for(service_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """waiting_counts of several services in one read: {service id: (normal, priority)}."""
+    counts = {service_id: [0, 0] for service_id in service_ids}
+    for row in WaitingTally.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "priority", "side", "n"
+    ):
+        service_id, priority, side, n = row
+        counts[service_id][int(priority)] += n if side == WaitingTally.Side.ARRIVED else -n
+    return {sid: (max(normal, 0), max(prio, 0)) for sid, (normal, prio) in counts.items()}
+
+
 @functools.cache
-def _waiting_counts_sql() -> str:
-    """Waiting tickets of a service in the normal lane and in the priority lanes."""
+def _tally_sql() -> str:
     qn = connection.ops.quote_name
-    lane, service, status = (
-        qn(Ticket._meta.get_field(f).column) for f in ("lane", "service", "status")
+    side, n, priority, service = (
+        qn(WaitingTally._meta.get_field(f).column) for f in ("side", "n", "priority", "service")
     )
     return (
-        f"SELECT COUNT(*) FILTER (WHERE {lane} = %s), COUNT(*) FILTER (WHERE {lane} <> %s) "  # noqa: S608
-        f"FROM {qn(Ticket._meta.db_table)} WHERE {service} = %s AND {status} = %s"
+        f"SELECT {priority}, CAST(SUM(CASE WHEN {side} = %s THEN {n} ELSE -{n} END) AS BIGINT) "  # noqa: S608
+        f"FROM {qn(WaitingTally._meta.db_table)} WHERE {service} = %s GROUP BY {priority}"
     )
 
 

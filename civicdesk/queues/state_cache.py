@@ -47,7 +47,12 @@ _lock = threading.Lock()
 
 
 def site_state_reusing_history(
-    site_id: int, *, at: datetime, max_age: float, refresh_later: bool = False
+    site_id: int,
+    *,
+    at: datetime,
+    max_age: float,
+    refresh_later: bool = False,
+    waiting_limit: int | None = None,
 ) -> SiteState:
     previous = _history.get(site_id) if max_age > 0 else None
     if previous is not None:
@@ -57,7 +62,7 @@ def site_state_reusing_history(
                 _refresh_in_background(site_id)
             else:
                 previous = None
-    state = site_state(site_id, at=at, history=previous)
+    state = site_state(site_id, at=at, history=previous, waiting_limit=waiting_limit)
     if previous is None and max_age > 0:
         _history[site_id] = state
     return state

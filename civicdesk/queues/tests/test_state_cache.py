@@ -121,3 +121,31 @@ def test_the_cached_service_follows_changes_but_not_the_lane_count(
     with django_assert_num_queries(1):
         assert service_for_join(service.pk).name == "Passports"
     assert service_for_join(10**6) is None
+
+
+def test_reading_only_the_head_of_each_lane_changes_no_estimate_it_gives(
+    clock, settings, site, service, other_service, counter, officer
+):
+    from civicdesk.queues.estimation import estimate_waits, site_state
+    from civicdesk.queues.wait_history import delay_history
+
+    settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON = 6
+    counter.services.add(other_service)
+    lanes = ["normal", "normal", "elderly", "normal", "disabled", "normal", "normal"]
+    for index in range(35):
+        target = service if index % 3 else other_service
+        services.ticket_issue(service=target, channel="kiosk", lane=lanes[index % len(lanes)])
+        clock.shift(timedelta(seconds=40))
+    services.ticket_call_next(actor=officer, counter=counter)
+    whole = site_state(site.id)
+    head = site_state(site.id, waiting_limit=6)
+    assert sum(map(len, whole.waiting.values())) == 34
+    for service_id, jobs in whole.waiting.items():  # at most six of each lane of each service
+        priority = sum(1 for job in jobs if job.lane != "normal")
+        expected = min(6, len(jobs) - priority) + min(6, priority)
+        assert len(head.waiting[service_id]) == expected < len(jobs)
+        assert head.waiting[service_id] == [job for job in jobs if job in head.waiting[service_id]]
+    delays = delay_history(site.id, whole.at)
+    given = estimate_waits(site.id, state=whole, answer=6, delays=delays)
+    from_head = estimate_waits(site.id, state=head, answer=6, delays=delays)
+    assert len(given) == 12 and from_head == given
