@@ -48,6 +48,11 @@ class TicketAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A waiting ticket deleted here would also leave the waiting tally (WaitingTally) off:
+        # visitors leave the queue by cancelling, which is audited.
+        return False
+
 
 @admin.register(AppointmentSlot)
 class AppointmentSlotAdmin(admin.ModelAdmin):
