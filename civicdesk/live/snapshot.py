@@ -8,7 +8,7 @@ from django.conf import settings
 from civicdesk.core.clock import now
 from civicdesk.queues.estimation import estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
-from civicdesk.queues.selectors import people_ahead, waiting_counts_for
+from civicdesk.queues.selectors import people_ahead
 from civicdesk.queues.state_cache import (
     delay_history_reusing,
     site_state_reusing_history,
@@ -28,8 +28,9 @@ def site_snapshot(site_id: int) -> dict:
     order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
     horizon = settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON
     # Only the first `order_limit` of each service are listed: nobody behind them needs an
-    # estimate here, so only the head of each lane is read (0 for either setting: everyone).
-    head = max(order_limit, horizon) if order_limit > 0 and horizon > 0 else None
+    # estimate here, so only the head of each lane is read (with the horizon at 0, the
+    # estimator plays everyone out and reads everyone).
+    head = max(order_limit, horizon) if horizon > 0 else None
     # The estimator's history (service times, give-ups) is re-read about every
     # CIVICDESK_LIVE_HISTORY_SECONDS, in the background; the queues themselves every time.
     state = site_state_reusing_history(
@@ -39,7 +40,9 @@ def site_snapshot(site_id: int) -> dict:
         refresh_later=True,
         waiting_limit=head,
     )
-    counts = waiting_counts_for(list(state.services))
+    counts = state.waiting_counts
+    if counts is None:
+        counts = {sid: (len(jobs), 0) for sid, jobs in state.waiting.items()}
     delays = delay_history_reusing(
         site_id, at=at, max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS
     )

@@ -130,6 +130,9 @@ class SiteState:
     schedule: list[list[bool] | None] = field(default_factory=list)
     later: list[tuple[frozenset[int], list[bool]]] = field(default_factory=list)
     open_counters: list[int] = field(default_factory=list)  # ids, in the order of `counters`
+    # With site_state(waiting_limit=...): (normal, priority) waiting per service, from the tally
+    # (`waiting` then holds only the head of each lane).
+    waiting_counts: dict[int, tuple[int, int]] | None = None
 
 
 def _hour_weight(at_hour: int, hour: int) -> float:
@@ -217,7 +220,8 @@ def site_state(
     `waiting_limit`: only the first this many waiting of each lane (normal, priority) of each
     service are read, enough to call the first `waiting_limit` of each service in order; the
     estimates of those do not depend on anyone behind them. Live pages list no more, and at a
-    queue of thousands reading everyone was most of a snapshot's cost."""
+    queue of thousands reading everyone was most of a snapshot's cost. 0 reads none (for a state
+    kept only for its history); `waiting_counts` then has the true sizes."""
     at = at or now()
     services = {
         s.id: s
@@ -266,7 +270,8 @@ def site_state(
         state.schedule, state.later = history.schedule, history.later
     else:
         add_usual_staffing(state, site_id, state.open_counters, tz)
-    for ticket_id, service_id, queued_at, lane in _waiting_rows(services, waiting_limit):
+    rows, state.waiting_counts = _waiting_rows(services, waiting_limit)
+    for ticket_id, service_id, queued_at, lane in rows:
         if service_id in services:
             state.waiting.setdefault(service_id, []).append(
                 Job(ticket_id, service_id, queued_at, lane)
@@ -290,25 +295,34 @@ def site_state(
     return state
 
 
-def _waiting_rows(services: dict[int, Service], limit: int | None) -> list[tuple]:
-    """(id, service id, queued_at, lane) of the waiting, in queued_at order; with `limit`, only
-    the first `limit` of each lane of each service (the lanes' sizes come from the tally, so an
-    empty lane costs no read)."""
+def _waiting_rows(
+    services: dict[int, Service], limit: int | None
+) -> tuple[list[tuple], dict[int, tuple[int, int]] | None]:
+    """(id, service id, queued_at, lane) of the waiting, in queued_at order, and, with `limit`,
+    the tally's (normal, priority) waiting per service. With `limit`, only the first `limit` of
+    each lane of each service: a lane the tally shows longer is read with its own LIMIT (the
+    priority lanes through their partial index), all the shorter ones in one read."""
     # By service, not by site: the queue index (service, status, queued_at) holds only the
     # waiting; the site's would scan every ticket the site ever gave.
     waiting = Ticket.objects.filter(status=TicketStatus.WAITING).order_by("queued_at", "id")
     columns = ("id", "service_id", "queued_at", "lane")
     if limit is None:
-        return list(waiting.filter(service_id__in=list(services)).values_list(*columns))
-    rows: list[tuple] = []
-    for service_id, (normal, priority) in waiting_counts_for(list(services)).items():
+        return list(waiting.filter(service_id__in=list(services)).values_list(*columns)), None
+    counts = waiting_counts_for(list(services))
+    if limit <= 0:
+        return [], counts
+    short = [sid for sid, lanes in counts.items() if 0 < max(lanes) <= limit]
+    rows: list[tuple] = list(waiting.filter(service_id__in=short).values_list(*columns))
+    for service_id, (normal, priority) in counts.items():
+        if max(normal, priority) <= limit:
+            continue
         of_service = waiting.filter(service_id=service_id)
         if normal:
             rows += of_service.filter(lane=NORMAL).values_list(*columns)[:limit]
-        if priority:  # through the priority lanes' own partial index
+        if priority:
             rows += of_service.exclude(lane=NORMAL).values_list(*columns)[:limit]
     rows.sort(key=lambda row: (row[2], row[0]))
-    return rows
+    return rows, counts
 
 
 def _call_orders(state: SiteState, extra: Job | None = None) -> dict[int, list[Job]]:

@@ -84,7 +84,7 @@ def _refresh_in_background(site_id: int) -> None:
 
 def _refresh(site_id: int) -> None:
     try:
-        _history[site_id] = site_state(site_id, at=now())
+        _history[site_id] = site_state(site_id, at=now(), waiting_limit=0)  # history only
     except Exception:  # the stale history is used until the next try
         log.exception("queues: could not re-read the estimator history of site %s", site_id)
     finally:
@@ -112,30 +112,48 @@ def delay_history_reusing(site_id: int, *, at: datetime, max_age: float):
 @dataclass
 class _Estimates:
     made: float  # time.monotonic()
+    at: datetime  # the clock time they were made for
     waits: dict[int, timedelta]
 
 
 _estimates: dict[int, _Estimates] = {}
+_estimate_locks: dict[int, threading.Lock] = {}
 
 
-def site_estimates(site_id: int, *, max_age: float, history_max_age: float = 0) -> dict:
-    """{ticket id: estimated wait} for every waiting ticket of the site, at most `max_age` old."""
-
+def site_estimates(
+    site_id: int, *, max_age: float, history_max_age: float = 0, made_after: datetime | None = None
+) -> dict:
+    """{ticket id: estimated wait} for every waiting ticket of the site, at most `max_age` old
+    (and, with `made_after`, made for a later time than that). One thread per site makes them
+    again when they run out; the others in that moment wait for its answer instead of all
+    replaying the whole site at once (ticket pages and API reads arrive in bursts after a call)."""
     from civicdesk.queues.estimation import estimate_waits
 
-    cached = _estimates.get(site_id) if max_age > 0 else None
-    if cached is not None and time.monotonic() - cached.made < max_age:
-        return cached.waits
-    state = site_state_reusing_history(site_id, at=now(), max_age=history_max_age)
-    waits = estimate_waits(site_id, state=state)
-    if max_age > 0:
-        _estimates[site_id] = _Estimates(time.monotonic(), waits)
+    def usable(cached: _Estimates | None) -> bool:
+        return (
+            cached is not None
+            and time.monotonic() - cached.made < max_age
+            and (made_after is None or cached.at > made_after)
+        )
+
+    if max_age > 0 and usable(_estimates.get(site_id)):
+        return _estimates[site_id].waits
+    lock = _estimate_locks.setdefault(site_id, threading.Lock())
+    with lock:
+        if max_age > 0 and usable(cached := _estimates.get(site_id)):
+            return cached.waits
+        made, at = time.monotonic(), now()
+        state = site_state_reusing_history(site_id, at=at, max_age=history_max_age)
+        waits = estimate_waits(site_id, state=state)
+        if max_age > 0:
+            _estimates[site_id] = _Estimates(made, at, waits)
     return waits
 
 
 def ticket_wait(ticket, *, max_age: float, history_max_age: float = 0) -> timedelta:
     """The wait shown to `ticket` now, from the site's estimates at most `max_age` old (a ticket
-    newer than them has them made again). Zero once called."""
+    that joined after they were made has them made again; one they leave out, at a service that
+    closed say, does not). Zero once called."""
     from civicdesk.queues.estimation import estimate_wait
     from civicdesk.queues.models import TicketStatus
 
@@ -144,9 +162,13 @@ def ticket_wait(ticket, *, max_age: float, history_max_age: float = 0) -> timede
     if max_age <= 0:
         return estimate_wait(ticket)
     waits = site_estimates(ticket.site_id, max_age=max_age, history_max_age=history_max_age)
-    if ticket.pk not in waits:
-        _estimates.pop(ticket.site_id, None)
-        waits = site_estimates(ticket.site_id, max_age=max_age, history_max_age=history_max_age)
+    made = _estimates.get(ticket.site_id)
+    # Its last move into the queue: joining, or coming back (a transfer keeps its queued_at).
+    moved = max(t for t in (ticket.queued_at, ticket.last_called_at, ticket.started_at) if t)
+    if ticket.pk not in waits and made is not None and made.at <= moved:
+        waits = site_estimates(
+            ticket.site_id, max_age=max_age, history_max_age=history_max_age, made_after=moved
+        )
     return waits.get(ticket.pk, timedelta(0))
 
 

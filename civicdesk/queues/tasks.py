@@ -25,3 +25,11 @@ def close_days() -> int:
     from civicdesk.queues.services import tickets_close_past_days
 
     return tickets_close_past_days()
+
+
+@register("queues.recount_tally", every_seconds=3600)
+def recount_tally() -> int:
+    """The waiting tally behind "people ahead" is put right if anything made it drift."""
+    from civicdesk.queues.tally import recount
+
+    return recount()

@@ -149,3 +149,27 @@ def test_reading_only_the_head_of_each_lane_changes_no_estimate_it_gives(
     given = estimate_waits(site.id, state=whole, answer=6, delays=delays)
     from_head = estimate_waits(site.id, state=head, answer=6, delays=delays)
     assert len(given) == 12 and from_head == given
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_ticket_reads_makes_the_site_estimates_once(
+    clock, service, counter, monkeypatch
+):
+    from civicdesk.queues import estimation
+    from civicdesk.queues.tests.test_concurrency import _skip_in_memory_sqlite, run_in_threads
+
+    _skip_in_memory_sqlite()
+    tickets = [services.ticket_issue(service=service, channel="kiosk") for _ in range(6)]
+    made = []
+    real = estimation.estimate_waits
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(estimation, "estimate_waits", counting)
+    waits = run_in_threads(
+        6, lambda i: state_cache.ticket_wait(tickets[i], max_age=60).total_seconds()
+    )
+    assert len(made) == 1
+    assert waits == sorted(waits) and waits[-1] > 0

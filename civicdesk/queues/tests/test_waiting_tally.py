@@ -155,3 +155,38 @@ def test_the_admin_cannot_delete_a_ticket(client, clock, service):
         client.post(f"/admin/queues/ticket/{ticket.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert waiting_counts(service.pk) == counted(service.pk) == (1, 0)
+
+
+def test_the_tally_triggers_are_in_place(db):
+    # A later migration that rebuilds the ticket table on SQLite would drop them silently
+    # (civicdesk/queues/tally.py says what such a migration must do).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"queues_ticket_tally_insert", "queues_ticket_tally_update"} <= names
+
+
+def test_a_drifted_tally_is_found_and_mended(clock, service, other_service, caplog):
+    from civicdesk.core.periodic import REGISTRY
+    from civicdesk.queues.models import WaitingTally
+
+    for lane in [NORMAL, NORMAL, "elderly", NORMAL]:
+        services.ticket_issue(service=service, channel=Channel.KIOSK, lane=lane)
+    services.ticket_issue(service=other_service, channel=Channel.KIOSK)
+    assert REGISTRY["queues.recount_tally"].func() == 0  # nothing to mend
+    # Say a waiting ticket was deleted behind the triggers' back and a tally row was lost.
+    Ticket.objects.filter(service=service, lane=NORMAL).order_by("id").first().delete()
+    WaitingTally.objects.filter(service=other_service).delete()
+    assert waiting_counts(service.pk) == (3, 1) != counted(service.pk)
+    assert REGISTRY["queues.recount_tally"].func() == 2
+    assert waiting_counts(service.pk) == counted(service.pk) == (2, 1)
+    assert waiting_counts(other_service.pk) == counted(other_service.pk) == (1, 0)
+    assert "waiting tally of service" in caplog.text
+    # The triggers go on counting from the mended rows.
+    services.ticket_issue(service=service, channel=Channel.KIOSK)
+    assert waiting_counts(service.pk) == counted(service.pk) == (3, 1)

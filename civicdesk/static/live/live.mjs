@@ -135,15 +135,17 @@ function ticket() {
     state.status = mine.status;
     if (waiting) place(mine.ahead, mine.wait_minutes);
   }
-  function place(ahead, wait) {
+  function place(ahead, wait, { quiet = false } = {}) {
     el("ahead").textContent = aheadText(ahead);
     el("wait").textContent = waitText(wait);
-    if (state.ahead !== null && (ahead !== state.ahead)) {
+    if (state.ahead !== null && ahead !== state.ahead && !quiet) {
       announce(`${aheadText(ahead)}. ${waitText(wait)}.`);
     }
     state.ahead = ahead;
     state.wait = wait;
+    placed += 1;
   }
+  let placed = 0; // places shown so far: an answer to an older question does not undo a newer one
   connect((kind, data) => {
     if (data.ticket && data.ticket.number === d.number && data.ticket.status_label !== undefined) {
       if (data.ticket.service) state.service = data.ticket.service;
@@ -155,25 +157,34 @@ function ticket() {
     if (!service) return;
     const index = service.order.findIndex(([number]) => number === d.number);
     if (index >= 0) place(index, service.order[index][1]);
-    else if (service.waiting > service.order.length) recount();
+    else if (service.order.length > 0) recount(service.order.length);
   });
 
   // Further back than the site event lists (it lists the first few hundred of a service): ask
-  // the ticket API for our own place, at most once every `recountSeconds`, the last ask kept.
-  const recountSeconds = Number(d.recountSeconds || 15);
-  let lastAsked = -Infinity;
+  // the ticket API for our own place. Not more often than every `recountSeconds`, and the
+  // further back, the less often (a place 3,000 back moves slowly; thousands of such pages
+  // must not all ask at every call), with a random spread so that pages do not ask together.
+  // The page was rendered with its place just counted, so the first ask waits too.
+  const recountSeconds = Math.max(Number(d.recountSeconds || 15), 1);
+  let lastAsked = Date.now();
   let timer = null;
-  function recount() {
+  function recount(listed) {
     if (timer !== null) return;
-    const due = Math.max(0, lastAsked + recountSeconds * 1000 - Date.now());
+    const spacing = recountSeconds * 1000 * Math.max(1, state.ahead / listed) * (1 + Math.random() / 2);
+    const due = Math.max(0, lastAsked + spacing - Date.now());
     timer = setTimeout(() => {
       lastAsked = Date.now();
-      fetch(d.placeUrl, { headers: { Accept: "application/json" } })
+      const asked = placed;
+      fetch(d.placeUrl, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(10000) })
         .then((response) => (response.ok ? response.json() : null))
         .then((mine) => {
-          if (mine && mine.status === "waiting" && state.status === "waiting") {
-            place(mine.people_ahead, mine.estimated_wait_minutes);
-          }
+          if (!mine || mine.status !== "waiting" || state.status !== "waiting") return;
+          if (placed !== asked) return; // a site event placed us meanwhile: it is newer
+          // Quiet unless the place moved a good deal: screen readers need not hear every step.
+          const moved = Math.abs(mine.people_ahead - state.ahead);
+          place(mine.people_ahead, mine.estimated_wait_minutes, {
+            quiet: moved < Math.max(5, state.ahead / 10),
+          });
         })
         .catch(() => {})
         .finally(() => { timer = null; });
