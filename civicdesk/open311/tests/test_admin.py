@@ -1,22 +1,14 @@
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civicdesk.open311.models import ApiKey, hash_api_key
-from civicdesk.organisations.roles import Role
-from civicdesk.organisations.tests.factories import StaffFactory
-from civicdesk.organisations.tests.test_sign_in import current_code, sign_in
+from civicdesk.organisations.tests.test_sign_in import sign_in_as_django_admin
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
-    sysadmin.user.is_staff = sysadmin.user.is_superuser = True
-    sysadmin.user.save()
-    device = TOTPDevice.objects.create(user=sysadmin.user, name="phone", confirmed=True)
-    sign_in(client, sysadmin)
-    client.post("/staff/two-factor/", {"token": current_code(device)})
+    sign_in_as_django_admin(client)
     return client
 
 

@@ -27,6 +27,17 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+def sign_in_as_django_admin(client):
+    """A verified system administrator (superuser, second factor given) on `client`."""
+    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
+    sysadmin.user.is_staff = sysadmin.user.is_superuser = True
+    sysadmin.user.save()
+    device = TOTPDevice.objects.create(user=sysadmin.user, name="phone", confirmed=True)
+    sign_in(client, sysadmin)
+    client.post("/staff/two-factor/", {"token": current_code(device)})
+    return sysadmin
+
+
 @pytest.mark.parametrize(
     "role", [Role.FRONTLINE, Role.TEAM_LEAD, Role.QSM, Role.TRAINER, Role.EXECUTIVE]
 )
@@ -95,12 +106,7 @@ def test_django_admin_is_for_verified_system_admins_only(client, agency):
     assert client.get("/admin/").status_code == 302  # to the admin login, refused
 
     client.logout()
-    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
-    sysadmin.user.is_staff = sysadmin.user.is_superuser = True
-    sysadmin.user.save()
-    device = TOTPDevice.objects.create(user=sysadmin.user, name="phone", confirmed=True)
-    sign_in(client, sysadmin)
-    client.post("/staff/two-factor/", {"token": current_code(device)})
+    sign_in_as_django_admin(client)
     assert client.get("/admin/").status_code == 200
 
 

@@ -138,18 +138,10 @@ def test_the_tally_holds_under_concurrent_joins_and_calls(clock, site, service):
 
 
 def test_the_admin_cannot_delete_a_ticket(client, clock, service):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from civicdesk.organisations.roles import Role
-    from civicdesk.organisations.tests.test_sign_in import current_code, sign_in
+    from civicdesk.organisations.tests.test_sign_in import sign_in_as_django_admin
 
     ticket = services.ticket_issue(service=service, channel=Channel.KIOSK)
-    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
-    sysadmin.user.is_staff = sysadmin.user.is_superuser = True
-    sysadmin.user.save()
-    device = TOTPDevice.objects.create(user=sysadmin.user, name="phone", confirmed=True)
-    sign_in(client, sysadmin)
-    client.post("/staff/two-factor/", {"token": current_code(device)})
+    sign_in_as_django_admin(client)
     assert client.get(f"/admin/queues/ticket/{ticket.pk}/change/").status_code == 200
     assert (
         client.post(f"/admin/queues/ticket/{ticket.pk}/delete/", {"post": "yes"}).status_code == 403
