@@ -24,6 +24,11 @@ def test_one_site_event_for_several_changes_and_a_call_wins(clock, site, service
     # learns its place from the site event.
     assert not LiveEvent.objects.filter(channel=f"ticket:{second.token}").exists()
     assert LiveEvent.objects.filter(channel=f"ticket:{first.token}").get().type == "called"
+    # A ticket issued and called within one batch is summed up as it is now, counter and all.
+    LiveEvent.objects.all().delete()
+    publish_site_changes(site.id, [(first.pk, "issued"), (first.pk, "called")])
+    issued = LiveEvent.objects.get(channel=f"site:{site.id}").payload["changes"][0]
+    assert (issued["status"], issued["counter"]) == ("called", counter.name)
 
 
 def test_coalescer_publishes_from_its_thread(transactional_db, settings, monkeypatch):
