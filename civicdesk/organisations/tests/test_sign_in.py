@@ -131,12 +131,7 @@ def test_language_switch_by_link(client):
 
 
 def test_django_admin_changes_are_audited(client, agency):
-    sysadmin = StaffFactory(agency=None, role=Role.SYSTEM_ADMIN)
-    sysadmin.user.is_staff = sysadmin.user.is_superuser = True
-    sysadmin.user.save()
-    device = TOTPDevice.objects.create(user=sysadmin.user, name="phone", confirmed=True)
-    sign_in(client, sysadmin)
-    client.post("/staff/two-factor/", {"token": current_code(device)})
+    sysadmin = sign_in_as_django_admin(client)
     response = client.post(
         f"/admin/organisations/agency/{agency.pk}/change/",
         {
