@@ -75,32 +75,32 @@ def people_ahead_of_new(service: Service, lane: str) -> int:
 
 def waiting_counts(service_id: int) -> tuple[int, int]:
     """(normal, priority) tickets waiting for a service, from the tally."""
-    with bound_cursor() as cursor:
-        cursor.execute(_tally_sql(), [WaitingTally.Side.ARRIVED, service_id])
-        counts = {bool(priority): int(n) for priority, n in cursor.fetchall()}
-    return max(counts.get(False, 0), 0), max(counts.get(True, 0), 0)
+    return waiting_counts_for([service_id])[service_id]
 
 
 def waiting_counts_for(service_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """waiting_counts of several services in one read: {service id: (normal, priority)}."""
+    """(normal, priority) waiting per service, from the tally, in one read (one statement per
+    number of services, written and prepared once per process)."""
     counts = {service_id: [0, 0] for service_id in service_ids}
-    for row in WaitingTally.objects.filter(service_id__in=service_ids).values_list(
-        "service_id", "priority", "side", "n"
-    ):
-        service_id, priority, side, n = row
-        counts[service_id][int(priority)] += n if side == WaitingTally.Side.ARRIVED else -n
+    if service_ids:
+        with bound_cursor() as cursor:
+            cursor.execute(_tally_sql(len(service_ids)), [WaitingTally.Side.ARRIVED, *service_ids])
+            for service_id, priority, n in cursor.fetchall():
+                counts[service_id][int(priority)] = int(n)
     return {sid: (max(normal, 0), max(prio, 0)) for sid, (normal, prio) in counts.items()}
 
 
 @functools.cache
-def _tally_sql() -> str:
+def _tally_sql(services: int) -> str:
     qn = connection.ops.quote_name
     side, n, priority, service = (
         qn(WaitingTally._meta.get_field(f).column) for f in ("side", "n", "priority", "service")
     )
     return (
-        f"SELECT {priority}, CAST(SUM(CASE WHEN {side} = %s THEN {n} ELSE -{n} END) AS BIGINT) "  # noqa: S608
-        f"FROM {qn(WaitingTally._meta.db_table)} WHERE {service} = %s GROUP BY {priority}"
+        f"SELECT {service}, {priority}, "  # noqa: S608
+        f"CAST(SUM(CASE WHEN {side} = %s THEN {n} ELSE -{n} END) AS BIGINT) "
+        f"FROM {qn(WaitingTally._meta.db_table)} "
+        f"WHERE {service} IN ({', '.join(['%s'] * services)}) GROUP BY {service}, {priority}"
     )
 
 
