@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from civicdesk.core.clock import now
-from civicdesk.queues.estimation import estimate_waits
+from civicdesk.queues.estimation import estimate_horizon, estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
 from civicdesk.queues.selectors import people_ahead
 from civicdesk.queues.state_cache import (
@@ -26,7 +26,7 @@ def site_snapshot(site_id: int) -> dict:
     """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
     at = now()
     order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
-    horizon = settings.CIVICDESK_QUEUES_ESTIMATE_HORIZON
+    horizon = estimate_horizon()
     # Only the first `order_limit` of each service are listed: nobody behind them needs an
     # estimate here, so only the head of each lane is read (with the horizon at 0, the
     # estimator plays everyone out and reads everyone).

@@ -86,7 +86,7 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS queues_ticket_tally_update",
     "DROP TRIGGER IF EXISTS queues_ticket_tally_insert",
 ]
-# The tickets already waiting when the triggers start counting.
+# The tickets already waiting when the triggers start counting (migration 0006).
 START = """
 INSERT INTO queues_waitingtally (service_id, priority, side, n)
 SELECT service_id, lane <> 'normal', 'arrived', COUNT(*) FROM queues_ticket
@@ -94,6 +94,7 @@ WHERE status = 'waiting' GROUP BY service_id, lane <> 'normal'
 """
 
 
+# What the tally must equal (the same count as START), and what it says.
 _REAL = """
 SELECT service_id, lane <> 'normal', COUNT(*) FROM queues_ticket
 WHERE status = 'waiting' GROUP BY service_id, lane <> 'normal'
@@ -105,7 +106,7 @@ FROM queues_waitingtally GROUP BY service_id, priority
 
 
 def install_triggers(schema_editor) -> None:
-    """Create the triggers (in a migration: `RunPython(lambda apps, editor: install_triggers(editor))`)."""
+    """Create the triggers (from a migration's RunPython, with its schema editor)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         statements = [POSTGRESQL, POSTGRESQL_INSERT, POSTGRESQL_UPDATE]
