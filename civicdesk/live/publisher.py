@@ -40,7 +40,7 @@ def _site_kind(kinds: list[str]) -> str:
 def publish_site_changes(site_id: int, changes: list[tuple[int, str]]) -> None:
     """One snapshot of the site; one site event and one event per changed ticket."""
     from civicdesk.live.bus import publish_many
-    from civicdesk.live.snapshot import CALLING, site_snapshot, ticket_snapshot
+    from civicdesk.live.snapshot import site_snapshot, ticket_snapshot
     from civicdesk.queues.models import Ticket
 
     site = site_snapshot(site_id)
@@ -51,12 +51,7 @@ def publish_site_changes(site_id: int, changes: list[tuple[int, str]]) -> None:
         if ticket is None:
             continue
         if kind in SITE_ONLY:  # the summary needs no place (one far back would be counted)
-            at_counter = ticket.counter_id and ticket.status in CALLING  # called in the batch
-            mine = {
-                "number": ticket.number,
-                "status": ticket.status,
-                "counter": ticket.counter.name if at_counter else "",
-            }
+            mine = ticket_snapshot(ticket)
         else:
             mine = ticket_snapshot(ticket, site)
             events.append((f"ticket:{ticket.token}", kind, {"kind": kind, "ticket": mine}))
