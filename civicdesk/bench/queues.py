@@ -5,6 +5,15 @@ their own counter; the rest join the queue through the public API. Every HTTP re
 operation. The same clients then hit the bare `/api/v1/ping` for the same time (the baseline).
 Finally the database is checked: every number a client was given must exist (lost), appear once
 (duplicated), and the numbers of each letter and day must run 1..n without gaps (skipped).
+
+By default each client sends its next request as soon as the last one is answered (a closed
+loop: it finds the most the server can do, and then each request waits behind the other
+clients', so p99 ≈ clients ÷ ops/s at best). `--rate R` paces the clients instead, R operations
+a second in all, each client on its own evenly spaced schedule (an open loop, as people and
+counters arrive): latencies are then those of a server under that load, each counted from the
+moment its request was due, so a server falling behind shows as a late request, not as a
+slower client (no "coordinated omission"). The ping phase stays a closed loop: the capacity of
+the bare stack.
 """
 
 from __future__ import annotations
@@ -32,56 +41,84 @@ def add_arguments(parser):
     parser.add_argument(
         "--workers", type=int, default=0, help="server processes (default: 2 on PostgreSQL)"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="operations a second offered by all clients together, evenly paced (an open "
+        "loop); 0 (default): each client sends as soon as it has its answer",
+    )
 
 
 by_kind: dict[str, list[float]] = {"join": [], "call-next": [], "start": [], "finish": []}
 
 
-async def _visitor(session, base, service_id, stop_at, latencies, given, errors):
+class Pace:
+    """When a client's next request is due. Closed loop (interval 0): now. Paced: on the
+    client's own schedule, every `interval` seconds from a random phase; the latency of a
+    request counts from when it was due, so a request sent late because the last answer came
+    late is counted as waiting that long."""
+
+    def __init__(self, interval: float) -> None:
+        import random
+
+        self.interval = interval
+        self.due = time.perf_counter() + random.uniform(0, interval)  # noqa: S311 (a phase)
+
+    async def next(self) -> float:
+        """Wait until the next request is due; return the instant latency counts from."""
+        if not self.interval:
+            return time.perf_counter()
+        due, self.due = self.due, self.due + self.interval
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return due
+
+
+async def _post(session, url, payload, kind, ok, started, latencies, errors):
+    """POST, note the latency under `kind`; the JSON answer if the status is `ok`, else None
+    (counted by status; a dropped connection counted as "connection", the run goes on)."""
+    import aiohttp
+
+    try:
+        async with session.post(url, json=payload) as response:
+            status = response.status
+            body = await response.json() if status == ok else await response.read()
+    except aiohttp.ClientError as error:
+        status, body = "connection", repr(error).encode()
+    latencies.append((time.perf_counter() - started) * 1000)
+    by_kind[kind].append(latencies[-1])
+    if status == ok:
+        return body
+    errors[status] += 1
+    if errors[status] == 1:
+        progress(f"{kind} answered {status}: {body[:200]!r}")
+    return None
+
+
+async def _visitor(session, base, service_id, stop_at, latencies, given, errors, pace):
+    url, payload = f"{base}/api/v1/queues/tickets", {"service_id": service_id}
     while time.monotonic() < stop_at:
-        started = time.perf_counter()
-        async with session.post(
-            f"{base}/api/v1/queues/tickets", json={"service_id": service_id}
-        ) as response:
-            body = await response.json() if response.status == 201 else await response.read()
-        latencies.append((time.perf_counter() - started) * 1000)
-        by_kind["join"].append(latencies[-1])
-        if response.status == 201:
+        started = await pace.next()
+        body = await _post(session, url, payload, "join", 201, started, latencies, errors)
+        if body is not None:
             given.append(body["number"])
-        else:
-            errors[response.status] += 1
-            if errors[response.status] == 1:
-                progress(f"join answered {response.status}: {body[:200]!r}")
 
 
-async def _officer(session, base, counter_id, stop_at, latencies, errors):
+async def _officer(session, base, counter_id, stop_at, latencies, errors, pace):
+    call = f"{base}/api/v1/queues/counters/{counter_id}/call-next"
     while time.monotonic() < stop_at:
-        started = time.perf_counter()
-        async with session.post(f"{base}/api/v1/queues/counters/{counter_id}/call-next") as r:
-            body = await r.json() if r.status == 200 else await r.read()
-        latencies.append((time.perf_counter() - started) * 1000)
-        by_kind["call-next"].append(latencies[-1])
-        if r.status != 200:
-            errors[r.status] += 1
-            if errors[r.status] == 1:
-                progress(f"call-next answered {r.status}: {body[:200]!r}")
-            await asyncio.sleep(0.05)
-            continue
-        if body["ticket"] is None:
-            await asyncio.sleep(0.01)
+        started = await pace.next()
+        body = await _post(session, call, None, "call-next", 200, started, latencies, errors)
+        if body is None or body["ticket"] is None:
+            if not pace.interval:  # a closed loop would poll as fast as it is answered
+                await asyncio.sleep(0.05 if body is None else 0.01)
             continue
         for action in ("start", "finish"):
-            started = time.perf_counter()
-            async with session.post(
-                f"{base}/api/v1/queues/staff/tickets/{body['ticket']['id']}/{action}", json={}
-            ) as r:
-                answer = await r.read()
-            latencies.append((time.perf_counter() - started) * 1000)
-            by_kind[action].append(latencies[-1])
-            if r.status != 200:
-                errors[r.status] += 1
-                if errors[r.status] == 1:
-                    progress(f"{action} answered {r.status}: {answer[:200]!r}")
+            started = await pace.next()
+            url = f"{base}/api/v1/queues/staff/tickets/{body['ticket']['id']}/{action}"
+            await _post(session, url, {}, action, 200, started, latencies, errors)
 
 
 async def _ping(session, base, stop_at, latencies):
@@ -92,7 +129,9 @@ async def _ping(session, base, stop_at, latencies):
         latencies.append((time.perf_counter() - started) * 1000)
 
 
-async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds: float):
+async def _drive(
+    base: str, fixtures: dict, clients: int, officers: int, seconds: float, rate: float
+):
     import aiohttp
 
     officers = min(officers, len(fixtures["counters"]), clients - 1)
@@ -105,17 +144,20 @@ async def _drive(base: str, fixtures: dict, clients: int, officers: int, seconds
     latencies: list[float] = []
     given: list[str] = []
     errors: Tally = Tally()
-    progress(f"{clients - officers} visitors and {officers} officers for {seconds}s ...")
+    interval = clients / rate if rate > 0 else 0.0
+    pacing = f", {rate:g} operations/s offered in all" if interval else ""
+    progress(f"{clients - officers} visitors and {officers} officers for {seconds}s{pacing} ...")
+    service = fixtures["services"][0]
     stop_at = time.monotonic() + seconds
     started, cpu_started = time.monotonic(), time.process_time()
     await asyncio.gather(
         *(
-            _visitor(public, base, fixtures["services"][0], stop_at, latencies, given, errors)
+            _visitor(public, base, service, stop_at, latencies, given, errors, Pace(interval))
             for _ in range(clients - officers)
         ),
         *(
-            _officer(staff[i], base, fixtures["counters"][i], stop_at, latencies, errors)
-            for i in range(officers)
+            _officer(staff[i], base, counter, stop_at, latencies, errors, Pace(interval))
+            for i, counter in enumerate(fixtures["counters"][:officers])
         ),
     )
     elapsed = time.monotonic() - started
@@ -169,7 +211,7 @@ def run(options: dict) -> dict:
         fixtures = make_fixtures(env, "site", "--counters", str(options["officers"]))
         with running_server(env, url=options["url"], workers=workers) as base:
             latencies, elapsed, ping, ping_elapsed, given, failed = asyncio.run(
-                _drive(base, fixtures, clients, options["officers"], seconds)
+                _drive(base, fixtures, clients, options["officers"], seconds, options["rate"])
             )
         audit = make_fixtures(env, "audit", "--site-id", str(fixtures["site_id"]))
     checks = _check_numbers(given, audit["numbers"])
@@ -186,7 +228,9 @@ def run(options: dict) -> dict:
         if calls
         else 0.0
     )
+    offered = {"offered_ops_per_s": options["rate"]} if options["rate"] > 0 else {}
     return {
+        **offered,
         "ops_per_s": round(ops, 1),
         "p50_ms": round(percentile(latencies, 50), 1),
         "p99_ms": round(percentile(latencies, 99), 1),

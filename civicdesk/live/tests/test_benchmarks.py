@@ -39,6 +39,15 @@ def test_bench_queues_quick():
     assert (data["lost"], data["duplicated"], data["skipped"]) == (0, 0, 0)
 
 
+def test_bench_queues_paced_offers_the_rate_asked():
+    """An open loop: 12 clients together send 30 operations a second, not as many as the server
+    answers (a closed loop does several times that here)."""
+    data = _bench("queues", "--quick", "--clients", "12", "--officers", "3", "--rate", "30")
+    assert data["offered_ops_per_s"] == 30
+    assert 15 < data["ops_per_s"] <= 33
+    assert (data["lost"], data["duplicated"], data["skipped"]) == (0, 0, 0)
+
+
 def test_bench_sse_quick():
     data = _bench("sse", "--quick", "--subscribers", "40", "--calls", "2")
     assert set(data) == {"subscribers", "p50_ms", "p99_ms", "delivered", "expected", "rss_mb"}
