@@ -88,11 +88,16 @@ def _refresh(site_id: int) -> None:
     except Exception:  # the stale history is used until the next try
         log.exception("queues: could not re-read the estimator history of site %s", site_id)
     finally:
-        for conn in connections.all(initialized_only=True):
-            if not conn.in_atomic_block:
-                conn.close()  # this thread's own connection
+        _close_thread_connections()
         with _lock:
             _refreshing.discard(site_id)
+
+
+def _close_thread_connections() -> None:
+    """A background thread's own database connections, closed as it ends."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
 
 
 # --- the delay history (tickets called lately) ---------------------------------------------------
@@ -194,7 +199,10 @@ def join_estimate(
 
     max_age 0: `ticket` is saved already and the estimator runs for it. max_age > 0: `ticket` is
     not saved yet (its estimate goes into the insert that numbers it); the estimator runs for
-    someone joining its service and lane now, at most once every max_age seconds."""
+    someone joining its service and lane now, at most once every max_age seconds. When that
+    anchor has just run out (younger than STALE_FACTOR × max_age), the join is placed from it
+    once more while a background thread runs the estimator again: at a site with thousands
+    waiting a run costs tens of ms, which no visitor's join should wait for."""
     if max_age <= 0:
         return _compute_joined(ticket, history_max_age)
     from civicdesk.queues.selectors import people_ahead_of_new
@@ -204,21 +212,48 @@ def join_estimate(
     with _lock:
         anchor = _anchors.get(key)
         age = time.monotonic() - anchor.made if anchor is not None else None
-        usable = age is not None and (
-            age < max_age or (age < STALE_FACTOR * max_age and key in _computing)
-        )
-        if not usable:
+        fresh = age is not None and age < max_age
+        recent = age is not None and age < STALE_FACTOR * max_age
+        busy = key in _computing
+        later = recent and not fresh and not busy and _can_refresh_later()
+        if not fresh and not busy:
             _computing.add(key)
-    if usable:
+    if fresh or (recent and busy):
+        return _from_anchor(anchor, ahead)
+    if later:
+        job = (ticket.site_id, ticket.service_id, ticket.lane, history_max_age)
+        threading.Thread(
+            target=_recompute_anchor, args=job, name=f"join-estimate-{key}", daemon=True
+        ).start()
         return _from_anchor(anchor, ahead)
     try:
-        wait, values, per_place = _compute_new(ticket, history_max_age)
-        with _lock:
-            _anchors[key] = _Anchor(
-                time.monotonic(), wait.total_seconds(), values, ahead, per_place
-            )
-        return wait, values, ahead
+        return _make_anchor(key, ticket, history_max_age, ahead)
     finally:
+        with _lock:
+            _computing.discard(key)
+
+
+def _make_anchor(key, ticket, history_max_age: float, ahead: int):
+    wait, values, per_place = _compute_new(ticket, history_max_age)
+    with _lock:
+        _anchors[key] = _Anchor(time.monotonic(), wait.total_seconds(), values, ahead, per_place)
+    return wait, values, ahead
+
+
+def _recompute_anchor(site_id: int, service_id: int, lane: str, history_max_age: float) -> None:
+    """A new anchor for (site, service, lane), on a thread of its own (`join_estimate`)."""
+    from civicdesk.queues.models import Service, Ticket
+    from civicdesk.queues.selectors import people_ahead_of_new
+
+    key = (site_id, service_id, lane)
+    try:
+        service = Service.objects.get(pk=service_id)
+        joining = Ticket(site_id=site_id, service=service, lane=lane, queued_at=now())
+        _make_anchor(key, joining, history_max_age, people_ahead_of_new(service, lane))
+    except Exception:  # the old anchor is used until it is too old, then a join runs it
+        log.exception("queues: could not re-run the join estimate of %s", key)
+    finally:
+        _close_thread_connections()
         with _lock:
             _computing.discard(key)
 

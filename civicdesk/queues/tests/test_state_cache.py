@@ -70,9 +70,54 @@ def test_the_window_runs_out_and_the_estimator_runs_again(clock, service, counte
     _join(service, max_age=60)
     anchor = state_cache._anchors[(service.site_id, service.pk, "normal")]
     clock.shift(timedelta(seconds=1))
-    state_cache._anchors[(service.site_id, service.pk, "normal")].made -= 61
+    # Long out of date: the join runs the estimator itself.
+    state_cache._anchors[(service.site_id, service.pk, "normal")].made -= (
+        60 * state_cache.STALE_FACTOR + 1
+    )
     _join(service, max_age=60)
     assert state_cache._anchors[(service.site_id, service.pk, "normal")] is not anchor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_join_just_after_the_window_does_not_wait_for_the_estimator(
+    clock, service, counter, monkeypatch
+):
+    """The anchor has just run out: the join is placed from it once more, and a thread of its
+    own runs the estimator again meanwhile."""
+    import threading
+    import time
+
+    from civicdesk.queues.tests.test_concurrency import _skip_in_memory_sqlite
+
+    _skip_in_memory_sqlite()
+    key = (service.site_id, service.pk, "normal")
+    _join(service, max_age=60)
+    anchor = state_cache._anchors[key]
+    anchor.made -= 61
+    release = threading.Event()
+    real = state_cache._compute_new
+
+    def held_back(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(state_cache, "_compute_new", held_back)
+    second = _join(service, max_age=60)
+    # Answered while the estimator is still running: from the old anchor.
+    assert state_cache._anchors[key] is anchor and key in state_cache._computing
+    assert second.ahead_at_join == 1
+    assert second.estimate_at_join_seconds == int(anchor.seconds + anchor.per_place)
+    release.set()
+    deadline = time.monotonic() + 20
+    while state_cache._anchors[key] is anchor and time.monotonic() < deadline:
+        time.sleep(0.05)
+    fresh = state_cache._anchors[key]
+    assert fresh is not anchor and fresh.ahead == 2  # run for a visitor joining after both
+    assert key not in state_cache._computing
+    third = _join(service, max_age=60)
+    assert state_cache._anchors[key] is fresh  # within its window: used as it is
+    assert third.estimate_at_join_seconds == int(fresh.seconds)
 
 
 def test_lanes_have_their_own_anchor(clock, service, counter):
