@@ -75,3 +75,64 @@ def test_nul_bytes_in_the_query_get_a_400_not_a_500(client):
     assert response.json()["code"] == "invalid_character"
     page = client.get("/cases/track/", {"reference": "\x00"})
     assert page.status_code == 400 and b"not allowed" in page.content
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.add(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads child processes from /proc")
+def test_stopping_serve_stops_its_worker_and_tick_loop(tmp_path):
+    """SIGTERM to `civicdesk serve` (as a service manager stops it) ends the task worker and the
+    periodic-job loop it started, not only the web server."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CIVICDESK_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "civicdesk.config.settings.local",
+    }
+    subprocess.run([sys.executable, "-m", "civicdesk", "migrate", "-v0"], env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "civicdesk", "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(helpers := _children(server.pid)) < 2:
+            assert time.monotonic() < deadline and server.poll() is None, "helpers not started"
+            time.sleep(0.2)
+        server.terminate()
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while alive := {pid for pid in helpers if os.path.exists(f"/proc/{pid}")}:
+            # a helper that ended but was not reaped yet is a zombie: gone for this purpose
+            alive = {pid for pid in alive if _state(pid) not in ("Z", None)}
+            if not alive:
+                break
+            assert time.monotonic() < deadline, f"still running: {alive}"
+            time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        for pid in _children(server.pid):
+            os.kill(pid, 9)
+
+
+def _state(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None

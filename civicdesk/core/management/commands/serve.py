@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -39,6 +40,10 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         helpers = []
         if not no_worker:
+            # uvicorn re-raises the SIGTERM it caught once it has shut down; with the default
+            # action the process would end there and leave the worker and the tick loop
+            # running. As SystemExit, the `finally` below stops them first.
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
             cli = [sys.executable, "-m", "civicdesk"]
             helpers = [
                 subprocess.Popen([*cli, "db_worker", "--interval", "1"]),
@@ -61,4 +66,11 @@ class Command(BaseCommand):
             for helper in helpers:
                 helper.terminate()
             for helper in helpers:
-                helper.wait(timeout=10)
+                try:
+                    helper.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    helper.kill()
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
