@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from civicdesk.core.clock import now
@@ -33,22 +34,36 @@ def find_time(request: HttpRequest, agency_code: str, site_code: str):
     context = {"site": site, "services": services, "service": service}
     if service is not None:
         days = appts.booking_days(service)
-        try:
-            day = date.fromisoformat(request.GET.get("day", ""))
-        except ValueError:
-            day = days[0] if days else None
-        if day not in days:
-            day = days[0] if days else None
+        day, problem = _asked_day(service, request.GET.get("day", ""), days)
         tz = site_calendar(site).tz
-        slots = appts.upcoming_slots(service, day) if day else []
+        slots = appts.upcoming_slots(service, day) if day and not problem else []
         for slot in slots:
             slot.local_start = slot.starts_at.astimezone(tz)
-        context.update(days=days, day=day, slots=slots)
+        context.update(days=days, day=None if problem else day, slots=slots, day_problem=problem)
+        if problem:
+            context["nearest_days"] = appts.nearest_days(days, day)
     return render(request, "queues/appointments_find.html", context)
+
+
+def _asked_day(service, text: str, days: list[date]) -> tuple[date | None, str | None]:
+    """The day to show and, when the asked-for day cannot be booked, why (shown to the citizen)."""
+    if not text:
+        return (days[0] if days else None), None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None, _("Enter a real date.")
+    return day, appts.day_not_bookable(service, day, days)
 
 
 @require_http_methods(["GET", "POST"])
 def slot_book(request: HttpRequest, slot_id: int):
+    """Book a place, or join the waitlist of a full time; only what the citizen pressed is done.
+
+    The form says which (`action` = "book" or "waitlist"): when the last place goes to someone
+    else between showing the form and pressing Book, the form comes back saying so and offering
+    the waitlist as a button of its own, never joining it for them.
+    """
     slot = (
         AppointmentSlot.objects.select_related("service__site__agency")
         .filter(pk=slot_id, service__appointments_enabled=True, service__is_active=True)
@@ -62,16 +77,22 @@ def slot_book(request: HttpRequest, slot_id: int):
     waitlist = slot.free == 0
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "language": get_language() or "en"}
+        joining = request.POST.get("action") == "waitlist"
         try:
-            if waitlist:
+            if joining:
                 appts.waitlist_join(slot=slot, **data)
             else:
                 appointment = appts.appointment_book(slot=slot, **data)
                 return redirect("queues:appointment", token=appointment.token)
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            if error.code == "slot_full" and not joining:
+                waitlist, message = True, _just_taken()
+            else:
+                waitlist, message = joining and error.code != "slot_free", error.message
+            form.add_error(None, message)
         else:
             return render(request, "queues/waitlist_joined.html", {"slot": slot})
+    form.set_purpose(waitlist=waitlist)
     return render(
         request, "queues/appointment_book.html", {"slot": slot, "form": form, "waitlist": waitlist}
     )
@@ -93,15 +114,16 @@ def appointment_page(request: HttpRequest, token: str):
     appointment = _appointment_or_404(token)
     error = None
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "cancel":
-                appts.appointment_cancel(appointment=appointment)
-            elif request.POST.get("action") == "check_in":
+        if request.POST.get("action") == "cancel":  # a page from before cancelling was confirmed
+            return redirect("queues:appointment_cancel", token=appointment.token)
+        if request.POST.get("action") == "check_in":
+            try:
                 ticket = appts.appointment_check_in(appointment=appointment, channel=Channel.REMOTE)
+            except ApplicationError as exc:
+                error = exc.message
+            else:
                 return redirect("queues:ticket", token=ticket.token)
-        except ApplicationError as exc:
-            error = exc.message
-        else:
+        if error is None:
             return redirect("queues:appointment", token=appointment.token)
     opens, closes = appts.checkin_window(appointment)
     tz = site_calendar(appointment.slot.service.site).tz
@@ -114,6 +136,30 @@ def appointment_page(request: HttpRequest, token: str):
         "error": error,
     }
     return render(request, "queues/appointment.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request: HttpRequest, token: str):
+    """Ask "are you sure?" first: cancelling offers the place to the waitlist and cannot be undone."""
+    appointment = _appointment_or_404(token)
+    if appointment.status != AppointmentStatus.BOOKED and request.method == "GET":
+        return redirect("queues:appointment", token=appointment.token)
+    error = None
+    if request.method == "POST":
+        try:
+            appts.appointment_cancel(appointment=appointment)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            return redirect("queues:appointment", token=appointment.token)
+    tz = site_calendar(appointment.slot.service.site).tz
+    context = {
+        "appointment": appointment,
+        "slot": appointment.slot,
+        "local_start": appointment.slot.starts_at.astimezone(tz),
+        "error": error,
+    }
+    return render(request, "queues/appointment_cancel.html", context)
 
 
 def appointment_invite(request: HttpRequest, token: str):
@@ -178,7 +224,12 @@ def kiosk_check_in(request: HttpRequest, agency_code: str, site_code: str):
     return render(request, "queues/kiosk_check_in.html", context)
 
 
-def _not_found() -> str:
-    from django.utils.translation import gettext as _
+def _just_taken() -> str:
+    return _(
+        "Sorry, the last place at this time has just been booked by someone else, so your "
+        "booking was not made. You can join the waitlist for this time, or choose another time."
+    )
 
+
+def _not_found() -> str:
     return _("We cannot find that reference for this office. Check it, or ask at the desk.")

@@ -3,9 +3,10 @@
 The rules, as shown to citizens:
 - Slots follow the site's opening hours; public holidays and closures have none.
 - A slot has a number of places. When it is full you can join its waitlist. When someone cancels,
-  the first person on the waitlist is offered the place by email (and SMS if given) with a link
-  that works for OFFER_HOURS hours (never past the start of the slot); the place is held for them
-  meanwhile. If they decline or the offer runs out, the next person is offered it.
+  the first person on the waitlist is offered the place by email (with a tentative calendar
+  invite, invites.py) and SMS if given, with a link that works for OFFER_HOURS hours (never past
+  the start of the slot); the place is held for them meanwhile. If they decline or the offer
+  runs out, the next person is offered it.
 - Check-in (at the kiosk with the reference, or on the appointment page) opens CHECK_IN_EARLY
   minutes before the slot. Checked in up to the service's `late_grace_minutes` after the start,
   you join the appointment priority lane, so you are called ahead of walk-ins by the lane rule
@@ -18,19 +19,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.calendar import site_calendar
+from civicdesk.queues.invites import appointment_ics, offer_ics, public_url
 from civicdesk.queues.lanes import APPOINTMENT, NORMAL
 from civicdesk.queues.models import (
     Appointment,
@@ -48,10 +47,6 @@ OFFER_HOURS = 2
 CHECK_IN_EARLY = timedelta(minutes=30)
 BOOKING_DAYS = 21
 ACTIVE = [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]
-
-
-def _public_url(name: str, token: str) -> str:
-    return settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(name, kwargs={"token": token})
 
 
 # --- slots ----------------------------------------------------------------------------------------
@@ -98,6 +93,29 @@ def booking_days(service: Service, *, count: int = 10) -> list[date]:
                 break
         day += timedelta(days=1)
     return days
+
+
+def day_not_bookable(service: Service, day: date, days: list[date]) -> str | None:
+    """Why a day the citizen asked for cannot be booked (`days` from booking_days), or None."""
+    if day in days:
+        return None
+    calendar = site_calendar(service.site)
+    if day < now().astimezone(calendar.tz).date():
+        return _("That day has passed.")
+    if not calendar.is_working_day(day):
+        return _("The office is closed on %(day)s.") % {"day": date_format(day, "l j F")}
+    if days and day > days[-1]:
+        return _("Appointments can be booked up to %(day)s.") % {
+            "day": date_format(days[-1], "l j F")
+        }
+    return _("There are no appointments on %(day)s.") % {"day": date_format(day, "l j F")}
+
+
+def nearest_days(days: list[date], day: date | None, *, count: int = 3) -> list[date]:
+    """The `count` bookable days closest to `day` (the first ones when there is no day)."""
+    if day is None:
+        return days[:count]
+    return sorted(sorted(days, key=lambda d: (abs((d - day).days), d))[:count])
 
 
 def with_places(slots) -> list[AppointmentSlot]:
@@ -159,35 +177,7 @@ def _validate_person(name: str, email: str, phone: str) -> None:
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
 
 
-# --- calendar invite and notices --------------------------------------------------------------------
-def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str:
-    slot = appointment.slot
-    site = slot.service.site
-    calendar = Calendar()
-    calendar.add("prodid", "-//civicdesk//queues//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-    event = Event()
-    event.add("uid", f"appointment-{appointment.token}@civicdesk")
-    event.add("dtstamp", now())
-    event.add("dtstart", slot.starts_at)
-    event.add("dtend", slot.ends_at)
-    event.add("summary", f"{slot.service.name} – {site.name}")
-    event.add("location", f"{site.name}, {site.address}")
-    event.add(
-        "description",
-        _("Reference %(ref)s. Check in at the kiosk or here: %(link)s")
-        % {
-            "ref": appointment.reference,
-            "link": _public_url("queues:appointment", appointment.token),
-        },
-    )
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("sequence", 1 if cancelled else 0)
-    calendar.add_component(event)
-    return calendar.to_ical().decode()
-
-
+# --- notices -------------------------------------------------------------------------------------
 def _when(slot: AppointmentSlot) -> str:
     local = slot.starts_at.astimezone(site_calendar(slot.service.site).tz)
     return date_format(local, "l j F Y, H:i")  # in the language active for the message
@@ -212,7 +202,7 @@ def _confirm(appointment: Appointment) -> None:
             "address": slot.service.site.address,
             "when": _when(slot),
             "ref": appointment.reference,
-            "link": _public_url("queues:appointment", appointment.token),
+            "link": public_url("queues:appointment", appointment.token),
         }
     notify_enqueue(
         channel="email",
@@ -327,7 +317,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         entry.status, entry.offered_at = WaitlistStatus.OFFERED, at
         entry.offer_expires_at = min(at + timedelta(hours=OFFER_HOURS), slot.starts_at)
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-        link = _public_url("queues:offer", entry.token)
+        link = public_url("queues:offer", entry.token)
         with translation.override(entry.language):
             until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
             until_text = date_format(until, "H:i")
@@ -346,12 +336,22 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
                 "until": until_text,
                 "link": link,
             }
+            invite = offer_ics(entry)
+            email_body = (
+                body
+                + "\n\n"
+                + _(
+                    "The calendar invite attached marks the time as tentative: it is only booked "
+                    "once you accept."
+                )
+            )
         common = {"agency": slot.service.site.agency, "related": entry}
         notify_enqueue(
             channel="email",
             to=entry.email,
             subject=subject,
-            body=body,
+            body=email_body,
+            attachments=[{"filename": "offer.ics", "mimetype": "text/calendar", "content": invite}],
             dedupe_key=f"queues:waitlist:{entry.pk}:offer:email",
             **common,
         )

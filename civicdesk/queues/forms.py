@@ -39,6 +39,7 @@ class ContactFields(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": _("Choose a number from the list.")},
     )
     notify_minutes = forms.TypedChoiceField(
         label=_("Or when my estimated wait is this many minutes"),
@@ -46,6 +47,7 @@ class ContactFields(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": _("Choose a number from the list.")},
     )
 
     def clean(self):
@@ -61,12 +63,19 @@ class JoinForm(ContactFields):
         label=_("What do you need?"),
         coerce=int,
         widget=Radios,
-        error_messages={"required": _("Choose the service you need.")},
+        error_messages={
+            "required": _("Choose the service you need."),
+            "invalid_choice": _("Choose a service from the list."),
+        },
     )
     lane = forms.ChoiceField(
         label=_("Do you need priority?"),
         widget=Radios,
         initial=NORMAL,
+        error_messages={
+            "required": _("Choose whether you need priority."),
+            "invalid_choice": _("Choose whether you need priority."),
+        },
         help_text=_("Priority visitors are called first, but never more than a few in a row."),
     )
 
@@ -87,11 +96,25 @@ class TransferForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=120)
+    """Who books a time, or joins its waitlist (call set_purpose before showing it)."""
+
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        error_messages={
+            "required": _("Enter your full name."),
+            "max_length": _("Your name must be 120 characters or fewer."),
+        },
+    )
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
         help_text=_("We send the confirmation and calendar invite here."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the correct format, like name@example.com."),
+            "max_length": _("Your email address must be 254 characters or fewer."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = forms.RegexField(
@@ -99,9 +122,20 @@ class PersonForm(forms.Form):
         regex=PHONE_RE,
         required=False,
         max_length=20,
-        error_messages={"invalid": _("Enter a mobile number like +852 9123 4567.")},
+        error_messages={
+            "invalid": _("Enter a mobile number like +852 9123 4567."),
+            "max_length": _("Enter a mobile number like +852 9123 4567."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+
+    def set_purpose(self, *, waitlist: bool) -> None:
+        """The email hint for booking the time, or for waiting for a place in it."""
+        self.fields["email"].help_text = (
+            _("We email you here if a place comes free.")
+            if waitlist
+            else _("We send the confirmation and calendar invite here.")
+        )
 
 
 class ReferenceForm(forms.Form):

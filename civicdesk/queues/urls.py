@@ -11,6 +11,11 @@ urlpatterns = [
     path("appointments/slot/<int:slot_id>/", appointment_views.slot_book, name="slot_book"),
     path("appointment/<str:token>/", appointment_views.appointment_page, name="appointment"),
     path(
+        "appointment/<str:token>/cancel/",
+        appointment_views.appointment_cancel,
+        name="appointment_cancel",
+    ),
+    path(
         "appointment/<str:token>/invite.ics",
         appointment_views.appointment_invite,
         name="appointment_invite",

@@ -160,8 +160,11 @@ def test_booking_pages(client, clock, booking):
     assert invite["Content-Type"] == "text/calendar" and b"BEGIN:VEVENT" in invite.content
     full = client.get(f"/queues/appointments/slot/{slot.id}/")
     assert b"join its waitlist" in full.content
-    client.post(f"/queues/appointments/slot/{slot.id}/", {"name": "Ana", "email": "a@example.org"})
-    client.post(f"/queues/appointment/{appointment.token}/", {"action": "cancel"})
+    client.post(
+        f"/queues/appointments/slot/{slot.id}/",
+        {"name": "Ana", "email": "a@example.org", "action": "waitlist"},
+    )
+    client.post(f"/queues/appointment/{appointment.token}/cancel/")  # "Yes, cancel"
     entry = slot.waitlist.get()
     assert entry.status == "offered"
     response = client.post(f"/queues/offer/{entry.token}/", {"action": "accept"})
