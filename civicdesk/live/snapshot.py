@@ -115,7 +115,6 @@ def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
     return {
         "number": mine,
         "status": ticket.status,
-        "status_label": str(TicketStatus(ticket.status).label),
         "service": ticket.service_id,
         "counter": ticket.counter.name if ticket.counter_id and ticket.status in CALLING else "",
         "ahead": ahead,

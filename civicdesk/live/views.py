@@ -17,6 +17,7 @@ from civicdesk.live import bus
 from civicdesk.live.selectors import sites_for_overview
 from civicdesk.live.snapshot import site_snapshot, ticket_snapshot
 from civicdesk.live.streams import sse_response
+from civicdesk.queues.models import TicketStatus
 from civicdesk.queues.selectors import site_for_codes, ticket_by_token
 
 
@@ -79,12 +80,17 @@ def ticket(request: HttpRequest, token: str):
         raise Http404
     last = bus.latest_id()
     snapshot = site_snapshot(found.site_id)
+    state = ticket_snapshot(found, snapshot)
+    # Events carry the status code only: the page words it from these, in its own language.
+    status_labels = {code: str(label) for code, label in TicketStatus.choices}
     return render(
         request,
         "live/ticket.html",
         {
             "ticket": found,
-            "state": ticket_snapshot(found, snapshot),
+            "state": state,
+            "status_label": status_labels[state["status"]],
+            "status_labels": status_labels,
             "last_event_id": last,
             "stream_url": reverse("live:ticket_events", args=[found.token]),
             "place_url": reverse("api-v1:ticket_detail", args=[found.token]),

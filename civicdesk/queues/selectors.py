@@ -31,6 +31,27 @@ def waiting_in_call_order(service: Service) -> list[Ticket]:
     ]
 
 
+def waiting_for_counter(served: list[Service]) -> list[Ticket]:
+    """Everyone waiting for a counter serving `served`, in the order Call next will call them:
+    each service's own call order (`waiting_in_call_order`), and across the services as
+    `services.ticket_call_next` picks: of each service's next ticket, the one that joined first
+    (by `queued_at`). Not a sort by time: a priority ticket is called before earlier joiners."""
+    orders = [order for order in map(waiting_in_call_order, served) if order]
+    heads = [0] * len(orders)
+    queue = []
+    while True:
+        candidates = [
+            (order[i], k)
+            for k, (order, i) in enumerate(zip(orders, heads, strict=True))
+            if i < len(order)
+        ]
+        if not candidates:
+            return queue
+        ticket, k = min(candidates, key=lambda pair: (pair[0].queued_at, pair[0].pk))
+        queue.append(ticket)
+        heads[k] += 1
+
+
 def people_ahead(ticket: Ticket, *, order: list[Ticket] | None = None) -> int:
     """How many waiting visitors will be called before this ticket (0 once it is called).
     A count of its own lane ahead of it and the other lane's tally; `order` (from

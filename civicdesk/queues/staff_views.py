@@ -20,6 +20,7 @@ from civicdesk.queues.models import Channel, Service, Ticket, TicketStatus
 from civicdesk.queues.selectors import (
     counter_list_for,
     site_list_for_queues,
+    waiting_for_counter,
     waiting_in_call_order,
 )
 
@@ -131,19 +132,11 @@ def _counter_for(user, counter_id: int):
     return counter
 
 
-def _queue_for(counter, served):
-    queue = []
-    for service in served:
-        queue.extend(waiting_in_call_order(service))
-    queue.sort(key=lambda t: (t.queued_at, t.pk))
-    return queue
-
-
 @login_required
 def counter_queue(request: HttpRequest, counter_id: int):
     """The waiting list of the counter screen, polled by htmx every 15 seconds."""
     counter = _counter_for(request.user, counter_id)
-    queue = _queue_for(counter, list(counter.services.filter(is_active=True)))
+    queue = waiting_for_counter(list(counter.services.filter(is_active=True)))
     return render(
         request,
         "queues/counter.html#queue",
@@ -162,7 +155,7 @@ def counter_screen(request: HttpRequest, counter_id: int):
         .select_related("service")
         .first()
     )
-    queue = _queue_for(counter, served)
+    queue = waiting_for_counter(served)
     on_hold = (
         Ticket.objects.filter(site=counter.site, service__in=served, status=TicketStatus.ON_HOLD)
         .select_related("service", "counter")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import segno
@@ -124,13 +125,21 @@ def join_qr(request: HttpRequest, agency_code: str, site_code: str):
     service_id = request.GET.get("service", "")
     if service_id.isdigit() and site.services.filter(pk=int(service_id), is_active=True).exists():
         url += f"?service={int(service_id)}"
-    qr = segno.make(url, error="m")
-    svg = qr.svg_inline(
-        scale=8, title=_("Scan to join the queue at %(site)s") % {"site": site.name}
+    response = _qr_response(
+        url, scale=8, title=_("Scan to join the queue at %(site)s") % {"site": site.name}
     )
-    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def _qr_response(url: str, *, scale: int, title: str) -> HttpResponse:
+    """A QR code as a standalone SVG document. Not segno's `svg_inline()`: that leaves out the
+    XML namespace, which HTML does not need but an image file does (an <img> of it is empty)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", xmldecl=False, svgns=True, scale=scale, title=title
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 # --- kiosk ----------------------------------------------------------------------------------------
@@ -141,8 +150,15 @@ def _kiosk_context(request, site):
 
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, agency_code: str, site_code: str):
-    """The touch screen at the door: service, then lane, then the number, in big buttons."""
+    """The touch screen at the door: service, then lane, then the number, in big buttons.
+
+    `?reset=1` (the ticket page's "Done", also followed by itself after a minute) gets the kiosk
+    ready for the next visitor: it forgets the language chosen on this shared screen (the
+    cookie the language buttons set) and comes back in the kiosk's default language and
+    normal text."""
     site = _site_or_404(agency_code, site_code)
+    if request.method == "GET" and "reset" in request.GET:
+        return _kiosk_reset(site)
     context = _kiosk_context(request, site)
     rows = _service_rows(site)
     context.update(rows=rows, **_opening(site))
@@ -165,6 +181,17 @@ def kiosk(request: HttpRequest, agency_code: str, site_code: str):
     context["service"] = service
     context["lanes"] = lane_choices()
     return render(request, "queues/kiosk.html", context)
+
+
+def _kiosk_reset(site) -> HttpResponse:
+    response = redirect("queues:kiosk", agency_code=site.agency.code, site_code=site.code)
+    response.delete_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        samesite="Lax",
+    )
+    return response
 
 
 def kiosk_ticket(request: HttpRequest, token: str):
@@ -191,8 +218,7 @@ def kiosk_ticket_qr(request: HttpRequest, token: str):
     url = settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(
         "queues:ticket", kwargs={"token": ticket.token}
     )
-    svg = segno.make(url, error="m").svg_inline(scale=6, title=_("Follow your ticket on a phone"))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return _qr_response(url, scale=6, title=_("Follow your ticket on a phone"))
 
 
 def _wait(ticket) -> timedelta:

@@ -89,16 +89,18 @@ def answer(request: HttpRequest, token: str):
     values, errors = {}, {}
     if request.method == "POST":
         values = {q.key: request.POST.get(q.key, "") for q in questions}
-        try:
-            services.response_submit(token=token, answers=values, language=language)
-        except services.AnswersInvalid as invalid:
-            errors = invalid.errors
-        except ApplicationError as error:
-            return render(
-                request, "surveys/link_problem.html", {"error": error}, status=error.status
-            )
-        else:
-            return redirect(f"{reverse('surveys:thanks')}?lang={language}")
+        # The service words its errors in the active language: the survey's, not the request's.
+        with translation.override(language):
+            try:
+                services.response_submit(token=token, answers=values, language=language)
+            except services.AnswersInvalid as invalid:
+                errors = invalid.errors
+            except ApplicationError as error:
+                return render(
+                    request, "surveys/link_problem.html", {"error": error}, status=error.status
+                )
+            else:
+                return redirect(f"{reverse('surveys:thanks')}?lang={language}")
     with translation.override(language):
         rows = _question_rows(questions, language, values, errors)
         response = render(

@@ -58,7 +58,7 @@ def test_ticket_events_reach_the_stream_and_reconnect_replays(
         kinds = [again.next_event() for _ in range(4)]
         assert [e["event"] for e in kinds] == ["started", "finished", "called", "called"]
         assert all(e["id"] > seen["id"] for e in kinds)
-        mine = [e for e in kinds if "status_label" in e["data"]["ticket"]]
+        mine = [e for e in kinds if "ahead" in e["data"]["ticket"]]
         assert mine[0]["data"]["ticket"] | {"counter": "1"} == mine[0]["data"]["ticket"]
         assert mine[0]["data"]["ticket"]["status"] == "called"
     finally:

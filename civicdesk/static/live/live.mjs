@@ -104,6 +104,8 @@ function board() {
 function ticket() {
   const d = root.dataset;
   const el = (name) => root.querySelector(`[data-${name}]`);
+  // Each status in the page's language: events carry only the code (one event, many languages).
+  const labels = JSON.parse(document.getElementById("live-status-labels")?.textContent || "{}");
   const state = {
     status: d.status,
     ahead: Number(d.ahead),
@@ -125,12 +127,13 @@ function ticket() {
   function show(mine) {
     const waiting = mine.status === "waiting";
     root.querySelectorAll("[data-waiting-only]").forEach((row) => { row.hidden = !waiting; });
-    el("status").textContent = mine.status_label || el("status").textContent;
+    const label = labels[mine.status] || el("status").textContent;
+    el("status").textContent = label;
     el("called-panel").hidden = mine.status !== "called";
     el("counter").textContent = mine.counter || "";
     if (mine.status !== state.status) {
       if (mine.status === "called") announce(format(d.textCalled, { counter: mine.counter }));
-      else if (mine.status !== "waiting") announce(format(d.textDone, { status: mine.status_label }));
+      else if (mine.status !== "waiting") announce(format(d.textDone, { status: label }));
     }
     state.status = mine.status;
     if (waiting) place(mine.ahead, mine.wait_minutes);
@@ -147,7 +150,8 @@ function ticket() {
   }
   let placed = 0; // places shown so far: an answer to an older question does not undo a newer one
   connect((kind, data) => {
-    if (data.ticket && data.ticket.number === d.number && data.ticket.status_label !== undefined) {
+    // Our own channel sends the full state (with the place); a site event only a summary.
+    if (data.ticket && data.ticket.number === d.number && data.ticket.ahead !== undefined) {
       if (data.ticket.service) state.service = data.ticket.service;
       show(data.ticket); // our own channel: the full state
       return;
