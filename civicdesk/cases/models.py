@@ -39,6 +39,20 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Staff read the same status from the other side of the counter (CaseStatus speaks to the
+# citizen): `Case.staff_status_label`.
+STAFF_STATUS_LABELS = {CaseStatus.AWAITING_CITIZEN: _("Waiting for the citizen")}
+
+
+def staff_status_choices(statuses=None) -> list[tuple[str, str]]:
+    """(value, label) of the given statuses (default: all), labelled for staff."""
+    return [
+        (value, STAFF_STATUS_LABELS.get(value, label))
+        for value, label in CaseStatus.choices
+        if statuses is None or value in statuses
+    ]
+
+
 OPEN_STATUSES = (
     CaseStatus.NEW,
     CaseStatus.ACKNOWLEDGED,
@@ -300,6 +314,10 @@ class Case(TimeStampedModel):
     @property
     def contact(self) -> str:
         return self.contact_email or self.contact_phone
+
+    @property
+    def staff_status_label(self) -> str:
+        return STAFF_STATUS_LABELS.get(self.status) or self.get_status_display()
 
 
 class CaseTransfer(models.Model):

@@ -9,7 +9,14 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 
 from civicdesk.cases import search
-from civicdesk.cases.models import OPEN_STATUSES, Case, CaseTransfer, Category
+from civicdesk.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseAttachment,
+    CaseTransfer,
+    Category,
+    MessageKind,
+)
 from civicdesk.cases.services.routing import BOUNCE_LIMIT
 from civicdesk.core.clock import now
 from civicdesk.core.errors import NotFound
@@ -167,9 +174,31 @@ def _digits(value: str) -> str:
     return re.sub(r"\D", "", value or "")
 
 
+def _same_contact(case: Case, contact: str) -> bool:
+    """Whether `contact` (an email, or a phone number: its last 8 digits) is the case's own."""
+    if "@" in contact:
+        return bool(case.contact_email) and case.contact_email.lower() == contact.lower()
+    digits = _digits(contact)
+    return (
+        len(digits) >= 6
+        and bool(case.contact_phone)
+        and _digits(case.contact_phone).endswith(digits[-8:])
+    )
+
+
+MERGE_DEPTH = 5  # merges of merges go no deeper than this in practice
+
+
 def case_find_for_citizen(*, reference: str, contact: str) -> Case | None:
-    """The case when the reference and the email or phone match; None otherwise (same answer
-    for a wrong reference and a wrong contact, so nothing can be learnt by guessing)."""
+    """The citizen's own case when the reference and the email or phone match; None otherwise
+    (same answer for a wrong reference and a wrong contact, so nothing can be learnt by guessing).
+
+    One reference: a citizen whose case was merged is told to follow the case it was merged
+    into. So the reference of that case, with the email or phone of any citizen whose case was
+    merged into it, finds that citizen's OWN (merged) case: its tracking page shows the case it
+    was merged into, but only that citizen's part of it (`citizen_conversation`). Their old
+    reference keeps working too.
+    """
     reference = (reference or "").strip().upper()
     contact = (contact or "").strip()
     if not reference or not contact:
@@ -181,16 +210,98 @@ def case_find_for_citizen(*, reference: str, contact: str) -> Case | None:
     )
     if case is None:
         return None
-    if "@" in contact:
-        matches = bool(case.contact_email) and case.contact_email.lower() == contact.lower()
-    else:
-        digits = _digits(contact)
-        matches = (
-            len(digits) >= 6
-            and bool(case.contact_phone)
-            and _digits(case.contact_phone).endswith(digits[-8:])
+    if _same_contact(case, contact):
+        return case
+    level = [case.pk]
+    for _depth in range(MERGE_DEPTH):
+        merged = list(
+            Case.objects.select_related("agency", "merged_into__agency", "category")
+            .filter(merged_into_id__in=level)
+            .order_by("received_at", "pk")
         )
-    return case if matches else None
+        for candidate in merged:
+            if _same_contact(candidate, contact):
+                return candidate
+        if not merged:
+            break
+        level = [m.pk for m in merged]
+    return None
+
+
+def case_merged_root(case: Case) -> Case:
+    """The case a citizen's case lives on now: itself, or the case it was (finally) merged into."""
+    shown = case
+    for _depth in range(MERGE_DEPTH):
+        if shown.merged_into_id is None:
+            break
+        shown = Case.objects.select_related("agency", "merged_into", "category").get(
+            pk=shown.merged_into_id
+        )
+    return shown
+
+
+def _contact_key(case: Case) -> tuple[str, str]:
+    return (case.contact_email or "").strip().lower(), _digits(case.contact_phone)
+
+
+def citizen_own_references(*, case: Case, shown: Case) -> set[str]:
+    """The references on `shown` whose messages belong to the citizen of `case`.
+
+    A merge moves every message of the merged case onto the case it joins, marked with the
+    reference it was first written under (`CaseMessage.original_reference`; "" for the case's
+    own). A citizen owns the messages of their own case and of any other case in the merge
+    with exactly the same email or phone (the same person, writing twice): nobody else's.
+    """
+    own = {case.reference}
+    refs = set(
+        shown.messages.exclude(original_reference="")
+        .values_list("original_reference", flat=True)
+        .distinct()
+    ) | {shown.reference}
+    refs.discard(case.reference)
+    email, phone = _contact_key(case)
+    if refs and (email or phone):
+        for other in Case.objects.filter(reference__in=refs).only(
+            "reference", "contact_email", "contact_phone"
+        ):
+            other_email, other_phone = _contact_key(other)
+            if (email and other_email == email) or (phone and other_phone == phone):
+                own.add(other.reference)
+    return own
+
+
+def _own_messages(*, shown: Case, own: set[str], prefix: str = "") -> Q:
+    mine = Q(**{f"{prefix}original_reference__in": own})
+    if shown.reference in own:
+        mine |= Q(**{f"{prefix}original_reference": ""})
+    return mine
+
+
+def citizen_conversation(*, case: Case, shown: Case) -> QuerySet:
+    """What the citizen of `case` sees on the tracking page of `shown` (the case their case is
+    on now): their own messages and our messages to them, never another citizen's, never
+    internal notes. Staff see everything on the case page."""
+    own = citizen_own_references(case=case, shown=shown)
+    return (
+        shown.messages.filter(kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN])
+        .filter(_own_messages(shown=shown, own=own))
+        .prefetch_related("attachments")
+    )
+
+
+def citizen_attachment(*, case: Case, shown: Case, attachment_id: int) -> CaseAttachment | None:
+    """A file the citizen of `case` may download: on one of their messages in
+    `citizen_conversation`, nothing else."""
+    own = citizen_own_references(case=case, shown=shown)
+    return (
+        CaseAttachment.objects.filter(
+            pk=attachment_id,
+            case=shown,
+            message__kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN],
+        )
+        .filter(_own_messages(shown=shown, own=own, prefix="message__"))
+        .first()
+    )
 
 
 def category_list_public(*, agency_code: str = "") -> QuerySet:

@@ -176,10 +176,13 @@ def tell_citizen(
         at=now(),
         email_message_id=message_id,
     )
+    # A merged case is followed under the case it joined (its citizen's own email or phone
+    # finds their part there): the footer says so, as the merge notice does.
+    followed = case.merged_into.reference if case.merged_into_id else case.reference
     with override(case.language):
-        tracking = public_url(f"/cases/track/?reference={case.reference}")
+        tracking = public_url(f"/cases/track/?reference={followed}")
         footer = _("Your reference is %(ref)s. Follow your case at %(url)s") % {
-            "ref": case.reference,
+            "ref": followed,
             "url": tracking,
         }
     full_subject = f"[{case.reference}] {subject}"

@@ -170,7 +170,8 @@ def case_refer(*, case: Case, actor, body: ReferralBody, note: str = "") -> Case
 
 @transaction.atomic
 def case_merge(*, source: Case, target: Case, actor) -> Case:
-    """Merge a duplicate into another case: every message moves, every citizen is told."""
+    """Merge a duplicate into another case: every message moves (marked with the reference it
+    was written under), and the duplicate's citizen is told to follow the case it joined."""
     if source.pk == target.pk:
         raise ValidationFailed(_("A case cannot be merged into itself."), code="same_case")
     source, target = _locked(source), _locked(target)
@@ -207,19 +208,20 @@ def case_merge(*, source: Case, target: Case, actor) -> Case:
         target.save(update_fields=["possible_duplicate_of"])
     case_event(case=target, actor=actor, action="merged",
                data={"from": source.reference, "messages": moved})  # fmt: skip
-    for citizen_case in {source.contact: source, target.contact: target}.values():
-        if not citizen_case.contact:
-            continue
-        with override(citizen_case.language):
+    # Only the merged case's citizen has news: their case goes on under the target's reference
+    # (which finds their part of it with their own email or phone: case_find_for_citizen).
+    # The target's citizen keeps their case and reference as they were: no notice.
+    if source.contact:
+        with override(source.language):
             body = _(
                 "We have joined your case %(source)s with case %(target)s, which is about the "
                 "same matter, so that one team answers it. Follow it under %(target)s; nothing "
                 "you sent us is lost."
             ) % {"source": source.reference, "target": target.reference}
             subject = _("Your case is now %(ref)s") % {"ref": target.reference}
-        tell_citizen(case=citizen_case, body=body, subject=subject, author=actor,
+        tell_citizen(case=source, body=body, subject=subject, author=actor,
                      author_label=f"{_who(actor)}, {target.agency.name}")  # fmt: skip
-    # The moved-away source keeps its notice for itself; show it on the target too.
+    # The notice is the source citizen's: it moves to the target marked with their reference.
     CaseMessage.objects.filter(case=source).update(case=target, original_reference=source.reference)
     audit_record(actor=actor, action="case.merge", target=target, agency=target.agency,
                  data={"source": source.reference, "target": target.reference})  # fmt: skip

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from civicdesk.audit.services import audit_record
 from civicdesk.cases.models import Case, CaseMessage, CaseStatus, Category, MessageKind
@@ -17,7 +18,7 @@ from civicdesk.cases.services.common import (
     require_case,
     tell_citizen,
 )
-from civicdesk.cases.services.intake import agency_tz, pick_assignee
+from civicdesk.cases.services.intake import agency_tz, case_citizen_add, pick_assignee
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
@@ -73,6 +74,25 @@ def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
     return case
 
 
+@transaction.atomic
+def case_citizen_add_own(
+    *, case: Case, body: str, attachments: list[AttachmentIn] | None = None
+) -> CaseMessage:
+    """The citizen of `case` adds information from its tracking page. A merged case's citizen
+    writes on the case it was (finally) merged into, marked with their own reference and name,
+    so that it stays theirs there: the other citizens of that case never see it
+    (`selectors.citizen_conversation`), and staff see whose it is."""
+    from civicdesk.cases.selectors import case_merged_root
+
+    shown = case_merged_root(case)
+    message = case_citizen_add(case=shown, body=body, attachments=attachments)
+    if shown.pk != case.pk:
+        message.original_reference = case.reference
+        message.author_label = case.contact_name or _("Citizen")
+        message.save(update_fields=["original_reference", "author_label"])
+    return message
+
+
 def _who(actor) -> str:
     profile = getattr(actor, "staff_profile", None)
     return profile.display_name if profile is not None else actor.get_username()
@@ -103,10 +123,12 @@ def case_reply(
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("Reopen the case before replying."), code="case_closed")
     checked = attachments_check(attachments or [])
+    with override(case.language):  # the citizen's language, not the officer's
+        subject = _("A reply about your case") if not interim else _("An update on your case")
     message = tell_citizen(
         case=case,
         body=body,
-        subject=_("A reply about your case") if not interim else _("An update on your case"),
+        subject=subject,
         author=actor,
         author_label=f"{_who(actor)}, {case.agency.name}",
     )
@@ -206,4 +228,11 @@ def case_assign(
     return case
 
 
-__all__ = ["CASE_WORKFLOW", "case_assign", "case_note_add", "case_reply", "case_set_status"]
+__all__ = [
+    "CASE_WORKFLOW",
+    "case_assign",
+    "case_citizen_add_own",
+    "case_note_add",
+    "case_reply",
+    "case_set_status",
+]

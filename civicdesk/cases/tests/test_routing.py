@@ -105,19 +105,25 @@ def test_referral_gives_contact_details_and_resolves(monday, leak, officer):
     assert "2555 5555" in sent.body and "Electricity Company" in sent.body
 
 
-def test_merge_keeps_messages_and_tells_every_citizen(monday, leak, qsm):
+def test_merge_keeps_messages_and_tells_the_merged_citizen(monday, leak, qsm):
     first = _case(leak.agency, category=leak, contact_email="a@example.org")
     second = _case(leak.agency, category=leak, contact_email="b@example.org")
     before = CaseMessage.objects.count()
+    told_a = OutboxMessage.objects.filter(to="a@example.org").count()
     target = case_merge(source=second, target=first, actor=qsm.user)
     second.refresh_from_db()
     assert second.merged_into == target and second.status == CaseStatus.CLOSED
     assert CaseMessage.objects.filter(case=second).count() == 0
     assert target.messages.filter(original_reference=second.reference).count() >= 2
-    assert CaseMessage.objects.count() == before + 2  # one notice per citizen
-    for address in ("a@example.org", "b@example.org"):
-        notice = OutboxMessage.objects.filter(to=address).order_by("pk").last()
-        assert first.reference in notice.subject
+    assert CaseMessage.objects.count() == before + 1  # one notice: the merged case's citizen
+    # The kept case's citizen never had the merged case: nothing to tell them.
+    assert OutboxMessage.objects.filter(to="a@example.org").count() == told_a
+    notice = OutboxMessage.objects.filter(to="b@example.org").order_by("pk").last()
+    assert first.reference in notice.subject
+    # The footer agrees with the body: follow the case it joined.
+    assert f"Your reference is {first.reference}." in notice.body
+    assert f"reference={first.reference}" in notice.body
+    assert second.reference not in notice.body.split("\n\n")[-1]
     assert AuditEntry.objects.filter(action="case.merge", actor=qsm.user).count() == 1
 
 

@@ -14,9 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from civicdesk.cases.forms import CitizenAddForm, PublicCaseForm, TrackForm
-from civicdesk.cases.models import Case, CaseAttachment, MessageKind, TrackAttempt
-from civicdesk.cases.selectors import case_find_for_citizen
-from civicdesk.cases.services import case_citizen_add, case_create
+from civicdesk.cases.models import Case, TrackAttempt
+from civicdesk.cases.selectors import (
+    REFERENCE_RE,
+    case_find_for_citizen,
+    case_merged_root,
+    citizen_attachment,
+    citizen_conversation,
+)
+from civicdesk.cases.services import case_create
+from civicdesk.cases.services.work import case_citizen_add_own
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 
@@ -121,18 +128,36 @@ def track(request: HttpRequest):
                 ),
             )
     status = 429 if limited else 200
-    return render(request, "cases/track.html", {"form": form, "limited": limited}, status=status)
+    context = {"form": form, "limited": limited}
+    if limited:
+        context["agencies"] = _agencies_to_contact(request.POST.get("reference", ""))
+    return render(request, "cases/track.html", context, status=status)
+
+
+def _agencies_to_contact(reference: str) -> list:
+    """Who a locked-out citizen can ask instead: the agency their reference names (its code
+    starts every reference), or, when it names none, every agency."""
+    from civicdesk.organisations.selectors import agency_list_public
+
+    agencies = agency_list_public().exclude(email="", website="")
+    match = REFERENCE_RE.search((reference or "").strip().upper())
+    if match:
+        named = list(agencies.filter(code=match.group(1).split("-", 1)[0]))
+        if named:
+            return named
+    return list(agencies)
 
 
 @require_http_methods(["GET", "POST"])
 def tracked(request: HttpRequest, reference: str):
+    """The citizen's case, or the case it was merged into: only their own part of it."""
     case = _tracked_case(request, reference)
-    shown = case.merged_into if case.merged_into_id else case
+    shown = case_merged_root(case)
     form = CitizenAddForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case_citizen_add(
-                case=shown,
+            case_citizen_add_own(
+                case=case,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
             )
@@ -143,9 +168,7 @@ def tracked(request: HttpRequest, reference: str):
 
             messages.success(request, _("Thank you. We have added this to your case."))
             return redirect("cases:tracked", reference=reference)
-    conversation = shown.messages.filter(
-        kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN]
-    ).prefetch_related("attachments")
+    conversation = citizen_conversation(case=case, shown=shown)
     return render(
         request,
         "cases/tracked.html",
@@ -154,15 +177,11 @@ def tracked(request: HttpRequest, reference: str):
 
 
 def tracked_attachment(request: HttpRequest, reference: str, attachment_id: int):
-    """A file on a message the citizen can see on the tracking page (theirs, or one we sent).
-    Files on internal notes are never served here; every file downloads, none opens inline."""
+    """A file on a message the citizen can see on the tracking page (theirs, or one we sent
+    them). Files on internal notes, and another citizen's files on a case theirs was merged
+    with, are never served here; every file downloads, none opens inline."""
     case = _tracked_case(request, reference)
-    shown = case.merged_into if case.merged_into_id else case
-    item = CaseAttachment.objects.filter(
-        pk=attachment_id,
-        case=shown,
-        message__kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN],
-    ).first()
+    item = citizen_attachment(case=case, shown=case_merged_root(case), attachment_id=attachment_id)
     if item is None:
         raise Http404
     from civicdesk.cases.views.staff import attachment_response

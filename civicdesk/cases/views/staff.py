@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdesk.cases import selectors, services
 from civicdesk.cases.forms import (
@@ -26,11 +26,18 @@ from civicdesk.cases.forms import (
     StatusForm,
     TransferForm,
 )
-from civicdesk.cases.models import CaseStatus, Category, Kind, OfficerAbsence
+from civicdesk.cases.models import (
+    CaseStatus,
+    Category,
+    Kind,
+    OfficerAbsence,
+    staff_status_choices,
+)
 from civicdesk.cases.services.intake import agency_tz
+from civicdesk.cases.services.work import reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
-from civicdesk.core.errors import ApplicationError, NotFound
+from civicdesk.core.errors import ApplicationError, Conflict, NotFound
 from civicdesk.organisations.models import StaffProfile
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for
 
@@ -60,7 +67,7 @@ def queue(request: HttpRequest):
     context = {
         "page": page,
         "filters": filters,
-        "statuses": [("open", _("All open")), *CaseStatus.choices, ("", _("Any status"))],
+        "statuses": [("open", _("All open")), *staff_status_choices(), ("", _("Any status"))],
         "kinds": Kind.choices,
         "categories": list(categories.values_list("code", "name")),
         "now": now(),
@@ -181,6 +188,48 @@ def _ids(action: str) -> str:
     return f"{action}-%s"
 
 
+def _reopenable(case) -> bool:
+    finished = case.resolved_at or case.closed_at
+    return finished is None or now() - finished <= reopen_window()
+
+
+def _next_statuses(case) -> list[tuple[str, str]]:
+    """The statuses the case can move to now, as staff call them (reopening says so)."""
+    allowed = set(CASE_WORKFLOW.allowed(case.status))
+    if not case.is_open and not _reopenable(case):
+        allowed.discard(CaseStatus.IN_PROGRESS)
+    return [
+        (value, _("Reopen: back in progress") if value == CaseStatus.IN_PROGRESS and not case.is_open
+         else label)
+        for value, label in staff_status_choices(allowed)
+    ]  # fmt: skip
+
+
+def _actions_offered(case) -> set[str]:
+    """What the case page offers: the actions the case's state allows. A merged case offers
+    none (work goes on the case it was merged into); a finished case offers notes, a change of
+    status (close, reopen) and, while only resolved, a reply. The services check again."""
+    if case.merged_into_id is not None:
+        return set()
+    offered = {"note"}
+    if _next_statuses(case):
+        offered.add("status")
+    if case.is_open:
+        offered |= {"assign", "transfer", "merge", "refer"}
+        if case.possible_duplicate_of_id:
+            offered.add("not_duplicate")
+        if case.coordinating_case_id is None:
+            offered.add("part")
+    if case.status != CaseStatus.CLOSED and case.coordinating_case_id is None:
+        offered.add("reply")
+    return offered
+
+
+def _status_form(form: StatusForm, case) -> StatusForm:
+    form.fields["status"].choices = _next_statuses(case)
+    return form
+
+
 @login_required
 def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     case = _case(request, reference)
@@ -189,16 +238,28 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     related["conversation"] = related.pop("messages")
     can_write = selectors.case_can_write(request.user, case)
     forms = forms or {}
+    actions = _actions_offered(case) if can_write else set()
     context = {
         "case": case,
         **related,
         "can_write": can_write,
+        "actions": actions,
+        # An action the page no longer offers has no form to show its error beside.
+        "refused": [
+            error
+            for name, form in forms.items()
+            if name not in actions
+            for error in form.non_field_errors()
+        ],
+        "reopenable": _reopenable(case),
+        "reopen_days": reopen_window().days,
         "has_errors": bool(forms),
         "now": now(),
-        "next_statuses": [(s, CaseStatus(s).label) for s in CASE_WORKFLOW.allowed(case.status)],
+        "next_statuses": _next_statuses(case),
         "reply_form": forms.get("reply") or ReplyForm(auto_id=_ids("reply")),
         "note_form": forms.get("note") or NoteForm(auto_id=_ids("note")),
-        "status_form": forms.get("status") or StatusForm(auto_id=_ids("status")),
+        "status_form": forms.get("status")
+        or _status_form(StatusForm(auto_id=_ids("status")), case),
         "assign_form": forms.get("assign") or AssignForm(case=case, auto_id=_ids("assign")),
         "transfer_form": forms.get("transfer") or TransferForm(case=case, auto_id=_ids("transfer")),
         "merge_form": forms.get("merge")
@@ -313,8 +374,9 @@ def _run(action: str, case, user, data: dict):
                 % {"ref": data["into"].strip().upper()}
             ) from None
         services.case_merge(source=case, target=target, actor=user)
-        return _("Merged into %(ref)s. Every citizen involved has been told.") % {
-            "ref": target.reference
+        return _("Merged into %(ref)s. The citizen of %(source)s has been told.") % {
+            "ref": target.reference,
+            "source": case.reference,
         }
     if action == "not_duplicate":
         services.case_dismiss_duplicate(case=case, actor=user, reason=data["reason"])
@@ -334,15 +396,24 @@ def _run(action: str, case, user, data: dict):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_action(request: HttpRequest, reference: str, action: str):
+    """One action of the case page. Reloading its address after a failed action (or switching
+    language there, which reloads it) is a GET: back to the case page, not a 405."""
     if action not in ACTIONS:
         raise Http404
+    if request.method != "POST":
+        return redirect("cases:staff_case", reference=reference)
     case = _case(request, reference)
     form_class = ACTIONS[action]
     kwargs = {"case": case} if action in NEEDS_CASE else {}
     form = form_class(request.POST, auto_id=_ids(action), **kwargs)
-    if form.is_valid():
+    if action == "status":
+        _status_form(form, case)
+    if action not in _actions_offered(case):
+        form.is_valid()  # the refusal goes beside any other error of the form
+        form.add_error(None, _not_offered(case).message)
+    elif form.is_valid():
         try:
             text = _run(action, case, request.user, form.cleaned_data)
         except ApplicationError as exc:
@@ -360,3 +431,13 @@ def case_action(request: HttpRequest, reference: str, action: str):
                 return redirect("cases:staff_queue")
             return redirect("cases:staff_case", reference=case.reference)
     return case_page(request, reference, forms={action: form})
+
+
+def _not_offered(case) -> Conflict:
+    if case.merged_into_id is not None:
+        return Conflict(
+            _("This case was merged into %(ref)s: work on that case.")
+            % {"ref": case.merged_into.reference},
+            code="merged",
+        )
+    return Conflict(_("This case does not allow that now."), code="not_allowed")
