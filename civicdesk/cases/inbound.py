@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.cases.models import Case, CaseMessage, IntakeChannel, Kind
 from civicdesk.cases.selectors import REFERENCE_RE
-from civicdesk.cases.services import AttachmentIn, case_citizen_add, case_create
+from civicdesk.cases.services import AttachmentIn, case_create
+from civicdesk.cases.services.work import case_citizen_add_own
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.models import Agency
 
@@ -88,6 +89,12 @@ def _thread_case(message: EmailMessage, sender: str) -> Case | None:
             .first()
         )
         if known is not None:
+            # A message moved by a merge belongs to the case it was written under: a reply to it
+            # is that citizen's, not the citizen's of the case it joined.
+            if known.original_reference and known.original_reference != known.case.reference:
+                own = Case.objects.filter(reference=known.original_reference).first()
+                if own is not None:
+                    return own
             return known.case
     match = REFERENCE_RE.search(str(message.get("Subject", "")).upper())
     if match:
@@ -128,7 +135,7 @@ def inbound_email_accept(*, raw: bytes, default_agency: Agency | None = None) ->
     attachments = _attachments(message)
     thread = _thread_case(message, sender)
     if thread is not None:
-        case_citizen_add(
+        case_citizen_add_own(
             case=thread,
             body=body or _("(The email had no text.)"),
             attachments=attachments,

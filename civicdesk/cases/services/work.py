@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from civicdesk.audit.services import audit_record
-from civicdesk.cases.models import Case, CaseMessage, CaseStatus, Category, MessageKind
+from civicdesk.cases.models import (
+    Case,
+    CaseMessage,
+    CaseStatus,
+    Category,
+    IntakeChannel,
+    MessageKind,
+)
 from civicdesk.cases.services.common import (
     AttachmentIn,
     attachments_check,
@@ -76,16 +83,28 @@ def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
 
 @transaction.atomic
 def case_citizen_add_own(
-    *, case: Case, body: str, attachments: list[AttachmentIn] | None = None
+    *,
+    case: Case,
+    body: str,
+    attachments: list[AttachmentIn] | None = None,
+    email_message_id: str | None = None,
+    channel: str = IntakeChannel.WEB,
 ) -> CaseMessage:
-    """The citizen of `case` adds information from its tracking page. A merged case's citizen
+    """The citizen of `case` adds information (its tracking page, or an email in its thread:
+    `case` is the one their reference names). A merged case's citizen
     writes on the case it was (finally) merged into, marked with their own reference and name,
     so that it stays theirs there: the other citizens of that case never see it
     (`selectors.citizen_conversation`), and staff see whose it is."""
     from civicdesk.cases.selectors import case_merged_root
 
     shown = case_merged_root(case)
-    message = case_citizen_add(case=shown, body=body, attachments=attachments)
+    message = case_citizen_add(
+        case=shown,
+        body=body,
+        attachments=attachments,
+        email_message_id=email_message_id,
+        channel=channel,
+    )
     if shown.pk != case.pk:
         message.original_reference = case.reference
         message.author_label = case.contact_name or _("Citizen")

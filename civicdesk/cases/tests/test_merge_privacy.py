@@ -170,3 +170,40 @@ def test_the_merge_notice_shows_once_on_the_staff_page(merged):
     alice, _bob, staff = merged
     page = staff.get(f"/cases/staff/{alice.reference}/").content.decode()
     assert page.count("We have joined your case") == 1
+
+
+@pytest.mark.parametrize("threaded_by", ["subject", "in-reply-to"])
+def test_an_emailed_reply_of_the_merged_citizen_stays_theirs(merged, threaded_by):
+    """Bob answers by email after the merge (his reference in the subject, or a reply to one of
+    our emails to him): filed on the kept case as his, never shown to Alice as hers."""
+    from email.message import EmailMessage
+
+    from civicdesk.cases.inbound import inbound_email_accept
+
+    alice, bob, _staff = merged
+    email = EmailMessage()
+    email["From"], email["To"] = "Bob <bob@example.org>", "enquiries@housing.example"
+    email["Message-ID"] = f"<bob-{threaded_by}@example.org>"
+    if threaded_by == "subject":
+        email["Subject"] = f"Re: [{bob.reference}] Your case is now {alice.reference}"
+    else:
+        ours = (
+            CaseMessage.objects.filter(
+                original_reference=bob.reference, kind=MessageKind.TO_CITIZEN
+            )
+            .exclude(email_message_id=None)
+            .first()
+        )
+        assert ours is not None and ours.case == alice  # moved by the merge
+        email["Subject"] = "Re: your case"
+        email["In-Reply-To"] = f"<{ours.email_message_id}>"
+    email.set_content("The bathroom ceiling is dripping now as well.")
+    result = inbound_email_accept(raw=email.as_bytes())
+    assert result.created is False
+    message = CaseMessage.objects.get(body="The bathroom ceiling is dripping now as well.")
+    assert message.case == alice and message.original_reference == bob.reference
+    assert message.author_label == "Bob"
+    alice_browser, alice_page = _tracking(alice.reference, "alice@example.org")
+    assert "bathroom ceiling" not in alice_browser.get(alice_page).content.decode()
+    bob_browser, bob_page = _tracking(bob.reference, "bob@example.org")
+    assert "bathroom ceiling" in bob_browser.get(bob_page).content.decode()
