@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from civicdesk.cases.models import Case, ClockStart
-from civicdesk.organisations.calendar import agency_calendar
+from civicdesk.organisations.calendar import WorkingCalendar, agency_calendar
+from civicdesk.organisations.hours import MIDNIGHT_CLOSE
 
 
 def _standard(case: Case):
@@ -43,7 +44,21 @@ def clock_pause(*, case: Case, at: datetime) -> None:
 
 
 def clock_resume(*, case: Case, at: datetime) -> timedelta:
-    """Restart a paused clock. Due times move on by the working time spent paused.
+    """Restart a paused clock and return the working time it stood still.
+
+    The reply and interim due times come from standards counted in working days, so they move
+    by whole working days only: the case's total paused working time (`paused_seconds`, kept to
+    the second) is counted in full working days of the agency's longest opening day, rounded
+    to the nearest day with a half day rounding up, and the due times move by the days this
+    pause adds to that count. A pause shorter than half a working day moves nothing; from half
+    a day up to one and a half it moves them one working day, to the same time on the later day
+    (the close, where the standard set them), skipping closed days and holidays. Short pauses
+    still add up: three pauses of three hours in an eight-hour office move the due times by one
+    day at the second one.
+
+    This keeps the published promise day-granular: seconds of pause never push a due time that
+    sits at closing time into the next morning. The acknowledgement due time (a standard in
+    working hours) does not move: the reply that pauses the clock acknowledges the case.
 
     Under the "complete information" rule the clock starts again from zero instead: the
     standard counts from the day all needed information arrived.
@@ -59,13 +74,63 @@ def clock_resume(*, case: Case, at: datetime) -> timedelta:
         clock_start(case=case, at=at)
         case.acknowledge_due_at = acknowledged  # the acknowledgement is not owed twice
         return paused
-    if paused > timedelta(0):
+    paused = max(paused, timedelta(0))
+    before = timedelta(seconds=case.paused_seconds)
+    day = _working_day_length(calendar)
+    days = _whole_days(before + paused, day) - _whole_days(before, day)
+    if days > 0:
         for field in ("reply_due_at", "interim_due_at"):
             due = getattr(case, field)
             if due is not None:
-                setattr(case, field, calendar.add_working_time(due, paused))
+                setattr(case, field, _later_by_working_days(calendar, due, days))
     case.paused_seconds += int(paused.total_seconds())
     return paused
+
+
+def due_after_pauses(calendar: WorkingCalendar, due: datetime, paused: timedelta) -> datetime:
+    """`due` as a case's pauses totalling `paused` working time move it (`clock_resume`'s rule,
+    in one step): for measures that recompute a due time from the standard (pledges)."""
+    days = _whole_days(max(paused, timedelta(0)), _working_day_length(calendar))
+    return _later_by_working_days(calendar, due, days) if days > 0 else due
+
+
+def _working_day_length(calendar: WorkingCalendar) -> timedelta:
+    """Open time of the agency's longest opening day: what "one working day" of pause means."""
+
+    def length(opens: time, closes: time) -> timedelta:
+        end = (
+            timedelta(days=1)
+            if closes == MIDNIGHT_CLOSE
+            else timedelta(hours=closes.hour, minutes=closes.minute)
+        )
+        return end - timedelta(hours=opens.hour, minutes=opens.minute)
+
+    days = [
+        sum((length(o, c) for o, c in hours), timedelta(0)) for hours in calendar.weekly.values()
+    ]
+    return max(days, default=timedelta(0))
+
+
+def _whole_days(amount: timedelta, day: timedelta) -> int:
+    """`amount` of working time in whole working days of length `day`, a half day rounding up."""
+    if day <= timedelta(0):
+        return 0
+    return (2 * amount + day) // (2 * day)
+
+
+def _later_by_working_days(calendar: WorkingCalendar, due: datetime, days: int) -> datetime:
+    """`due` moved `days` working days later, keeping its distance from its day's close."""
+    local_day = due.astimezone(calendar.tz).date()
+    intervals = calendar.intervals_on(local_day)
+    before_close = (
+        calendar.working_time_between(due, intervals[-1][1]) if intervals else timedelta(0)
+    )
+    # From the start of the due's day: day 0 is that day (the next working one if it is closed).
+    start_of_day = datetime.combine(local_day, time(0), tzinfo=calendar.tz)
+    later_close = calendar.add_working_days(start_of_day, days)
+    if before_close > timedelta(0):
+        return calendar.add_working_time(later_close, -before_close)
+    return later_close
 
 
 def breach_of(case: Case, at: datetime) -> str | None:

@@ -15,6 +15,7 @@ from civicdesk.cases.models import (
     Case,
     CaseEvent,
     CaseMessage,
+    CaseStatus,
     CaseTransfer,
     Category,
     ReferralBody,
@@ -34,14 +35,16 @@ from civicdesk.cases.services import (
 from civicdesk.organisations.models import Agency, StaffProfile
 from civicdesk.organisations.roles import Role
 
+# A compliment is thanked, but no substantive reply is owed: every standard leaves it without a
+# reply clock, or it would turn up as an overdue reply on the QSM's breach list.
 STANDARDS = {
     "HSG": [
-        ("Urgent repairs", 4, 5, 3, "receipt", []),
+        ("Urgent repairs", 4, 5, 3, "receipt", ["compliment"]),
         ("General enquiries and complaints", 8, 10, 5, "receipt", ["compliment"]),
     ],
     "TRN": [("Transport standard", 16, 10, 5, "receipt", ["compliment"])],
     "ENV": [
-        ("Tree safety", 4, 3, None, "receipt", []),
+        ("Tree safety", 4, 3, None, "receipt", ["compliment"]),
         ("Environment standard", 8, 10, 5, "complete_information", ["compliment"]),
     ],
 }
@@ -376,6 +379,9 @@ def _load_history(agencies: dict) -> int:
         elif weeks_ago == 1 and rng.random() < 0.3:
             case_reply(case=case, actor=officer, then_status="awaiting_citizen",
                        body="請提供單位號碼。" if chinese else "Which flat number is it?")  # fmt: skip
+        if kind == "compliment" and Case.objects.filter(pk=case.pk, status=CaseStatus.NEW).exists():
+            # Compliments are thanked on the day they arrive: none waits for acknowledgement.
+            case_set_status(case=case, actor=officer, status="acknowledged")
         _shift([case.pk], weeks_ago)
         made += 1
     made += _journeys(agencies)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Min
 
+from civicdesk.cases.clock import due_after_pauses
 from civicdesk.core.clock import now
 from civicdesk.pledges.metrics import SPECS, Metric, Source, figure, is_met
 from civicdesk.pledges.models import ClockStart, DailyFigure, Exclusion, PeriodResult, Pledge
@@ -151,8 +152,10 @@ def _cases(pledge: Pledge, first: date, last: date) -> dict:
             if calendar is not None:
                 start = received if pledge.clock_start == ClockStart.RECEIPT else clock_start
                 start = start or received
-                due = calendar.add_working_days(start, pledge.threshold) + timedelta(
-                    seconds=paused or 0
+                due = due_after_pauses(
+                    calendar,
+                    calendar.add_working_days(start, pledge.threshold),
+                    timedelta(seconds=paused or 0),
                 )
             else:
                 due = reply_due

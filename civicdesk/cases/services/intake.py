@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from contextlib import nullcontext
 from datetime import datetime, timedelta
@@ -334,6 +335,38 @@ def _check_text(value: str, label: str, limit: int) -> str:
     return value
 
 
+SUBJECT_FROM_DESCRIPTION_CHARS = 120
+
+
+def subject_from_description(description: str) -> str:
+    """A subject for a case sent without one: the description's first line, at most 120
+    characters. A longer line is cut at a word boundary (a space, or next to a Chinese
+    character: Chinese needs no spaces) and ends in an ellipsis, so no subject stops in the
+    middle of a word. A line with no boundary in its second half (a long URL) is cut at the
+    limit, still with the ellipsis."""
+    lines = description.strip().splitlines()
+    line = lines[0].strip() if lines else ""
+    limit = SUBJECT_FROM_DESCRIPTION_CHARS
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]  # room for the ellipsis
+    if not _word_boundary(head[-1], line[limit - 1]):
+        words = head.rsplit(maxsplit=1)
+        if len(words) == 2 and len(words[0]) >= limit // 2:
+            head = words[0]
+    return head.rstrip(" ,;:-–—") + "…"
+
+
+def _word_boundary(before: str, after: str) -> bool:
+    wide = ("W", "F")
+    return (
+        before.isspace()
+        or after.isspace()
+        or unicodedata.east_asian_width(before) in wide
+        or unicodedata.east_asian_width(after) in wide
+    )
+
+
 def case_create(
     *,
     agency: Agency,
@@ -474,7 +507,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     checked = attachments_check(attachments)
     at = received_at or now()
     given_subject = subject
-    subject = _check_text(subject, _("Subject"), 200) or description.splitlines()[0][:120]
+    subject = _check_text(subject, _("Subject"), 200) or subject_from_description(description)
     routed = None
     if category is None:
         # A category the citizen picked wins; without one a sure model beats the keyword rules.

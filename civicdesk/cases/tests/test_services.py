@@ -109,8 +109,9 @@ def test_clock_pauses_while_awaiting_citizen_and_due_moves_by_paused_time(monday
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS and case.paused_at is None
     assert case.paused_seconds == 12 * 3600
-    # Due was Monday 16 March 17:00; +12 working hours = Wednesday 18 March 13:00.
-    assert case.reply_due_at == datetime(2026, 3, 18, 13, 0, tzinfo=HK)
+    # Due was Monday 16 March 17:00; 12 working hours are 1.5 working days, which round to 2:
+    # the close of Wednesday 18 March (day-based standards move by whole working days).
+    assert case.reply_due_at == datetime(2026, 3, 18, 17, 0, tzinfo=HK)
     assert case.reply_due_at > due
 
 

@@ -135,6 +135,8 @@ LANGUAGES = [
     ("ms", _("Malay")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates per language: Chinese pages read 2026年12月14日 (see civicdesk/config/formats).
+FORMAT_MODULE_PATH = ["civicdesk.config.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Hong_Kong")
 USE_TZ = True

@@ -1,0 +1,162 @@
+"""What the audit page shows of an entry's stored data: (label, text) pairs a person can read.
+
+Entries keep their data as written (ids, codes, references). Labels are translated where the
+key is known and humanised otherwise; the ids a reassignment stores are shown as the names of
+the officer, category and department (looked up for a whole page in at most three queries).
+Texts are plain strings: the template escapes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civicdesk.audit.models import AuditEntry
+
+MAX_VALUE_CHARS = 200
+
+KEY_LABELS = {
+    "active": gettext_lazy("Active"),
+    "after": gettext_lazy("After"),
+    "agency": gettext_lazy("Agency"),
+    "before": gettext_lazy("Before"),
+    "case": gettext_lazy("Case"),
+    "channel": gettext_lazy("Channel"),
+    "count": gettext_lazy("Count"),
+    "error": gettext_lazy("Error"),
+    "from": gettext_lazy("From"),
+    "idea": gettext_lazy("Idea"),
+    "interim": gettext_lazy("Interim reply"),
+    "kind": gettext_lazy("Kind"),
+    "message": gettext_lazy("Message"),
+    "name": gettext_lazy("Name"),
+    "note": gettext_lazy("Note"),
+    "owner": gettext_lazy("Owner"),
+    "period": gettext_lazy("Period"),
+    "reason": gettext_lazy("Reason"),
+    "reference": gettext_lazy("Reference"),
+    "role": gettext_lazy("Role"),
+    "service": gettext_lazy("Service"),
+    "services": gettext_lazy("Services"),
+    "site": gettext_lazy("Site"),
+    "sites": gettext_lazy("Sites"),
+    "staff": gettext_lazy("Staff"),
+    "status": gettext_lazy("Status"),
+    "subject": gettext_lazy("Subject"),
+    "team": gettext_lazy("Team"),
+    "to": gettext_lazy("To"),
+    "username": gettext_lazy("Username"),
+    "value": gettext_lazy("Value"),
+    "version": gettext_lazy("Version"),
+    "week": gettext_lazy("Week"),
+}
+
+# Where one action gives a key its own meaning.
+ACTION_KEY_LABELS = {
+    ("case.merge", "source"): gettext_lazy("Merged case"),
+    ("case.merge", "target"): gettext_lazy("Merged into"),
+    ("case.duplicate_dismiss", "of"): gettext_lazy("Not a duplicate of"),
+    ("case.add_part", "part"): gettext_lazy("Part case"),
+    ("case.refer", "body"): gettext_lazy("Referred to"),
+    ("case.breach", "promise"): gettext_lazy("Missed deadline"),
+}
+
+# case.assign stores {"before": {...}, "after": {...}} of these ids.
+ASSIGN_LABELS = {
+    "assignee": (gettext_lazy("Previous officer"), gettext_lazy("New officer")),
+    "category": (gettext_lazy("Previous category"), gettext_lazy("New category")),
+    "department": (gettext_lazy("Previous department"), gettext_lazy("New department")),
+}
+
+# Keys whose values name a case by its reference: the audit page's record filter reads them.
+CASE_REFERENCE_KEYS = ("source", "target", "of", "part", "reference")
+
+
+def audit_details(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """The entries, each with `.details`: a list of (label, text) for its stored data."""
+    entries = list(entries)
+    names = _assign_names(entries)
+    for entry in entries:
+        entry.details = _details(entry, names)
+    return entries
+
+
+def _details(entry: AuditEntry, names: dict) -> list[tuple[str, str]]:
+    data = entry.data if isinstance(entry.data, dict) else {"": entry.data}
+    if entry.action == "case.assign" and isinstance(data.get("before"), dict):
+        rows = _assign_rows(data, names)
+        data = {k: v for k, v in data.items() if k not in ("before", "after")}
+    else:
+        rows = []
+    for key, value in data.items():
+        if value in ("", None, [], {}):
+            continue
+        rows.append((_label(entry.action, key), _text(value)))
+    return rows
+
+
+def _assign_rows(data: dict, names: dict) -> list[tuple[str, str]]:
+    before, after = data.get("before") or {}, data.get("after") or {}
+    rows = []
+    for field, (before_label, after_label) in ASSIGN_LABELS.items():
+        if before.get(field) == after.get(field):
+            continue
+        rows.append((str(before_label), _name(names, field, before.get(field))))
+        rows.append((str(after_label), _name(names, field, after.get(field))))
+    return rows
+
+
+def _assign_names(entries: list[AuditEntry]) -> dict:
+    """{("assignee"|"category"|"department", id): name} for the ids reassignments stored."""
+    from civicdesk.cases.models import Category
+    from civicdesk.organisations.models import Department, StaffProfile
+
+    wanted: dict[str, set] = {field: set() for field in ASSIGN_LABELS}
+    for entry in entries:
+        if entry.action != "case.assign" or not isinstance(entry.data, dict):
+            continue
+        for side in ("before", "after"):
+            values = entry.data.get(side)
+            if isinstance(values, dict):
+                for field, ids in wanted.items():
+                    if isinstance(values.get(field), int):
+                        ids.add(values[field])
+    models = {"assignee": (StaffProfile, "display_name"), "category": (Category, "name"),
+              "department": (Department, "name")}  # fmt: skip
+    names = {}
+    for field, ids in wanted.items():
+        if ids:
+            model, attribute = models[field]
+            for pk, name in model.objects.filter(pk__in=ids).values_list("pk", attribute):
+                names[field, pk] = name
+    return names
+
+
+def _name(names: dict, field: str, pk) -> str:
+    if pk is None:
+        return "–"
+    return names.get((field, pk), f"#{pk}")
+
+
+def _label(action: str, key: str) -> str:
+    label = ACTION_KEY_LABELS.get((action, key)) or KEY_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    return str(key).replace("_", " ").strip().capitalize() or _("Data")
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        text = _("Yes") if value else _("No")
+    elif isinstance(value, dict):
+        text = "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    elif isinstance(value, list | tuple):
+        text = ", ".join(_text(v) for v in value)
+    elif value is None:
+        text = "–"
+    else:
+        text = str(value)
+    return Truncator(text).chars(MAX_VALUE_CHARS)
