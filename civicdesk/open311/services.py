@@ -21,6 +21,7 @@ from civicdesk.cases.models import (
     MessageKind,
 )
 from civicdesk.cases.services import AttachmentIn, case_create
+from civicdesk.cases.services.intake import subject_from_description
 from civicdesk.cases.services.work import reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
@@ -186,7 +187,7 @@ def open311_request_create(
         channel=IntakeChannel.OPEN311,
         category=category,
         description=_description(category, data, answers),
-        subject=(data.description.strip().splitlines() or [category.name])[0][:120],
+        subject=subject_from_description(data.description) or category.name,
         contact_name=f"{data.first_name.strip()} {data.last_name.strip()}".strip(),
         contact_email=data.email,
         contact_phone=data.phone,

@@ -456,7 +456,7 @@ def appointment_check_in(*, appointment: Appointment, channel: str = Channel.KIO
         opens = (slot.starts_at - CHECK_IN_EARLY).astimezone(tz)
         raise Conflict(
             _("Too early: check-in opens at %(time)s on %(day)s.")
-            % {"time": opens.strftime("%H:%M"), "day": opens.strftime("%d %B")},
+            % {"time": opens.strftime("%H:%M"), "day": date_format(opens, "j F")},
             code="too_early",
         )
     if at.astimezone(tz).date() != slot.starts_at.astimezone(tz).date():
