@@ -27,4 +27,5 @@ CHINESE_PATTERNS = {
     "j F, H:i": "n月j日 H:i",
     "j M H:i": "n月j日 H:i",
     "j M": "n月j日",
+    "j F": "n月j日",
 }
