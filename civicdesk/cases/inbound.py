@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.cases.models import Case, CaseMessage, IntakeChannel, Kind
 from civicdesk.cases.selectors import REFERENCE_RE
-from civicdesk.cases.services import AttachmentIn, case_create
-from civicdesk.cases.services.work import case_citizen_add_own
+from civicdesk.cases.services import AttachmentIn, case_citizen_add, case_create
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.models import Agency
 
@@ -135,7 +134,7 @@ def inbound_email_accept(*, raw: bytes, default_agency: Agency | None = None) ->
     attachments = _attachments(message)
     thread = _thread_case(message, sender)
     if thread is not None:
-        case_citizen_add_own(
+        case_citizen_add(
             case=thread,
             body=body or _("(The email had no text.)"),
             attachments=attachments,

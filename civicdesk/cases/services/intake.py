@@ -621,19 +621,27 @@ def case_citizen_add(
     email_message_id: str | None = None,
     channel: str = IntakeChannel.WEB,
 ) -> CaseMessage:
-    """The citizen adds information: stored on the case, and a paused clock restarts."""
-    with transaction.atomic():
-        case = (
+    """The citizen of `case` adds information (its tracking page, or an email in its thread):
+    stored on the case, and a paused clock restarts.
+
+    A merged case's citizen writes on the case it was (finally) merged into, the message marked
+    with their own reference and name, so that it stays theirs there: the other citizens of
+    that case never see it (`selectors.citizen_conversation`), and staff see whose it is."""
+    from civicdesk.cases.selectors import MERGE_DEPTH
+
+    def locked(pk: int) -> Case:
+        return (
             Case.objects.select_for_update(of=("self",))
             .select_related("agency", "category__standard")
-            .get(pk=case.pk)
+            .get(pk=pk)
         )
-        if case.merged_into_id is not None:
-            case = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("agency", "category__standard")
-                .get(pk=case.merged_into_id)
-            )
+
+    with transaction.atomic():
+        own = case = locked(case.pk)
+        for _depth in range(MERGE_DEPTH):
+            if case.merged_into_id is None:
+                break
+            case = locked(case.merged_into_id)
         body = _check_text(body, _("Your message"), 10000)
         if not body:
             raise ValidationFailed(_("Write what you want to add."), code="body")
@@ -648,7 +656,8 @@ def case_citizen_add(
             case=case,
             kind=MessageKind.FROM_CITIZEN,
             body=body,
-            author_label=case.contact_name or _("Citizen"),
+            author_label=own.contact_name or _("Citizen"),
+            original_reference=own.reference if own.pk != case.pk else "",
             at=now(),
             email_message_id=email_message_id or None,
         )

@@ -15,7 +15,6 @@ from civicdesk.cases.models import (
     CaseMessage,
     CaseStatus,
     Category,
-    IntakeChannel,
     MessageKind,
 )
 from civicdesk.cases.services.common import (
@@ -25,7 +24,7 @@ from civicdesk.cases.services.common import (
     require_case,
     tell_citizen,
 )
-from civicdesk.cases.services.intake import agency_tz, case_citizen_add, pick_assignee
+from civicdesk.cases.services.intake import agency_tz, pick_assignee
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
@@ -82,36 +81,6 @@ def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
 
 
 @transaction.atomic
-def case_citizen_add_own(
-    *,
-    case: Case,
-    body: str,
-    attachments: list[AttachmentIn] | None = None,
-    email_message_id: str | None = None,
-    channel: str = IntakeChannel.WEB,
-) -> CaseMessage:
-    """The citizen of `case` adds information (its tracking page, or an email in its thread:
-    `case` is the one their reference names). A merged case's citizen
-    writes on the case it was (finally) merged into, marked with their own reference and name,
-    so that it stays theirs there: the other citizens of that case never see it
-    (`selectors.citizen_conversation`), and staff see whose it is."""
-    from civicdesk.cases.selectors import case_merged_root
-
-    shown = case_merged_root(case)
-    message = case_citizen_add(
-        case=shown,
-        body=body,
-        attachments=attachments,
-        email_message_id=email_message_id,
-        channel=channel,
-    )
-    if shown.pk != case.pk:
-        message.original_reference = case.reference
-        message.author_label = case.contact_name or _("Citizen")
-        message.save(update_fields=["original_reference", "author_label"])
-    return message
-
-
 def _who(actor) -> str:
     profile = getattr(actor, "staff_profile", None)
     return profile.display_name if profile is not None else actor.get_username()
@@ -250,7 +219,6 @@ def case_assign(
 __all__ = [
     "CASE_WORKFLOW",
     "case_assign",
-    "case_citizen_add_own",
     "case_note_add",
     "case_reply",
     "case_set_status",

@@ -22,8 +22,7 @@ from civicdesk.cases.selectors import (
     citizen_attachment,
     citizen_conversation,
 )
-from civicdesk.cases.services import case_create
-from civicdesk.cases.services.work import case_citizen_add_own
+from civicdesk.cases.services import case_citizen_add, case_create
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 
@@ -156,7 +155,7 @@ def tracked(request: HttpRequest, reference: str):
     form = CitizenAddForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case_citizen_add_own(
+            case_citizen_add(
                 case=case,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],

@@ -133,3 +133,20 @@ class SseClient:
 
     def close(self) -> None:
         self.conn.close()
+
+
+ALWAYS_OPEN = {str(day): [["00:00", "23:59"]] for day in range(7)}
+
+
+@pytest.fixture
+def open_site(agency):
+    """A site open at every hour (browser tests run whenever CI runs them)."""
+    from civicdesk.organisations.tests.factories import SiteFactory
+
+    return SiteFactory(
+        agency=agency,
+        code="HCC",
+        name="Harbour Central",
+        opening_hours=ALWAYS_OPEN,
+        holiday_country="",
+    )

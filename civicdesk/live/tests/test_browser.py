@@ -16,19 +16,6 @@ from civicdesk.queues.tests.factories import CounterFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser]
 
-ALWAYS_OPEN = {str(day): [["00:00", "23:59"]] for day in range(7)}
-
-
-@pytest.fixture
-def open_site(agency):
-    return SiteFactory(
-        agency=agency,
-        code="HCC",
-        name="Harbour Central",
-        opening_hours=ALWAYS_OPEN,
-        holiday_country="",
-    )
-
 
 def _page(browser, server):
     context = browser.new_context(base_url=server.url, locale="en-GB")

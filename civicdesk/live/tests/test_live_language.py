@@ -7,23 +7,10 @@ from playwright.sync_api import expect
 
 from civicdesk.live.snapshot import ticket_snapshot
 from civicdesk.organisations.roles import Role
-from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
+from civicdesk.organisations.tests.factories import StaffFactory
 from civicdesk.queues import services
 from civicdesk.queues.models import Channel
 from civicdesk.queues.tests.factories import CounterFactory, ServiceFactory
-
-ALWAYS_OPEN = {str(day): [["00:00", "23:59"]] for day in range(7)}
-
-
-@pytest.fixture
-def open_site(agency):
-    return SiteFactory(
-        agency=agency,
-        code="HCC",
-        name="Harbour Central",
-        opening_hours=ALWAYS_OPEN,
-        holiday_country="",
-    )
 
 
 @pytest.mark.django_db
