@@ -15,7 +15,7 @@ from email.utils import getaddresses, parseaddr
 from django.utils.translation import gettext as _
 
 from civicdesk.cases.models import Case, CaseMessage, IntakeChannel, Kind
-from civicdesk.cases.selectors import REFERENCE_RE
+from civicdesk.cases.selectors import REFERENCE_RE, case_find_for_citizen
 from civicdesk.cases.services import AttachmentIn, case_citizen_add, case_create
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.models import Agency
@@ -97,10 +97,9 @@ def _thread_case(message: EmailMessage, sender: str) -> Case | None:
             return known.case
     match = REFERENCE_RE.search(str(message.get("Subject", "")).upper())
     if match:
-        case = Case.objects.filter(reference=match.group(1)).first()
-        # A reference in the subject alone is guessable: it must come from the case's citizen.
-        if case is not None and case.contact_email and case.contact_email.lower() == sender:
-            return case
+        # A reference in the subject alone is guessable: it must come from the case's citizen
+        # (or, for a kept case's reference, from the citizen of a case merged into it).
+        return case_find_for_citizen(reference=match.group(1), contact=sender)
     return None
 
 

@@ -180,7 +180,7 @@ def _same_contact(case: Case, contact: str) -> bool:
         return bool(case.contact_email) and case.contact_email.lower() == contact.lower()
     digits = _digits(contact)
     return (
-        len(digits) >= 6
+        len(digits) >= 8
         and bool(case.contact_phone)
         and _digits(case.contact_phone).endswith(digits[-8:])
     )

@@ -220,17 +220,23 @@ def join_estimate(
             _computing.add(key)
     if fresh or (recent and busy):
         return _from_anchor(anchor, ahead)
+    owned = not fresh and not busy  # this call marked the key as being computed
     if later:
         job = (ticket.site_id, ticket.service_id, ticket.lane, history_max_age)
-        threading.Thread(
-            target=_recompute_anchor, args=job, name=f"join-estimate-{key}", daemon=True
-        ).start()
+        try:
+            threading.Thread(
+                target=_recompute_anchor, args=job, name=f"join-estimate-{key}", daemon=True
+            ).start()
+        except RuntimeError:  # no thread to be had: the next join computes it itself
+            with _lock:
+                _computing.discard(key)
         return _from_anchor(anchor, ahead)
     try:
         return _make_anchor(key, ticket, history_max_age, ahead)
     finally:
-        with _lock:
-            _computing.discard(key)
+        if owned:  # not the mark of a background thread still computing
+            with _lock:
+                _computing.discard(key)
 
 
 def _make_anchor(key, ticket, history_max_age: float, ahead: int):

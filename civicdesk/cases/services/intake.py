@@ -663,7 +663,9 @@ def case_citizen_add(
         )
         attachments_save(case=case, message=message, checked=checked)
         case_event(case=case, actor=None, action="citizen_added", data={"channel": channel})
-        if case.status == CaseStatus.AWAITING_CITIZEN:
+        # Only the citizen we are waiting for restarts the clock: another citizen of a merged
+        # case writing in does not answer our question to this one.
+        if case.status == CaseStatus.AWAITING_CITIZEN and own.pk == case.pk:
             case_transition(
                 case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=_("The citizen replied.")
             )

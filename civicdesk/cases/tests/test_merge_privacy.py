@@ -83,11 +83,11 @@ def test_staff_still_see_both_citizens_on_the_merged_case(merged):
 
 def test_each_merge_notice_shows_once_on_the_tracking_page(merged):
     alice, bob, _staff = merged
-    for reference, contact in ((alice.reference, "alice@example.org"),
-                               (bob.reference, "bob@example.org")):  # fmt: skip
+    for reference, contact, notices in ((alice.reference, "alice@example.org", 0),
+                                        (bob.reference, "bob@example.org", 1)):  # fmt: skip
         browser, url = _tracking(reference, contact)
         page = browser.get(url).content.decode()
-        assert page.count("We have joined your case") <= 1
+        assert page.count("We have joined your case") == notices
 
 
 def test_the_merged_citizen_follows_the_target_reference_with_their_own_contact(merged):
@@ -207,3 +207,44 @@ def test_an_emailed_reply_of_the_merged_citizen_stays_theirs(merged, threaded_by
     assert "bathroom ceiling" not in alice_browser.get(alice_page).content.decode()
     bob_browser, bob_page = _tracking(bob.reference, "bob@example.org")
     assert "bathroom ceiling" in bob_browser.get(bob_page).content.decode()
+
+
+def test_only_the_citizen_we_wait_for_restarts_the_clock(merged, qsm):
+    """Staff asked Alice and wait for her; Bob (merged in) writing does not answer that."""
+    from civicdesk.cases.models import CaseStatus
+    from civicdesk.cases.services import case_citizen_add, case_reply
+
+    alice, bob, _staff = merged
+    case_reply(case=alice, actor=qsm.user, body="Which flat is it?", then_status="awaiting_citizen")
+    bob_browser, bob_page = _tracking(bob.reference, "bob@example.org")
+    assert "the clock restarts" not in bob_browser.get(bob_page).content.decode()
+    case_citizen_add(case=bob, body="Mine is still leaking.")
+    alice.refresh_from_db()
+    assert alice.status == CaseStatus.AWAITING_CITIZEN and alice.paused_at is not None
+    case_citizen_add(case=alice, body="Flat 12A.")
+    alice.refresh_from_db()
+    assert alice.status == CaseStatus.IN_PROGRESS and alice.paused_at is None
+
+
+def test_an_email_about_the_kept_reference_from_the_merged_citizen_joins_it(merged):
+    """Bob's emails now name the kept reference: one he writes under it is his, on that case."""
+    from email.message import EmailMessage
+
+    from civicdesk.cases.inbound import inbound_email_accept
+
+    alice, bob, _staff = merged
+    email = EmailMessage()
+    email["From"], email["To"] = "Bob <bob@example.org>", "enquiries@housing.example"
+    email["Message-ID"], email["Subject"] = "<bob-kept@example.org>", f"About {alice.reference}"
+    email.set_content("Any news about the leak?")
+    result = inbound_email_accept(raw=email.as_bytes())
+    assert result.created is False
+    message = CaseMessage.objects.get(body="Any news about the leak?")
+    assert message.case == alice and message.original_reference == bob.reference
+    alice.agency.email = "enquiries@housing.example"
+    alice.agency.save()
+    stranger = EmailMessage()
+    stranger["From"], stranger["To"] = "Eve <eve@example.org>", "enquiries@housing.example"
+    stranger["Message-ID"], stranger["Subject"] = "<eve@example.org>", f"About {alice.reference}"
+    stranger.set_content("Tell me about this case.")
+    assert inbound_email_accept(raw=stranger.as_bytes()).created is True  # a case of her own

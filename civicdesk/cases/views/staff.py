@@ -374,10 +374,10 @@ def _run(action: str, case, user, data: dict):
                 % {"ref": data["into"].strip().upper()}
             ) from None
         services.case_merge(source=case, target=target, actor=user)
-        return _("Merged into %(ref)s. The citizen of %(source)s has been told.") % {
-            "ref": target.reference,
-            "source": case.reference,
-        }
+        told = {"ref": target.reference, "source": case.reference}
+        if case.contact:
+            return _("Merged into %(ref)s. The citizen of %(source)s has been told.") % told
+        return _("Merged into %(ref)s. %(source)s has no contact details: nobody was told.") % told
     if action == "not_duplicate":
         services.case_dismiss_duplicate(case=case, actor=user, reason=data["reason"])
         return _("The possible duplicate flag was removed.")
