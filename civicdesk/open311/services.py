@@ -22,9 +22,8 @@ from civicdesk.cases.models import (
 )
 from civicdesk.cases.services import AttachmentIn, case_create
 from civicdesk.cases.services.intake import subject_from_description
-from civicdesk.cases.services.work import reopen_window
+from civicdesk.cases.services.work import can_reopen, reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
-from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from civicdesk.open311.models import ApiKey, Datatype, ServiceAttribute, Submission, Update
 from civicdesk.organisations.models import Agency
@@ -295,8 +294,7 @@ def _target_status(case: Case, status_key: str) -> str | None:
     if status_key == "open" or (target == CaseStatus.IN_PROGRESS and finished):
         if not finished:
             return None
-        ended = case.resolved_at or case.closed_at
-        if ended is not None and now() - ended > reopen_window():
+        if not can_reopen(case):
             raise Conflict(
                 _("This request was finished more than %(days)s days ago and cannot be reopened.")
                 % {"days": reopen_window().days},

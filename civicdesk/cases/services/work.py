@@ -10,13 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from civicdesk.audit.services import audit_record
-from civicdesk.cases.models import (
-    Case,
-    CaseMessage,
-    CaseStatus,
-    Category,
-    MessageKind,
-)
+from civicdesk.cases.models import Case, CaseMessage, CaseStatus, Category, MessageKind
 from civicdesk.cases.services.common import (
     AttachmentIn,
     attachments_check,
@@ -44,6 +38,12 @@ def reopen_window() -> timedelta:
     return timedelta(days=getattr(settings, "CIVICDESK_CASE_REOPEN_DAYS", 30))
 
 
+def can_reopen(case: Case) -> bool:
+    """Whether a finished case is still within the reopen window (an open one always is)."""
+    finished = case.resolved_at or case.closed_at
+    return finished is None or now() - finished <= reopen_window()
+
+
 @transaction.atomic
 def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
     """A staff status action (acknowledge, start, wait for citizen, resolve, close, reopen)."""
@@ -51,14 +51,13 @@ def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
     require_case(actor, case)
     if status not in CaseStatus.values:
         raise ValidationFailed(_("Unknown status."), code="status")
-    if status == CaseStatus.IN_PROGRESS and case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
-        finished = case.resolved_at or case.closed_at
-        if finished is not None and now() - finished > reopen_window():
-            raise Conflict(
-                _("This case was finished more than %(days)s days ago and cannot be reopened.")
-                % {"days": reopen_window().days},
-                code="reopen_window",
-            )
+    finished = case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+    if status == CaseStatus.IN_PROGRESS and finished and not can_reopen(case):
+        raise Conflict(
+            _("This case was finished more than %(days)s days ago and cannot be reopened.")
+            % {"days": reopen_window().days},
+            code="reopen_window",
+        )
     if case.merged_into_id is not None:
         raise Conflict(_("This case was merged; work on the case it was merged into."))
     previous = case.status
@@ -80,7 +79,6 @@ def case_set_status(*, case: Case, actor, status: str, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
 def _who(actor) -> str:
     profile = getattr(actor, "staff_profile", None)
     return profile.display_name if profile is not None else actor.get_username()
@@ -216,10 +214,4 @@ def case_assign(
     return case
 
 
-__all__ = [
-    "CASE_WORKFLOW",
-    "case_assign",
-    "case_note_add",
-    "case_reply",
-    "case_set_status",
-]
+__all__ = ["CASE_WORKFLOW", "case_assign", "case_note_add", "case_reply", "case_set_status"]

@@ -34,7 +34,7 @@ from civicdesk.cases.models import (
     staff_status_choices,
 )
 from civicdesk.cases.services.intake import agency_tz
-from civicdesk.cases.services.work import reopen_window
+from civicdesk.cases.services.work import can_reopen, reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError, Conflict, NotFound
@@ -188,15 +188,10 @@ def _ids(action: str) -> str:
     return f"{action}-%s"
 
 
-def _reopenable(case) -> bool:
-    finished = case.resolved_at or case.closed_at
-    return finished is None or now() - finished <= reopen_window()
-
-
 def _next_statuses(case) -> list[tuple[str, str]]:
     """The statuses the case can move to now, as staff call them (reopening says so)."""
     allowed = set(CASE_WORKFLOW.allowed(case.status))
-    if not case.is_open and not _reopenable(case):
+    if not case.is_open and not can_reopen(case):
         allowed.discard(CaseStatus.IN_PROGRESS)
     return [
         (value, _("Reopen: back in progress") if value == CaseStatus.IN_PROGRESS and not case.is_open
@@ -251,7 +246,7 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
             if name not in actions
             for error in form.non_field_errors()
         ],
-        "reopenable": _reopenable(case),
+        "reopenable": can_reopen(case),
         "reopen_days": reopen_window().days,
         "has_errors": bool(forms),
         "now": now(),
