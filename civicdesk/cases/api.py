@@ -205,6 +205,12 @@ class ReplyIn(Schema):
     body: str = Field(..., min_length=1, max_length=10000)
     interim: bool = False
     then_status: str | None = None
+    also_to: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="References of cases merged into this one whose citizens also get this "
+        "reply (each their own email; see GET …/reply-recipients)",
+    )
 
 
 class NoteIn(Schema):
@@ -419,11 +425,31 @@ def set_status(request: HttpRequest, reference: str, payload: StatusIn):
     return CaseOut.from_case(selectors.case_get(user=request.user, reference=case.reference))
 
 
+class RecipientOut(Schema):
+    reference: str
+    name: str
+    contact: str
+    language: str
+
+
+@router.get("/{reference}/reply-recipients", response={200: list[RecipientOut], **ERRORS})
+def reply_recipients(request: HttpRequest, reference: str):
+    """The citizens of cases merged into this one whom a reply can also reach (`also_to`)."""
+    case = _get(request, reference)
+    return [
+        RecipientOut(
+            reference=c.reference, name=c.contact_name, contact=c.contact, language=c.language
+        )
+        for c in selectors.merged_recipients(case)
+    ]
+
+
 @router.post("/{reference}/reply", response={200: CaseOut, **ERRORS})
 def reply(request: HttpRequest, reference: str, payload: ReplyIn):
     case = _get(request, reference)
     services.case_reply(case=case, actor=request.user, body=payload.body,
-                        interim=payload.interim, then_status=payload.then_status)  # fmt: skip
+                        interim=payload.interim, then_status=payload.then_status,
+                        also_to=payload.also_to)  # fmt: skip
     return CaseOut.from_case(selectors.case_get(user=request.user, reference=case.reference))
 
 

@@ -122,6 +122,16 @@ def _later_by_working_days(calendar: WorkingCalendar, due: datetime, days: int) 
     """`due` moved `days` working days later, keeping its distance from its day's close."""
     local_day = due.astimezone(calendar.tz).date()
     intervals = calendar.intervals_on(local_day)
+    if not intervals:
+        # The due's day closed after the due was set (a closure added later): the first
+        # working day after it is one day later, not day 0 (add_working_days would start
+        # from the next working day and land a day too far).
+        day, counted = local_day, 0
+        while counted < days:
+            day += timedelta(days=1)
+            if calendar.is_working_day(day):
+                counted += 1
+        return calendar.intervals_on(day)[-1][1]
     before_close = (
         calendar.working_time_between(due, intervals[-1][1]) if intervals else timedelta(0)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.cases import selectors
 from civicdesk.cases.models import CaseStatus, Category, Kind, Priority, ReferralBody
 from civicdesk.cases.services import AttachmentIn, attachment_check
 from civicdesk.cases.services.common import max_attachments
@@ -232,6 +233,35 @@ class ReplyForm(GovukForm):
         ],
     )
     interim = forms.BooleanField(label=_("This is an interim reply"), required=False)
+    also_to = forms.MultipleChoiceField(
+        label=_("Also send this reply to the citizens of merged cases"),
+        help_text=_(
+            "Each gets their own email or text message, in their language; nobody sees "
+            "another's name or address. Untick anyone this reply is not meant for."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        recipients = selectors.merged_recipients(case) if case is not None else []
+        if not recipients:
+            del self.fields["also_to"]
+            return
+        self.fields["also_to"].choices = [
+            (
+                other.reference,
+                _("%(ref)s: %(name)s, %(contact)s")
+                % {
+                    "ref": other.reference,
+                    "name": other.contact_name or _("no name given"),
+                    "contact": other.contact,
+                },
+            )
+            for other in recipients
+        ]
+        self.fields["also_to"].initial = [other.reference for other in recipients]
 
 
 class NoteForm(GovukForm):

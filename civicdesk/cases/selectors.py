@@ -244,6 +244,42 @@ def _contact_key(case: Case) -> tuple[str, str]:
     return (case.contact_email or "").strip().lower(), _digits(case.contact_phone)
 
 
+def merged_recipients(case: Case) -> list[Case]:
+    """The citizens of the cases merged into `case` (directly or through another merge) whom
+    a reply on `case` can also reach: one case per person with an email or phone, oldest
+    first. Anyone with the same email or phone as `case`'s own citizen, or as one listed
+    before, is left out: they already read those replies (`citizen_own_references`)."""
+    merged: list[Case] = []
+    frontier = [case.pk]
+    for _depth in range(MERGE_DEPTH):
+        children = list(
+            Case.objects.filter(merged_into_id__in=frontier).order_by("created_at", "pk")
+        )
+        if not children:
+            break
+        merged += children
+        frontier = [child.pk for child in children]
+    merged.sort(key=lambda c: (c.created_at, c.pk))
+    emails, phones = set(), set()
+
+    def remember(other: Case) -> None:
+        email, phone = _contact_key(other)
+        if email:
+            emails.add(email)
+        if phone:
+            phones.add(phone)
+
+    remember(case)
+    recipients = []
+    for other in merged:
+        email, phone = _contact_key(other)
+        if not (email or phone) or email in emails or phone in phones:
+            continue
+        recipients.append(other)
+        remember(other)
+    return recipients
+
+
 def citizen_own_references(*, case: Case, shown: Case) -> set[str]:
     """The references on `shown` whose messages belong to the citizen of `case`.
 

@@ -93,8 +93,13 @@ def case_reply(
     interim: bool = False,
     then_status: str | None = None,
     attachments: list[AttachmentIn] | None = None,
+    also_to: list[str] | tuple[str, ...] = (),
 ) -> CaseMessage:
-    """Reply to the citizen (email through the outbox) and optionally move the status on."""
+    """Reply to the citizen (email through the outbox) and optionally move the status on.
+
+    `also_to`: references of cases merged into this one (`selectors.merged_recipients`) whose
+    citizens get the same reply, each in their own email (nobody sees another's address), in
+    their language, filed on this case as theirs so that their tracking page shows it."""
     case = _locked(case)
     require_case(actor, case)
     if case.coordinating_case_id is not None:
@@ -109,16 +114,20 @@ def case_reply(
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("Reopen the case before replying."), code="case_closed")
     checked = attachments_check(attachments or [])
-    with override(case.language):  # the citizen's language, not the officer's
-        subject = _("A reply about your case") if not interim else _("An update on your case")
-    message = tell_citizen(
-        case=case,
-        body=body,
-        subject=subject,
-        author=actor,
-        author_label=f"{_who(actor)}, {case.agency.name}",
-    )
-    attachments_save(case=case, message=message, checked=checked)
+    extra = _merged_recipients_named(case, also_to)
+    author_label = f"{_who(actor)}, {case.agency.name}"
+    message = None
+    for citizen_case in [case, *extra]:
+        with override(citizen_case.language):  # the citizen's language, not the officer's
+            subject = _("A reply about your case") if not interim else _("An update on your case")
+        sent = tell_citizen(
+            case=citizen_case, body=body, subject=subject, author=actor, author_label=author_label
+        )
+        if citizen_case.pk != case.pk:
+            sent.case, sent.original_reference = case, citizen_case.reference
+            sent.save(update_fields=["case", "original_reference"])
+        attachments_save(case=case, message=sent, checked=checked)
+        message = message or sent
     at = now()
     if case.acknowledged_at is None:
         case.acknowledged_at = at
@@ -132,14 +141,35 @@ def case_reply(
     if then_status and then_status != case.status:
         case_transition(case=case, target=then_status, actor=actor)
     case.save()
+    data = {"message": message.pk, "interim": interim, "status": case.status}
+    if extra:
+        data["also_to"] = [c.reference for c in extra]
     audit_record(
         actor=actor,
         action="case.reply",
         target=case,
         agency=case.agency,
-        data={"message": message.pk, "interim": interim, "status": case.status},
+        data=data,
     )
     return message
+
+
+def _merged_recipients_named(case: Case, references) -> list[Case]:
+    """The merged cases named in `references`, checked before anything is sent."""
+    wanted = {(ref or "").strip().upper() for ref in references or ()} - {""}
+    if not wanted:
+        return []
+    from civicdesk.cases import selectors  # selectors imports the services package
+
+    available = {c.reference: c for c in selectors.merged_recipients(case)}
+    unknown = sorted(wanted - set(available))
+    if unknown:
+        raise ValidationFailed(
+            _("%(refs)s: not a case merged into %(ref)s with a citizen to write to.")
+            % {"refs": ", ".join(unknown), "ref": case.reference},
+            code="also_to",
+        )
+    return [c for ref, c in available.items() if ref in wanted]
 
 
 @transaction.atomic

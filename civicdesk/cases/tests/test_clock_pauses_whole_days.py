@@ -131,3 +131,18 @@ def test_pledges_recompute_the_due_time_as_the_pauses_moved_it(case, pauses):
     calendar = agency_calendar(case.agency)
     paused = timedelta(seconds=case.paused_seconds)
     assert due_after_pauses(calendar, REPLY_DUE, paused) == case.reply_due_at
+
+
+def test_a_due_day_closed_later_moves_to_the_next_working_days_not_one_further(case):
+    """Typhoon: the agency closes on the reply's due day (Monday 14 December) after the due
+    was set. Half a day of pause then moves the reply to Tuesday 15th, the first working day
+    after the 14th (it used to count from Tuesday as day 0 and land on Wednesday)."""
+    from datetime import date
+
+    from civicdesk.organisations.models import Closure
+
+    Closure.objects.create(agency=case.agency, date=date(2026, 12, 14))
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=HK)
+    _pause(case, start, start + timedelta(hours=4))
+    assert case.reply_due_at == datetime(2026, 12, 15, 17, 0, tzinfo=HK)
+    assert case.interim_due_at == datetime(2026, 12, 8, 17, 0, tzinfo=HK)

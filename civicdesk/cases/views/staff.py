@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdesk.cases import selectors, services
@@ -251,7 +252,7 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
         "has_errors": bool(forms),
         "now": now(),
         "next_statuses": _next_statuses(case),
-        "reply_form": forms.get("reply") or ReplyForm(auto_id=_ids("reply")),
+        "reply_form": forms.get("reply") or ReplyForm(case=case, auto_id=_ids("reply")),
         "note_form": forms.get("note") or NoteForm(auto_id=_ids("note")),
         "status_form": forms.get("status")
         or _status_form(StatusForm(auto_id=_ids("status")), case),
@@ -323,13 +324,20 @@ ACTIONS = {
     "part": PartForm,
     "refer": ReferForm,
 }
-NEEDS_CASE = {"assign", "transfer", "part"}
+NEEDS_CASE = {"reply", "assign", "transfer", "part"}
 
 
 def _run(action: str, case, user, data: dict):
     if action == "reply":
+        also_to = data.get("also_to") or []
         services.case_reply(case=case, actor=user, body=data["body"], interim=data["interim"],
-                            then_status=data["then_status"] or None)  # fmt: skip
+                            then_status=data["then_status"] or None, also_to=also_to)  # fmt: skip
+        if also_to:
+            return ngettext(
+                "Reply sent to the citizen and to %(count)d citizen of a merged case.",
+                "Reply sent to the citizen and to %(count)d citizens of merged cases.",
+                len(also_to),
+            ) % {"count": len(also_to)}
         return _("Reply sent to the citizen.")
     if action == "note":
         services.case_note_add(case=case, actor=user, body=data["body"])
