@@ -228,15 +228,18 @@ def case_find_for_citizen(*, reference: str, contact: str) -> Case | None:
     return None
 
 
-def case_merged_root(case: Case) -> Case:
-    """The case a citizen's case lives on now: itself, or the case it was (finally) merged into."""
+def case_merged_root(case: Case, *, lock: bool = False) -> Case:
+    """The case a citizen's case lives on now: itself, or the case it was (finally) merged into.
+    `lock`: each case on the way is read again and locked for update (inside a transaction)."""
+    cases = Case.objects.select_related("agency", "merged_into", "category__standard")
+    if lock:
+        cases = cases.select_for_update(of=("self",))
+        case = cases.get(pk=case.pk)
     shown = case
     for _depth in range(MERGE_DEPTH):
         if shown.merged_into_id is None:
             break
-        shown = Case.objects.select_related("agency", "merged_into", "category").get(
-            pk=shown.merged_into_id
-        )
+        shown = cases.get(pk=shown.merged_into_id)
     return shown
 
 

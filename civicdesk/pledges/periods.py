@@ -28,10 +28,17 @@ def period_label(start: date, period: str) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
+# Months a report can be asked for: far enough from date.min/max that a trend of months before
+# it, and the last day of the month, are still dates.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def parse_month(text: str) -> date:
     """'2026-10' -> date(2026, 10, 1); ValueError on anything else."""
-    year, month = text.split("-")
-    return date(int(year), int(month), 1)
+    year, month = (int(part) for part in text.split("-"))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"year {year} is out of range")
+    return date(year, month, 1)
 
 
 def periods_between(first: date, last: date, period: str) -> list[date]:

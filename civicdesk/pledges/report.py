@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Q
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from civicdesk.core.clock import now
 from civicdesk.pledges.charts import trend_svg
@@ -93,6 +94,10 @@ def build_monthly(agency, month: date) -> dict:
                 )
             )
         this = trend[-1]
+        units = {
+            "percent": SPECS[pledge.metric].kind == Kind.SHARE,
+            "minutes": lower_is_better(pledge.metric),
+        }
         by_site = defaultdict(list)
         for r in rows:
             if month <= r.day <= last and r.site_id:
@@ -103,13 +108,13 @@ def build_monthly(agency, month: date) -> dict:
                 continue
             gap = abs(value - float(pledge.target))
             site_gaps.append({"site": site, "pledge": pledge, "value": value, "count": count,
-                              "gap": round(gap, 1)})  # fmt: skip
+                              "gap": round(gap, 1), **units})  # fmt: skip
         lines.append(
             {
                 "pledge": pledge,
                 "this": this,
                 "trend": trend,
-                "percent": SPECS[pledge.metric].kind == Kind.SHARE,
+                **units,
                 "chart": trend_svg(
                     results=trend,
                     target=float(pledge.target),
@@ -159,7 +164,7 @@ def _worst_categories(agency, first: date, last: date) -> list[dict]:
             reply_due_at__isnull=False,
         )
         .exclude(replied_at__isnull=True, resolved_at__isnull=True, reply_due_at__gt=moment)
-        .values("category__name")
+        .values("category__name", "category__name_zh")
         .annotate(
             n=Count("id"),
             on_time=Count(
@@ -169,10 +174,12 @@ def _worst_categories(agency, first: date, last: date) -> list[dict]:
             ),
         )
     )
+    chinese = (get_language() or "").startswith("zh")
     for row in qs:
         rows.append(
             {
-                "name": row["category__name"],
+                # As Category.local_name: the Chinese name where there is one.
+                "name": (chinese and row["category__name_zh"]) or row["category__name"],
                 "count": row["n"],
                 "share": round(100 * row["on_time"] / row["n"], 1) if row["n"] else None,
             }
@@ -210,10 +217,10 @@ def _survey(agency, first: date, last: date) -> dict:
     }
 
 
-def render_monthly_html(agency, month: date, *, request=None) -> str:
-    return render_to_string(
-        "pledges/report_document.html", build_monthly(agency, month), request=request
-    )
+def render_monthly_html(agency, month: date, *, request=None, agencies=()) -> str:
+    """The report; on the staff page (`request` given) with a month chooser that is not printed."""
+    context = {**build_monthly(agency, month), "agencies": agencies}
+    return render_to_string("pledges/report_document.html", context, request=request)
 
 
 def render_monthly_pdf(agency, month: date) -> bytes:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.models import Agency
@@ -65,7 +67,7 @@ class PledgeSummary:
 def _trend_cutoff(period: str, today: date) -> date:
     """The first period start shown in a trend of TREND_PERIODS periods."""
     start = period_start(today, period)
-    for _ in range(TREND_PERIODS - 1):
+    for _step in range(TREND_PERIODS - 1):
         start = period_start(start - timedelta(days=1), period)
     return start
 
@@ -107,24 +109,67 @@ class Benchmark:
     metric: str
     label: str
     rows: list[tuple[Pledge, PeriodResult]]
+    key: tuple = ()
+
+    @property
+    def lower_is_better(self) -> bool:
+        return lower_is_better(self.metric)
+
+    @property
+    def is_percent(self) -> bool:
+        return self.metric not in (Metric.WAIT_MEAN, Metric.WAIT_P90, Metric.NPS)
+
+
+def comparable_definition(pledge: Pledge) -> tuple | None:
+    """Pledges of different agencies measure the same thing when this agrees (targets may
+    differ); None for a pledge scoped to one site, service or category, which has no peer."""
+    if pledge.site_id or pledge.service_id or pledge.category_id:
+        return None
+    return (pledge.metric, pledge.threshold, pledge.unit, pledge.case_kind, pledge.channel)
+
+
+def _benchmark_label(pledge: Pledge) -> str:
+    from civicdesk.pledges.models import Unit
+    from civicdesk.pledges.sentences import cases_word
+
+    label = str(dict(Metric.choices)[pledge.metric])
+    details = []
+    if pledge.threshold and pledge.unit == Unit.MINUTES:
+        details.append(
+            ngettext("within %(n)s minute", "within %(n)s minutes", pledge.threshold)
+            % {"n": pledge.threshold}
+        )
+    elif pledge.threshold and pledge.unit == Unit.WORKING_DAYS:
+        details.append(
+            ngettext("within %(n)s working day", "within %(n)s working days", pledge.threshold)
+            % {"n": pledge.threshold}
+        )
+    if pledge.case_kind:
+        details.append(cases_word(pledge))
+    if not details:
+        return label
+    return _("%(measure)s (%(details)s)") % {"measure": label, "details": ", ".join(details)}
 
 
 def benchmarks(items: list[PledgeSummary]) -> list[Benchmark]:
-    """The same metric across agencies, on each agency's latest period."""
-    grouped: dict[str, list] = defaultdict(list)
+    """The same measure, defined the same way, across agencies, on each one's latest period."""
+    grouped: dict[tuple, list] = defaultdict(list)
     for item in items:
-        if item.latest is not None and item.pledge.site_id is None:
-            grouped[item.pledge.metric].append((item.pledge, item.latest))
-    labels = dict(Metric.choices)
+        key = comparable_definition(item.pledge)
+        if item.latest is not None and key is not None:
+            grouped[key].append((item.pledge, item.latest))
     result = []
-    for metric, rows in grouped.items():
+    for key, rows in grouped.items():
         if len({p.agency_id for p, _r in rows}) < 2:
             continue
+        metric = key[0]
         worse_last = lower_is_better(metric)
         rows.sort(
             key=lambda pr: (pr[1].value is None, (pr[1].value or 0) * (1 if worse_last else -1))
         )
-        result.append(Benchmark(metric=metric, label=str(labels[metric]), rows=rows))
+        result.append(
+            Benchmark(metric=metric, label=_benchmark_label(rows[0][0]), rows=rows, key=key)
+        )
     return result
 
 

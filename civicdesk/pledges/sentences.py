@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from civicdesk.pledges.metrics import Metric
 from civicdesk.pledges.models import Exclusion, Period
@@ -14,7 +14,7 @@ def _number(value) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _cases_word(pledge) -> str:
+def cases_word(pledge) -> str:
     words = {
         "complaint": _("complaints"),
         "enquiry": _("enquiries"),
@@ -41,7 +41,7 @@ def _main(pledge) -> str:
         }
     if metric == Metric.WAIT_P90:
         return _("Nine in ten visitors are called within %(target)s minutes.") % {"target": target}
-    what = _cases_word(pledge)
+    what = cases_word(pledge)
     if metric == Metric.CASES_ACK_WITHIN:
         return _(
             "We acknowledge %(target)s%% of %(what)s within the time our service standard promises."
@@ -88,7 +88,8 @@ def _scope(pledge) -> list[str]:
     if pledge.service_id:
         parts.append(_("for %(service)s") % {"service": pledge.service.name})
     if pledge.category_id:
-        parts.append(_("about %(category)s") % {"category": pledge.category.name})
+        category = pledge.category.local_name(get_language() or "")
+        parts.append(_("about %(category)s") % {"category": category})
     if pledge.channel:
         parts.append(_("made by %(channel)s") % {"channel": pledge.channel})
     return parts
@@ -100,14 +101,22 @@ def pledge_sentence(pledge) -> str:
         Period.QUARTER: _("Measured each quarter"),
         Period.YEAR: _("Measured each year"),
     }[pledge.period]
-    sentence = _main(pledge)
     scope = _scope(pledge)
     tail = period
     if scope:
         tail = _("%(period)s, %(scope)s") % {"period": period, "scope": ", ".join(scope)}
-    sentence = f"{sentence} {tail}."
+    # Punctuation and spacing between sentences differ by language (no spaces in Chinese).
+    sentence = _then(_main(pledge), _("%(sentence)s.") % {"sentence": tail})
     labels = dict(Exclusion.choices)
-    excluded = [str(labels[e]) for e in pledge.exclusions if e in labels]
+    excluded = [str(labels[e]).lower() for e in pledge.exclusions if e in labels]
     if excluded:
-        sentence += " " + _("Not counted: %(list)s.") % {"list": "; ".join(excluded).lower()}
+        listed = excluded[0]
+        for item in excluded[1:]:
+            listed = _("%(list)s; %(item)s") % {"list": listed, "item": item}
+        sentence = _then(sentence, _("Not counted: %(list)s.") % {"list": listed})
     return sentence
+
+
+def _then(first: str, second: str) -> str:
+    # Translators: one sentence after another; in English a space between them.
+    return _("%(first)s %(second)s") % {"first": first, "second": second}

@@ -97,11 +97,15 @@ def city(request: HttpRequest):
 def _agency_body(request, agency) -> str:
     items = _with_charts(selectors.summaries(list(selectors.published_pledges(agency))))
     others = selectors.summaries(
-        [p for p in selectors.published_pledges() if p.agency_id != agency.pk and not p.site_id]
+        [
+            p
+            for p in selectors.published_pledges()
+            if p.agency_id != agency.pk and selectors.comparable_definition(p)
+        ]
     )
-    peer = {b.metric: b for b in selectors.benchmarks(items + others)}
+    peer = {b.key: b for b in selectors.benchmarks(items + others)}
     for item in items:
-        item.benchmark = peer.get(item.pledge.metric) if not item.pledge.site_id else None
+        item.benchmark = peer.get(selectors.comparable_definition(item.pledge))
     return render_to_string(
         "pledges/agency_body.html", {"agency": agency, "items": items}, request=request
     )
@@ -297,13 +301,16 @@ def staff_report(request: HttpRequest):
         raise Http404
     require(request.user, Area.PLEDGES, Access.READ, Target(agency_id=agency.pk))
     try:
-        month = month_or_last(request.GET.get("month"), agency)
+        month = month_or_last(request.GET.get("month", "").strip() or None, agency)
     except ValueError:
-        month = month_or_last(None, agency)
+        # Never a report of another month than the one asked for, nor a 500 for a far year.
+        raise ApplicationError(_("Enter the month as a year and month, like 2026-10.")) from None
     if request.GET.get("format") == "pdf":
         response = HttpResponse(render_monthly_pdf(agency, month), content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="pledges-{agency.code}-{month:%Y-%m}.pdf"'
         )
         return response
-    return HttpResponse(render_monthly_html(agency, month, request=request))
+    return HttpResponse(
+        render_monthly_html(agency, month, request=request, agencies=list(agencies))
+    )

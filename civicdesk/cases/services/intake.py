@@ -627,21 +627,11 @@ def case_citizen_add(
     A merged case's citizen writes on the case it was (finally) merged into, the message marked
     with their own reference and name, so that it stays theirs there: the other citizens of
     that case never see it (`selectors.citizen_conversation`), and staff see whose it is."""
-    from civicdesk.cases.selectors import MERGE_DEPTH
-
-    def locked(pk: int) -> Case:
-        return (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("agency", "category__standard")
-            .get(pk=pk)
-        )
+    from civicdesk.cases.selectors import case_merged_root  # selectors imports services
 
     with transaction.atomic():
-        own = case = locked(case.pk)
-        for _depth in range(MERGE_DEPTH):
-            if case.merged_into_id is None:
-                break
-            case = locked(case.merged_into_id)
+        own = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        case = case_merged_root(own, lock=True)
         body = _check_text(body, _("Your message"), 10000)
         if not body:
             raise ValidationFailed(_("Write what you want to add."), code="body")
