@@ -136,8 +136,17 @@ def _csv(rows, columns: list[str], filename: str) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return response
+
+
+def _csv_cell(value):
+    """As docs/open-data.md says: booleans true/false (as in the JSON), nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 @require_GET

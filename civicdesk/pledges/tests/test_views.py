@@ -107,7 +107,7 @@ def test_open_data_csv_and_json(client, city):
             "value": "75.0",
             "items": "8",
             "numerator": "6",
-            "met": "False",
+            "met": "false",
             "target": "80.0",
         }
     ]
