@@ -208,32 +208,37 @@ def move_accept(
         raise ValidationFailed(_("Choose the morning or the afternoon."), code="block")
     if staff < 1:
         raise ValidationFailed(_("Move at least one member of staff."), code="staff")
-    suggested = next(
-        (
-            m
-            for m in agency_plan(agency, week)["moves"]
-            if (m["day"], m["block"], m["from_service_id"], m["to_service_id"])
-            == (day, block, from_service, to_service)
-        ),
-        None,
-    )
-    if suggested is None:
-        raise Conflict(
-            _("This move is no longer suggested: the roster or the advice has changed."),
-            code="not_suggested",
-        )
-    if staff > suggested["staff"]:
-        raise Conflict(
-            _("The suggestion moves %(n)d at most.") % {"n": suggested["staff"]}, code="too_many"
-        )
-    runs = {
-        run.site_id: run
-        for run in StaffingRun.objects.filter(
-            site__agency=agency, week=week, status=RunStatus.DONE
-        ).select_related("site")
-    }
     changed = 0
     with transaction.atomic():
+        # Lock the agency's advice for the week first: two managers (or one double click)
+        # accepting the same move at once would otherwise both pass the check below and move
+        # the staff twice. The second waits here and then finds the move no longer suggested.
+        runs = {
+            run.site_id: run
+            for run in StaffingRun.objects.select_for_update(of=("self",))
+            .filter(site__agency=agency, week=week, status=RunStatus.DONE)
+            .select_related("site")
+            .order_by("pk")
+        }
+        suggested = next(
+            (
+                m
+                for m in agency_plan(agency, week)["moves"]
+                if (m["day"], m["block"], m["from_service_id"], m["to_service_id"])
+                == (day, block, from_service, to_service)
+            ),
+            None,
+        )
+        if suggested is None:
+            raise Conflict(
+                _("This move is no longer suggested: the roster or the advice has changed."),
+                code="not_suggested",
+            )
+        if staff > suggested["staff"]:
+            raise Conflict(
+                _("The suggestion moves %(n)d at most.") % {"n": suggested["staff"]},
+                code="too_many",
+            )
         for run in runs.values():
             tz = ZoneInfo(run.site.timezone)
             for row in run.result.get("rows", []):

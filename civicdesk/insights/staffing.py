@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
@@ -40,6 +41,9 @@ SERVICE_TIME_DAYS = 56
 # Visitors simulated per check: at least 2,000, and up to 200,000 when the answer is close to
 # the target; all but the closest calls settle, and a site-week computes in seconds.
 SIMULATION_BUDGET = 200_000
+# The forecast runs from today to the week asked for: a week decades ahead would fill memory
+# (and six months of history say nothing about it).
+MAX_WEEKS_AHEAD = 52
 
 
 class BadWeek(ApplicationError):
@@ -52,11 +56,13 @@ def parse_week(text: str) -> date:
         year, week = text.strip().upper().split("-W")
         return date.fromisocalendar(int(year), int(week), 1)
     except (ValueError, AttributeError) as exc:
-        raise BadWeek(f"{text!r} is not a week; write it like 2026-W49.") from exc
+        raise BadWeek(
+            _("“%(text)s” is not a week; write it like 2026-W49.") % {"text": text}
+        ) from exc
 
 
 def week_label(monday: date) -> str:
-    year, week, _ = monday.isocalendar()
+    year, week, _weekday = monday.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -315,7 +321,12 @@ def _demand_summary(site, first_day, history_end, total_history, calendar) -> di
 
 def run_request(*, site, week: str) -> StaffingRun:
     """Ask for advice: a pending run (or the existing one) that the periodic job computes."""
-    parse_week(week)
+    monday = parse_week(week)
+    if monday > parse_week(next_week()) + timedelta(weeks=MAX_WEEKS_AHEAD):
+        raise BadWeek(
+            _("Advice can be computed up to %(weeks)d weeks ahead; choose an earlier week.")
+            % {"weeks": MAX_WEEKS_AHEAD}
+        )
     run, created = StaffingRun.objects.get_or_create(
         site=site, week=week, defaults={"requested_at": now()}
     )

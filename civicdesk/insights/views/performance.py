@@ -34,6 +34,9 @@ PERIODS = [
 TABLES = ("officers", "teams", "services", "periods")
 # Below this many visits served, a mean, a percentile or an index moves a lot by chance.
 FEW_VISITS = 20
+# Dates a report may name: far beyond these, the week, month and time-zone arithmetic runs off
+# the calendar (a 500), and there is nothing to report anyway.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class PerformanceFilterForm(forms.Form):
@@ -95,6 +98,25 @@ class PerformanceFilterForm(forms.Form):
             "display_name"
         )
         self.fields["officer"].label_from_instance = lambda o: o.display_name
+
+    def _clean_in_range(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(
+                _("Enter a date from %(first)d to %(last)d.")
+                % {"first": EARLIEST.year, "last": LATEST.year},
+                code="out_of_range",
+            )
+        return value
+
+    def clean_on(self):
+        return self._clean_in_range("on")
+
+    def clean_date_from(self):
+        return self._clean_in_range("date_from")
+
+    def clean_date_to(self):
+        return self._clean_in_range("date_to")
 
     def clean(self):
         data = super().clean()

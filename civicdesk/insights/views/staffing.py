@@ -13,10 +13,13 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk.audit.services import audit_record
+from civicdesk.cases.models import IntakeChannel
 from civicdesk.core.errors import ApplicationError
 from civicdesk.insights import redeploy, staffing
 from civicdesk.insights.models import RunStatus, StaffingRun
@@ -33,8 +36,24 @@ from civicdesk.organisations.permissions import (
     scope_queryset,
 )
 from civicdesk.pledges.charts import trend_svg
+from civicdesk.queues.models import Channel
 
-WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+# Lazy: the names are looked up in the language of each request, not at import.
+WEEKDAYS = [
+    gettext_lazy("Mon"),
+    gettext_lazy("Tue"),
+    gettext_lazy("Wed"),
+    gettext_lazy("Thu"),
+    gettext_lazy("Fri"),
+    gettext_lazy("Sat"),
+    gettext_lazy("Sun"),
+]
+SERVICE_TIME_KINDS = {
+    "empirical": gettext_lazy("measured"),
+    "exponential": gettext_lazy("exponential"),
+    "lognormal": gettext_lazy("lognormal"),
+    "gamma": gettext_lazy("gamma"),
+}
 
 
 @dataclass
@@ -67,7 +86,12 @@ def _week(request) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     require(request.user, Area.INSIGHTS, Access.READ)
-    week = _week(request)
+    try:
+        week = _week(request)
+    except staffing.BadWeek as error:
+        # The week form is on this page: say what is wrong beside it, not on an error page.
+        context = {"items": [], "week": request.GET.get("week", ""), "week_error": error.message}
+        return render(request, "insights/home.html", context, status=400)
     sites = list(_sites(request.user).order_by("agency__code", "name"))
     runs = {
         r.site_id: r
@@ -95,13 +119,23 @@ def _summary(result: dict) -> dict:
     planned = [r for r in rows if r["planned"] is not None]
     return {
         "forecast": round(sum(r["forecast"] for r in rows)),
-        "peak": max((r["required"] for r in rows), default=0),
+        "peak": _peak_staff(rows),
         "short": sum(1 for r in planned if r["gap"] < 0),
         "spare": sum(1 for r in planned if r["gap"] > 0),
         "intervals": len(rows),
         "planned": len(planned),
         "backtest": result.get("backtest") or {},
     }
+
+
+def _peak_staff(rows: list[dict]) -> int:
+    """The most counters the site needs at once: every service's required staff added up in
+    each 15-minute interval (each service has its own queue), at the busiest interval."""
+    at_once: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["day"], row["time"])
+        at_once[key] = at_once.get(key, 0) + row["required"]
+    return max(at_once.values(), default=0)
 
 
 def _site_or_404(user, pk: int) -> Site:
@@ -147,10 +181,13 @@ def _site_context(request, result: dict) -> dict:
                 "service_name": names.get(row["service"], ""),
                 "gap_css": css,
                 "gap_label": label,
+                "simulated_percent": _percent(row["simulated_level"]),
+                "one_fewer_percent": _percent(row["simulated_one_fewer"]),
             }
         )
     demand = result.get("demand") or {}
-    hourly = [Bar(r["hour"], _mean_of(r["weekdays"]), True) for r in demand.get("rows", [])]
+    # The chart shortens labels longer than four characters: "08", not "08:00".
+    hourly = [Bar(r["hour"][:2], _mean_of(r["weekdays"]), True) for r in demand.get("rows", [])]
     known = [b.value for b in hourly if b.value is not None]
     average = sum(known) / len(known) if known else 0.0
     demand_chart = (
@@ -171,12 +208,21 @@ def _site_context(request, result: dict) -> dict:
         else ""
     )
     coverage = []
+    coverage_rows = []
     for d in days:
         planned = [r for r in result["rows"] if r["day"] == d and r["planned"] is not None]
         if planned:
-            covered = 100 * sum(1 for r in planned if r["gap"] >= 0) / len(planned)
-            coverage.append(
-                Bar(date.fromisoformat(d).strftime("%a %d"), round(covered, 1), covered >= 100)
+            short = sum(1 for r in planned if r["gap"] < 0)
+            covered = 100 * (len(planned) - short) / len(planned)
+            coverage.append(Bar(str(date.fromisoformat(d).day), round(covered, 1), short == 0))
+            coverage_rows.append(
+                {
+                    "iso": d,
+                    "label": _day_label(d),
+                    "planned": len(planned),
+                    "short": short,
+                    "covered": round(covered, 1),
+                }
             )
     coverage_chart = (
         trend_svg(
@@ -212,13 +258,22 @@ def _site_context(request, result: dict) -> dict:
         )
     return {
         "day": day,
-        "days": [{"iso": d, "label": date.fromisoformat(d).strftime("%a %d %b")} for d in days],
-        "services": services,
+        "days": [{"iso": d, "label": _day_label(d)} for d in days],
+        "services": [
+            {
+                **s,
+                "service_kind_label": SERVICE_TIME_KINDS.get(s["service_kind"], s["service_kind"]),
+            }
+            for s in services
+        ],
         "by_time": sorted(by_time.items()),
         "demand": demand,
+        "ticket_channels": _labelled(demand.get("channels") or {}, _ticket_channels()),
+        "case_channels": _labelled(demand.get("contacts") or {}, _case_channels()),
         "weekdays": WEEKDAYS,
         "demand_chart": demand_chart,
         "coverage": coverage,
+        "coverage_rows": coverage_rows,
         "coverage_chart": coverage_chart,
         "forecast_by_day": forecast_by_day,
         "backtest": result.get("backtest") or {},
@@ -226,6 +281,28 @@ def _site_context(request, result: dict) -> dict:
         "history_from": result.get("history_from"),
         "history_to": result.get("history_to"),
     }
+
+
+def _day_label(iso: str) -> str:
+    """Like "Mon 14 Dec", in the language of the request."""
+    return date_format(date.fromisoformat(iso), "D j M")
+
+
+def _percent(level: float | None) -> float | None:
+    return None if level is None else round(100 * level, 1)
+
+
+def _ticket_channels() -> dict:
+    return dict(Channel.choices)
+
+
+def _case_channels() -> dict:
+    return dict(IntakeChannel.choices)
+
+
+def _labelled(counts: dict, labels: dict) -> list[tuple[str, int]]:
+    """Stored channel codes with their translated names (a code no longer known shows as is)."""
+    return [(str(labels.get(code, code)), n) for code, n in counts.items()]
 
 
 def _mean_of(values) -> float | None:
