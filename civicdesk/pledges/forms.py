@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.cases.models import Category, Kind
+from civicdesk.cases.models import Category, IntakeChannel, Kind
 from civicdesk.core.errors import ApplicationError
 from civicdesk.organisations.models import Site, StaffProfile
 from civicdesk.pledges.metrics import Metric
 from civicdesk.pledges.models import ClockStart, Exclusion, Period
+from civicdesk.queues.models import Channel as TicketChannel
 from civicdesk.queues.models import Service
 
 
@@ -51,7 +52,16 @@ class PledgeForm(forms.Form):
         choices=[("", _("Every kind")), *list(Kind.choices)],
         required=False,
     )
-    channel = forms.CharField(label=_("Channel"), required=False, max_length=20)
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[
+            ("", _("Every channel")),
+            (_("Cases"), list(IntakeChannel.choices)),
+            (_("Queue tickets"), list(TicketChannel.choices)),
+        ],
+        help_text=_("Count only what came in this way."),
+    )
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=StaffProfile.objects.none(), required=False
     )

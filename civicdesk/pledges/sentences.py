@@ -91,7 +91,7 @@ def _scope(pledge) -> list[str]:
         category = pledge.category.local_name(get_language() or "")
         parts.append(_("about %(category)s") % {"category": category})
     if pledge.channel:
-        parts.append(_("made by %(channel)s") % {"channel": pledge.channel})
+        parts.append(_("made by %(channel)s") % {"channel": channel_label(pledge.channel)})
     return parts
 
 
@@ -120,3 +120,12 @@ def pledge_sentence(pledge) -> str:
 def _then(first: str, second: str) -> str:
     # Translators: one sentence after another; in English a space between them.
     return _("%(first)s %(second)s") % {"first": first, "second": second}
+
+
+def channel_label(channel: str) -> str:
+    """A case or ticket channel as people call it ("Web form", "Kiosk"), in the language in use."""
+    from civicdesk.cases.models import IntakeChannel
+    from civicdesk.queues.models import Channel as TicketChannel
+
+    labels = {**dict(TicketChannel.choices), **dict(IntakeChannel.choices)}
+    return str(labels.get(channel, channel)).lower()

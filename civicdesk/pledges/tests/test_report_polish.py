@@ -1,0 +1,45 @@
+"""The monthly report lists only categories that fell short; a pledge's channel is chosen from
+the channels civicdesk knows and read back in words."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from civicdesk.cases.tests.factories import CategoryFactory
+from civicdesk.pledges.forms import PledgeForm
+from civicdesk.pledges.report import _worst_categories
+from civicdesk.pledges.sentences import channel_label
+from civicdesk.pledges.tests.factories import make_case, make_pledge
+
+pytestmark = pytest.mark.django_db
+HK = ZoneInfo("Asia/Hong_Kong")
+
+
+def test_only_categories_with_a_late_case_are_where_we_fell_short(agency):
+    with time_machine.travel(datetime(2026, 11, 3, 12, tzinfo=HK), tick=False):
+        late, prompt = (CategoryFactory(agency=agency, name=n) for n in ("Lifts", "Refuse"))
+        received, due = datetime(2026, 10, 6, 9, tzinfo=HK), datetime(2026, 10, 20, 17, tzinfo=HK)
+        make_case(agency=agency, category=late, received=received, reply_due_at=due)
+        for _ in range(3):
+            make_case(agency=agency, category=prompt, received=received, reply_due_at=due,
+                      replied_at=datetime(2026, 10, 7, 9, tzinfo=HK))  # fmt: skip
+        found = _worst_categories(agency, datetime(2026, 10, 1).date(),
+                                  datetime(2026, 10, 31).date())  # fmt: skip
+    assert [c["name"] for c in found["worst_categories"]] == ["Lifts"]
+    assert found["categories_measured"] == 2
+
+
+def test_pledge_channel_is_a_known_channel_and_reads_as_words(agency):
+    base = {"metric": "cases_reply_within", "target": "90", "period": "month"}
+    refused = PledgeForm({**base, "channel": "webb"}, agency=agency)
+    assert not refused.is_valid() and "channel" in refused.errors
+    accepted = PledgeForm({**base, "channel": "kiosk"}, agency=agency)
+    accepted.is_valid()
+    assert "channel" not in accepted.errors
+    pledge = make_pledge(agency=agency, metric="cases_reply_within", target=90, channel="web")
+    assert "made by web form" in pledge.sentence
+    with translation.override("zh-hant"):
+        assert channel_label("web") != "web form"
