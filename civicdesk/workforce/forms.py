@@ -103,11 +103,16 @@ class SessionForm(forms.Form):
         error_messages={"required": _("Enter the number of places.")},
     )
 
-    def __init__(self, *args, trainings, sites, trainers, **kwargs):
+    def __init__(self, *args, trainings, sites, trainers, pilot_site_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training"].queryset = trainings
         self.fields["site"].queryset = sites
         self.fields["trainer"].queryset = trainers
+        # Say which sites are pilot sites: trainers schedule the programme's sessions there.
+        pilots = set(pilot_site_ids)
+        self.fields["site"].label_from_instance = lambda site: (
+            _("%(site)s (pilot site)") % {"site": site} if site.pk in pilots else str(site)
+        )
 
 
 class EnrolForm(forms.Form):

@@ -70,7 +70,12 @@ def programme_survey_comparison(programme: PilotProgramme) -> dict:
         rows.append(row)
     if not any(r[w]["responses"] for r in rows for w in windows):
         return {"available": False, "message": NO_SURVEY_DATA}
-    return {"available": True, "rows": rows}
+    # The days each window covers, first and last, so a reader knows what is compared.
+    days = {
+        name: (timezone.localdate(a), timezone.localdate(max(a, b - timedelta(microseconds=1))))
+        for name, (a, b) in windows.items()
+    }
+    return {"available": True, "rows": rows, "windows": days}
 
 
 def _scores_from_responses(*, site_ids: list[int], start: datetime, end: datetime) -> dict:
@@ -179,21 +184,22 @@ def _assessments(programme: PilotProgramme, pilot_ids: list[int], other_ids: lis
                 },
             }
         )
+    # Each pilot site's averages count only assessments made during the programme, like its
+    # ideas: ratings from before the start are the baseline the period table shows.
+    during = Q(
+        assessment__submitted_at__gte=_start_of(programme.starts_on),
+        assessment__submitted_at__lt=_start_of(programme.ends_on + timedelta(days=1)),
+    )
     for sid in pilot_ids:
-        rows = AssessmentRating.objects.filter(assessment__subject__sites=sid).values_list(
-            "assessment__kind", "rating"
+        ratings = AssessmentRating.objects.filter(
+            during, assessment__subject__in=_staff_at([sid]).values("pk")
         )
         by_kind: dict[str, list[int]] = {"self": [], "supervisor": []}
-        for kind, rating in rows:
+        for kind, rating in ratings.values_list("assessment__kind", "rating"):
             by_kind[kind].append(rating)
         result["per_site"][sid] = {
             k: (round(mean(v), 2) if v else None) for k, v in by_kind.items()
-        } | {
-            "assessed": AssessmentRating.objects.filter(assessment__subject__sites=sid)
-            .values("assessment__subject")
-            .distinct()
-            .count()
-        }
+        } | {"assessed": ratings.values("assessment__subject").distinct().count()}
     return result
 
 
@@ -281,7 +287,9 @@ def programme_report(
             ],
         ),
         "assessments": bar_chart(
-            title=_("Average rating per pilot site, self and supervisor (1 to 4)"),
+            title=_(
+                "Average rating per pilot site during the programme, self and supervisor (1 to 4)"
+            ),
             labels=labels,
             max_value=4,
             series=[

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -89,6 +90,12 @@ def _post_action(request, action, *, success: str, back: str):
         return redirect(back)
     messages.success(request, success)
     return redirect(back)
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A posted row id, or None when it is missing or not a number (a 404, never a 500)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _apply_error(form, exc: ApplicationError) -> None:
@@ -219,7 +226,7 @@ def _profile_action(request, profile):
             back=back,
         )
     if action == "add_behaviour":
-        competency = profile.competencies.filter(pk=request.POST.get("competency")).first()
+        competency = profile.competencies.filter(pk=_posted_id(request, "competency")).first()
         if competency is None:
             raise Http404
         return _post_action(
@@ -232,7 +239,7 @@ def _profile_action(request, profile):
         )
     if action == "remove_behaviour":
         behaviour = Behaviour.objects.filter(
-            pk=request.POST.get("behaviour"), competency__profile=profile
+            pk=_posted_id(request, "behaviour"), competency__profile=profile
         ).first()
         if behaviour is None:
             raise Http404
@@ -334,6 +341,14 @@ def assess(request: HttpRequest, staff_id: int):
         return render(
             request, "workforce/assess.html", {"subject": subject, "profile": None, "kind": kind}
         )
+    period = services.period_of(now())
+    if Assessment.objects.filter(subject=subject, kind=kind, period=period).exists():
+        # One of each kind per quarter: say so before the form, not after it is filled in.
+        return render(
+            request,
+            "workforce/assess.html",
+            {"subject": subject, "profile": profile, "kind": kind, "period": period, "done": True},
+        )
     competencies = list(profile.competencies.all())
     behaviours = [b for c in competencies for b in c.behaviours.all()]
     form = assessment_form_class(behaviours)(request.POST or None)
@@ -366,7 +381,7 @@ def assess(request: HttpRequest, staff_id: int):
             "form": form,
             "groups": groups,
             "kind": kind,
-            "period": services.period_of(now()),
+            "period": period,
         },
     )
 
@@ -404,10 +419,14 @@ def _session_choices(user):
     me = user.staff_profile
     from civicdesk.workforce.models import PilotSite
 
-    pilot_site_ids = PilotSite.objects.filter(programme__agency_id=me.agency_id).values("site_id")
+    pilot_site_ids = set(
+        PilotSite.objects.filter(programme__agency_id=me.agency_id).values_list(
+            "site_id", flat=True
+        )
+    )
     sites = Site.objects.filter(is_active=True).filter(
-        agency_id=me.agency_id
-    ) | Site.objects.filter(pk__in=pilot_site_ids)
+        Q(agency_id=me.agency_id) | Q(pk__in=pilot_site_ids)
+    )
     trainers = StaffProfile.objects.filter(
         agency_id=me.agency_id, role__in=["trainer", "agency_admin"]
     )
@@ -415,6 +434,7 @@ def _session_choices(user):
         "trainings": selectors.training_list_for(user).filter(is_active=True),
         "sites": sites.select_related("agency").distinct().order_by("agency__code", "name"),
         "trainers": trainers,
+        "pilot_site_ids": pilot_site_ids,
     }
 
 
@@ -453,6 +473,16 @@ def session_new(request: HttpRequest):
     return render(request, "workforce/session_new.html", {"form": form})
 
 
+def _enrol_candidates(user, session):
+    """Whom the user may enrol: a trainer anyone of the session's agency or, for a pilot
+    session at another agency's site, of that site's agency; anyone else their team."""
+    if can(user, Area.TRAINING, Access.WRITE, Target(agency_id=session.agency_id)):
+        return StaffProfile.objects.filter(
+            agency_id__in={session.agency_id, session.site.agency_id}, user__is_active=True
+        )
+    return team_members(user)
+
+
 @staff_view
 def session(request: HttpRequest, pk: int):
     session = selectors.session_list_for(request.user).filter(pk=pk).first()
@@ -479,11 +509,8 @@ def session(request: HttpRequest, pk: int):
                 back=back,
             )
         if action == "enrol":
-            staff = (
-                team_members(request.user).filter(pk=request.POST.get("staff")).first()
-                if not can(request.user, Area.TRAINING, Access.WRITE)
-                else StaffProfile.objects.filter(pk=request.POST.get("staff")).first()
-            )
+            candidates = _enrol_candidates(request.user, session)
+            staff = candidates.filter(pk=_posted_id(request, "staff")).first()
             if staff is None:
                 messages.error(request, _("Choose a person from your team."))
                 return redirect(back)
@@ -493,7 +520,7 @@ def session(request: HttpRequest, pk: int):
                 success=_("%(name)s is enrolled.") % {"name": staff.display_name},
                 back=back,
             )
-        enrolment = session.enrolments.filter(pk=request.POST.get("enrolment")).first()
+        enrolment = session.enrolments.filter(pk=_posted_id(request, "enrolment")).first()
         if enrolment is None:
             raise Http404
         if action == "withdraw":
@@ -518,11 +545,7 @@ def session(request: HttpRequest, pk: int):
     )
     is_trainer = can(request.user, Area.TRAINING, Access.WRITE, Target(agency_id=session.agency_id))
     candidates = (
-        (
-            StaffProfile.objects.filter(agency_id=me.agency_id)
-            if is_trainer
-            else team_members(request.user)
-        )
+        _enrol_candidates(request.user, session)
         .exclude(pk__in=enrolments.values("staff_id"))
         .order_by("display_name")
     )
@@ -702,7 +725,7 @@ def awards(request: HttpRequest):
             )
     elif request.method == "POST":
         nomination = Nomination.objects.filter(
-            pk=request.POST.get("nomination"), award__in=awards
+            pk=_posted_id(request, "nomination"), award__in=awards
         ).first()
         if nomination is None:
             raise Http404
@@ -806,7 +829,7 @@ def programme(request: HttpRequest, pk: int):
         return redirect(request.path)
     if request.method == "POST":
         if request.POST.get("action") == "complete":
-            milestone = programme.milestones.filter(pk=request.POST.get("milestone")).first()
+            milestone = programme.milestones.filter(pk=_posted_id(request, "milestone")).first()
             if milestone is None:
                 raise Http404
             return _post_action(
