@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
 
@@ -9,6 +13,51 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def validate_names(value) -> None:
+    """{language code: name} for the languages civicdesk speaks, each a short text."""
+    known = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, dict) or not set(value) <= known:
+        raise ValidationError(
+            _("Give names by language code, one of: %(codes)s."),
+            params={"codes": ", ".join(sorted(known))},
+        )
+    if any(not isinstance(text, str) or len(text) > 200 for text in value.values()):
+        raise ValidationError(_("Each name is a text of at most 200 characters."))
+
+
+class LocalNames(models.Model):
+    """A name that citizens read in their own language: `names` holds it in other languages
+    than `name`'s, and `display_name` picks the one for the language in use (a name in
+    another script of the same language before `name`: Simplified Chinese readers get the
+    Traditional name rather than the English one)."""
+
+    names = models.JSONField(
+        _("name in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_names],
+        help_text=_('By language code, e.g. {"zh-hant": "房屋署", "ms": "Jabatan Perumahan"}.'),
+    )
+
+    class Meta:
+        abstract = True
+
+    def local_name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "").lower()
+        names = self.names or {}
+        if names.get(language):
+            return names[language]
+        family = language.split("-")[0]
+        for code, text in names.items():
+            if text and code.split("-")[0] == family:
+                return text
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.local_name()
 
 
 class PeriodicRun(models.Model):

@@ -28,6 +28,13 @@ def _site_or_404(agency_code: str, site_code: str):
     return site
 
 
+def service_names(site) -> dict[int, str]:
+    """Each service of the site by id, named in the language in use."""
+    from civicdesk.queues.models import Service
+
+    return {service.id: service.display_name for service in Service.objects.filter(site=site)}
+
+
 def _services_by_id(snapshot: dict) -> dict:
     return {s["id"]: s for s in snapshot["services"]}
 
@@ -36,7 +43,11 @@ def _services_by_id(snapshot: dict) -> dict:
 def board(request: HttpRequest, agency_code: str, site_code: str):
     site = _site_or_404(agency_code, site_code)
     last = bus.latest_id()
+    names = service_names(site)
     snapshot = site_snapshot(site.id)
+    # Names in the page's language (a snapshot is shared by every page: it carries one name).
+    snapshot = {**snapshot, "services": [{**s, "name": names.get(s["id"], s["name"])}
+                                         for s in snapshot["services"]]}  # fmt: skip
     services = _services_by_id(snapshot)
     calling = [
         {**c, "service_name": services.get(c["service"], {}).get("name", "")}
@@ -48,6 +59,7 @@ def board(request: HttpRequest, agency_code: str, site_code: str):
         {
             "site": site,
             "snapshot": snapshot,
+            "service_names": names,
             "now_calling": calling[:1],
             "recent": calling[1:6],
             "last_event_id": last,
@@ -91,6 +103,7 @@ def ticket(request: HttpRequest, token: str):
             "state": state,
             "status_label": status_labels[state["status"]],
             "status_labels": status_labels,
+            "service_names": service_names(found.site),
             "last_event_id": last,
             "stream_url": reverse("live:ticket_events", args=[found.token]),
             "place_url": reverse("api-v1:ticket_detail", args=[found.token]),

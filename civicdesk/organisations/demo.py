@@ -79,6 +79,69 @@ AGENCIES = [
     },
 ]
 
+
+def names_by_language(hant: str, hans: str, ms: str) -> dict[str, str]:
+    return {"zh-hant": hant, "zh-hans": hans, "ms": ms}
+
+
+# What citizens read in their language (`LocalNames.names`), by the English name.
+NAMES = {
+    "Harbour City Housing Authority": names_by_language(
+        "海港城房屋委員會", "海港城房屋委员会", "Lembaga Perumahan Bandar Raya Harbour"
+    ),
+    "Harbour City Transport Department": names_by_language(
+        "海港城運輸署", "海港城运输署", "Jabatan Pengangkutan Bandar Raya Harbour"
+    ),
+    "Harbour City Environment Agency": names_by_language(
+        "海港城環境局", "海港城环境局", "Agensi Alam Sekitar Bandar Raya Harbour"
+    ),
+    "Harbour Central Customer Centre": names_by_language(
+        "海港中區客戶服務中心", "海港中区客户服务中心", "Pusat Pelanggan Harbour Central"
+    ),
+    "North Point Estate Office": names_by_language(
+        "北角邨辦事處", "北角邨办事处", "Pejabat Estet North Point"
+    ),
+    "Lantern Bay Estate Office": names_by_language(
+        "燈籠灣邨辦事處", "灯笼湾邨办事处", "Pejabat Estet Lantern Bay"
+    ),
+    "Kowloon Ridge Tenancy Centre": names_by_language(
+        "九龍嶺租約中心", "九龙岭租约中心", "Pusat Penyewaan Kowloon Ridge"
+    ),
+    "Central Licensing Office": names_by_language(
+        "中區牌照辦事處", "中区牌照办事处", "Pejabat Pelesenan Pusat"
+    ),
+    "Kowloon Licensing Office": names_by_language(
+        "九龍牌照辦事處", "九龙牌照办事处", "Pejabat Pelesenan Kowloon"
+    ),
+    "Star Ferry Customer Desk": names_by_language(
+        "天星小輪客戶服務台", "天星小轮客户服务台", "Kaunter Pelanggan Star Ferry"
+    ),
+    "Parking Permits Office": names_by_language(
+        "泊車許可證辦事處", "泊车许可证办事处", "Pejabat Permit Letak Kereta"
+    ),
+    "Environment Centre Wan Chai": names_by_language(
+        "灣仔環境中心", "湾仔环境中心", "Pusat Alam Sekitar Wan Chai"
+    ),
+    "Recycling Hub Sham Shui Po": names_by_language(
+        "深水埗回收中心", "深水埗回收中心", "Hab Kitar Semula Sham Shui Po"
+    ),
+    "Parks Office Victoria Park": names_by_language(
+        "維多利亞公園辦事處", "维多利亚公园办事处", "Pejabat Taman Victoria Park"
+    ),
+    "Tseung Kwan O District Office": names_by_language(
+        "將軍澳區辦事處", "将军澳区办事处", "Pejabat Daerah Tseung Kwan O"
+    ),
+}
+
+
+def give_names(item, names: dict[str, dict[str, str]]) -> None:
+    """The demo's names in other languages, on a record that has none yet (a demo made before
+    names existed gets them on the next run)."""
+    if not item.names and item.name in names:
+        item.names = names[item.name]
+        item.save(update_fields=["names"])
+
+
 STAFF_ROLES = [
     (Role.TEAM_LEAD, "lead", "Team Lead"),
     (Role.FRONTLINE, "frontline", "Frontline Officer"),
@@ -110,6 +173,7 @@ def load_organisations() -> list[tuple[str, str, str]]:
             office_hours=WEEKDAYS_9_TO_5,
             email=spec["email"],
         )
+        give_names(agency, NAMES)
         departments = []
         for code, name in spec["departments"]:
             departments.append(
@@ -129,6 +193,7 @@ def load_organisations() -> list[tuple[str, str, str]]:
                     opening_hours=hours,
                 )
             )
+            give_names(sites[-1], NAMES)
         lead = None
         for role, suffix, title in STAFF_ROLES:
             username = f"{agency.code.lower()}.{suffix}"

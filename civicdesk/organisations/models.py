@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.models import TimeStampedModel
+from civicdesk.core.models import LocalNames, TimeStampedModel
 from civicdesk.organisations.hours import parse_weekly_hours
 from civicdesk.organisations.roles import Role
 
@@ -55,7 +55,7 @@ class CalendarFields(models.Model):
         abstract = True
 
 
-class Agency(CalendarFields, TimeStampedModel):
+class Agency(LocalNames, CalendarFields, TimeStampedModel):
     code = models.CharField(_("code"), max_length=10, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     languages = models.JSONField(
@@ -102,7 +102,7 @@ class Department(TimeStampedModel):
         return f"{self.agency.code}/{self.code} {self.name}"
 
 
-class Site(CalendarFields, TimeStampedModel):
+class Site(LocalNames, CalendarFields, TimeStampedModel):
     """A physical service point: a counter hall, an office, a customer centre."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sites")

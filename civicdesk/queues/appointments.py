@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -187,7 +189,7 @@ def _confirm(appointment: Appointment) -> None:
     slot = appointment.slot
     with translation.override(appointment.language):
         subject = _("Appointment booked: %(service)s, %(when)s") % {
-            "service": slot.service.name,
+            "service": slot.service.display_name,
             "when": _when(slot),
         }
         body = _(
@@ -197,24 +199,21 @@ def _confirm(appointment: Appointment) -> None:
             "too.\n\nThe calendar invite is attached."
         ) % {
             "name": appointment.name,
-            "service": slot.service.name,
-            "site": slot.service.site.name,
+            "service": slot.service.display_name,
+            "site": slot.service.site.display_name,
             "address": slot.service.site.address,
             "when": _when(slot),
             "ref": appointment.reference,
             "link": public_url("queues:appointment", appointment.token),
         }
+        invite = appointment_ics(appointment)
     notify_enqueue(
         channel="email",
         to=appointment.email,
         subject=subject,
         body=body,
         attachments=[
-            {
-                "filename": "appointment.ics",
-                "mimetype": "text/calendar",
-                "content": appointment_ics(appointment),
-            }
+            {"filename": "appointment.ics", "mimetype": "text/calendar", "content": invite}
         ],
         dedupe_key=f"queues:appointment:{appointment.pk}:booked",
         agency=slot.service.site.agency,
@@ -263,17 +262,14 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
     with translation.override(appointment.language):
         subject = _("Appointment cancelled: %(ref)s") % {"ref": appointment.reference}
         body = _("Your appointment on %(when)s is cancelled.") % {"when": _when(slot)}
+        invite = appointment_ics(appointment, cancelled=True)
     notify_enqueue(
         channel="email",
         to=appointment.email,
         subject=subject,
         body=body,
         attachments=[
-            {
-                "filename": "appointment.ics",
-                "mimetype": "text/calendar",
-                "content": appointment_ics(appointment, cancelled=True),
-            }
+            {"filename": "appointment.ics", "mimetype": "text/calendar", "content": invite}
         ],
         dedupe_key=f"queues:appointment:{appointment.pk}:cancelled",
         agency=slot.service.site.agency,
@@ -322,7 +318,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
             until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
             until_text = date_format(until, "H:i")
             subject = _("A place is free: %(service)s, %(when)s") % {
-                "service": slot.service.name,
+                "service": slot.service.display_name,
                 "when": _when(slot),
             }
             body = _(
@@ -330,8 +326,8 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
                 "%(when)s. It is held for you until %(until)s. Accept or decline here: %(link)s"
             ) % {
                 "name": entry.name,
-                "service": slot.service.name,
-                "site": slot.service.site.name,
+                "service": slot.service.display_name,
+                "site": slot.service.site.display_name,
                 "when": _when(slot),
                 "until": until_text,
                 "link": link,
@@ -400,10 +396,56 @@ def waitlist_decline(*, entry: WaitlistEntry) -> WaitlistEntry:
     slot = _lock_slot(entry.slot)
     if entry.status not in (WaitlistStatus.OFFERED, WaitlistStatus.WAITING):
         raise Conflict(_("There is no open offer on this link."), code="no_offer")
+    was_offered = entry.status == WaitlistStatus.OFFERED
     entry.status = WaitlistStatus.DECLINED
     entry.save(update_fields=["status"])
+    if was_offered:
+        _withdraw_offer(entry)
     _offer_free_places(slot)
     return entry
+
+
+def _withdraw_offer(entry: WaitlistEntry) -> None:
+    """Tell the person whose offer was declined or ran out, with the update that removes the
+    tentative event the offer put in their calendar."""
+    slot = entry.slot
+    with translation.override(entry.language):
+        details = {"service": slot.service.display_name, "site": slot.service.site.display_name,
+                   "when": _when(slot), "name": entry.name}  # fmt: skip
+        if entry.status == WaitlistStatus.DECLINED:
+            subject = _("Place declined: %(service)s, %(when)s") % details
+            body = (
+                _(
+                    "Dear %(name)s,\n\nYou declined the place for %(service)s at %(site)s on "
+                    "%(when)s. The calendar update attached removes the tentative entry."
+                )
+                % details
+            )
+        else:
+            subject = _("The place offered to you has gone: %(service)s, %(when)s") % details
+            body = _(
+                "Dear %(name)s,\n\nThe place for %(service)s at %(site)s on %(when)s was not "
+                "accepted in time, so it is no longer held for you. The calendar update "
+                "attached removes the tentative entry. You can book another time here: %(link)s"
+            ) % {**details, "link": _appointments_url(slot)}
+        invite = offer_ics(entry, withdrawn=True)
+    notify_enqueue(
+        channel="email",
+        to=entry.email,
+        subject=subject,
+        body=body,
+        attachments=[{"filename": "offer.ics", "mimetype": "text/calendar", "content": invite}],
+        dedupe_key=f"queues:waitlist:{entry.pk}:withdrawn:email",
+        agency=slot.service.site.agency,
+        related=entry,
+    )
+
+
+def _appointments_url(slot: AppointmentSlot) -> str:
+    site = slot.service.site
+    path = reverse("queues:appointments", kwargs={"agency_code": site.agency.code,
+                                                  "site_code": site.code})  # fmt: skip
+    return settings.CIVICDESK_PUBLIC_URL.rstrip("/") + path
 
 
 @transaction.atomic
@@ -418,6 +460,7 @@ def waitlist_expire_due() -> int:
     for entry in expired:
         entry.status = WaitlistStatus.EXPIRED
         entry.save(update_fields=["status"])
+        _withdraw_offer(entry)
     for slot_id in {e.slot_id for e in expired}:
         slot = _lock_slot(AppointmentSlot(pk=slot_id))
         _offer_free_places(slot)

@@ -13,6 +13,7 @@ from civicdesk.queues.models import Counter, Service
 
 SERVICE_FIELDS = [
     "name",
+    "names",
     "description",
     "prefix",
     "default_service_minutes",

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.calendar import site_calendar
+from civicdesk.organisations.demo import give_names, names_by_language
 from civicdesk.organisations.models import Site, StaffProfile
 from civicdesk.organisations.roles import Role
 from civicdesk.queues.lanes import APPOINTMENT, NORMAL, take_priority
@@ -40,6 +41,23 @@ SERVICES = {
         ("B", "Recycling and waste", 6),
         ("C", "General enquiries", 8),
     ],
+}
+SERVICE_NAMES = {
+    "Rent and payments": names_by_language("租金及繳費", "租金及缴费", "Sewa dan bayaran"),
+    "Tenancy matters": names_by_language("租約事宜", "租约事宜", "Hal ehwal penyewaan"),
+    "Repairs and maintenance": names_by_language(
+        "維修及保養", "维修及保养", "Pembaikan dan penyelenggaraan"
+    ),
+    "Driving licence renewal": names_by_language(
+        "續領駕駛執照", "续领驾驶执照", "Pembaharuan lesen memandu"
+    ),
+    "Vehicle registration": names_by_language("車輛登記", "车辆登记", "Pendaftaran kenderaan"),
+    "Permits and enquiries": names_by_language(
+        "許可證及查詢", "许可证及查询", "Permit dan pertanyaan"
+    ),
+    "Permits and licences": names_by_language("許可證及牌照", "许可证及牌照", "Permit dan lesen"),
+    "Recycling and waste": names_by_language("回收及廢物", "回收及废物", "Kitar semula dan sisa"),
+    "General enquiries": names_by_language("一般查詢", "一般查询", "Pertanyaan am"),
 }
 # Counter name -> letters it serves. In the history counter 3 is staffed on Mondays and Fridays.
 COUNTERS = {"1": "AC", "2": "AB", "3": "BC"}
@@ -108,6 +126,7 @@ def _ensure_site(site: Site):
                 slot_minutes=15,
                 slot_capacity=2,
             )
+        give_names(service, SERVICE_NAMES)
         services.append(service)
     by_prefix = {s.prefix: s for s in services}
     counters = []

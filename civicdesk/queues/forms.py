@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.queues.lanes import NORMAL, lane_choices
@@ -83,7 +84,8 @@ class JoinForm(ContactFields):
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(s.id, s.name) for s in services]
+        # In the page's language: the citizen reads the service's own name for it.
+        self.fields["service"].choices = [(s.id, s.display_name) for s in services]
         self.fields["lane"].choices = lane_choices()
 
 
@@ -143,6 +145,7 @@ class ReferenceForm(forms.Form):
         label=_("Your booking reference"),
         max_length=12,
         help_text=_("8 letters and numbers, in your confirmation email."),
+        error_messages={"required": _("Enter your booking reference.")},
         widget=forms.TextInput(
             attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
         ),
@@ -178,6 +181,40 @@ class ServiceForm(forms.ModelForm):
             "late_grace_minutes",
             "is_active",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The name in each other language the agency serves, right after the name.
+        service = self.instance
+        agency = service.site.agency if service.site_id else None
+        languages = dict(settings.LANGUAGES)
+        other = [code for code in (agency.languages if agency else []) if code != "en"]
+        fields = list(self.fields.items())
+        extra = {
+            f"name_{code}": forms.CharField(
+                label=_("Name in %(language)s") % {"language": languages.get(code, code)},
+                max_length=120,
+                required=False,
+                initial=(service.names or {}).get(code, ""),
+                help_text=_("Leave empty to show the name above."),
+            )
+            for code in other
+        }
+        self.fields = dict(fields[:1]) | extra | dict(fields[1:])
+
+    def clean(self):
+        cleaned = super().clean()
+        names = dict(self.instance.names or {})
+        for field in self.fields:
+            if field.startswith("name_"):
+                text = (cleaned.get(field) or "").strip()
+                code = field.removeprefix("name_")
+                if text:
+                    names[code] = text
+                else:
+                    names.pop(code, None)
+        cleaned["names"] = names
+        return cleaned
 
 
 class CounterForm(forms.Form):

@@ -1,7 +1,8 @@
 """Calendar invites (iCalendar) for appointments and for waitlist offers.
 
 One event per place a person holds, so their calendar updates it instead of adding another:
-- A waitlist offer is a TENTATIVE event (SEQUENCE 0) whose UID comes from the waitlist entry.
+- A waitlist offer is a TENTATIVE event (SEQUENCE 0) whose UID comes from the waitlist entry;
+  an offer declined or run out is CANCELLED with SEQUENCE 1 (a new offer is a new entry).
 - Accepting it books an appointment whose invite keeps that UID (found through the entry that
   became the appointment), now CONFIRMED with SEQUENCE 1; cancelling it later is CANCELLED with
   SEQUENCE 2. A directly booked appointment has a UID of its own and the same sequence numbers.
@@ -55,7 +56,7 @@ def _ics(
     event.add("dtstart", slot.starts_at)
     event.add("dtend", slot.ends_at)
     event.add("summary", summary)
-    event.add("location", f"{site.name}, {site.address}")
+    event.add("location", f"{site.display_name}, {site.address}")
     event.add("description", description)
     event.add("status", status)
     event.add("sequence", sequence)
@@ -68,7 +69,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str
     return _ics(
         uid=_appointment_uid(appointment),
         slot=slot,
-        summary=f"{slot.service.name} – {slot.service.site.name}",
+        summary=f"{slot.service.display_name} – {slot.service.site.display_name}",
         description=_("Reference %(ref)s. Check in at the kiosk or here: %(link)s")
         % {
             "ref": appointment.reference,
@@ -79,15 +80,28 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> str
     )
 
 
-def offer_ics(entry: WaitlistEntry) -> str:
-    """A held, not yet booked place: tentative until the person accepts it on the offer page."""
+def offer_ics(entry: WaitlistEntry, *, withdrawn: bool = False) -> str:
+    """A held, not yet booked place: tentative until the person accepts it on the offer page.
+
+    `withdrawn`: the offer was declined or ran out, so the same event is cancelled (SEQUENCE
+    1, after the offer's 0) and calendars that took the tentative entry remove it."""
     slot = entry.slot
+    if withdrawn:
+        return _ics(
+            uid=_offer_uid(entry.token),
+            slot=slot,
+            summary=_("Place no longer held: %(service)s – %(site)s")
+            % {"service": slot.service.display_name, "site": slot.service.site.display_name},
+            description=_("The place offered to you at this time is no longer held for you."),
+            status="CANCELLED",
+            sequence=CONFIRMED,
+        )
     until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
     return _ics(
         uid=_offer_uid(entry.token),
         slot=slot,
         summary=_("Place offered, not booked yet: %(service)s – %(site)s")
-        % {"service": slot.service.name, "site": slot.service.site.name},
+        % {"service": slot.service.display_name, "site": slot.service.site.display_name},
         description=_(
             "A place has come free and is held for you until %(until)s. It is only booked "
             "once you accept it here: %(link)s"

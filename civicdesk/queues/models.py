@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
-from civicdesk.core.models import TimeStampedModel
+from civicdesk.core.models import LocalNames, TimeStampedModel
 from civicdesk.queues.lanes import NORMAL
 
 prefix_validator = RegexValidator(r"^[A-Z]$", _("Use one capital letter, A to Z."))
@@ -20,7 +20,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Service(TimeStampedModel):
+class Service(LocalNames, TimeStampedModel):
     """Something a visitor queues for at a site: "Passport renewal", tickets A001, A002..."""
 
     site = models.ForeignKey(

@@ -106,7 +106,7 @@ def _tell_near(ticket: Ticket, ahead: int) -> None:
             "%(site)s: your ticket %(number)s is nearly called - %(ahead)d ahead of you. "
             "Please come back to the waiting area. %(link)s"
         ) % {
-            "site": ticket.site.name,
+            "site": ticket.site.display_name,
             "number": ticket.number,
             "ahead": ahead,
             "link": ticket_link(ticket),
@@ -121,7 +121,7 @@ def ticket_called(ticket: Ticket, counter) -> None:
         return
     with translation.override(ticket.language):
         body = _("%(site)s: ticket %(number)s, please go to counter %(counter)s now.") % {
-            "site": ticket.site.name,
+            "site": ticket.site.display_name,
             "number": ticket.number,
             "counter": counter.name,
         }

@@ -77,10 +77,10 @@ def case_transfer(
         body = _(
             "Your case %(ref)s is now with %(agency)s, who can act on it. You keep the same "
             "reference and do not need to write again."
-        ) % {"ref": case.reference, "agency": to_agency.name}
+        ) % {"ref": case.reference, "agency": to_agency.display_name}
         if to_agency.email:
             body += " " + _("Their contact: %(email)s.") % {"email": to_agency.email}
-        subject = _("Your case has moved to %(agency)s") % {"agency": to_agency.name}
+        subject = _("Your case has moved to %(agency)s") % {"agency": to_agency.display_name}
     tell_citizen(case=case, body=body, subject=subject, author=actor,
                  author_label=f"{_who(actor)}, {from_agency.name}")  # fmt: skip
     data = {"from": from_agency.code, "to": to_agency.code, "reason": reason}
