@@ -113,14 +113,16 @@ def greedy_moves(
 
 def agency_plan(agency, week: str) -> dict:
     """The redeployment suggestion for an agency's sites in a week, from stored advice."""
-    from civicdesk.insights.models import RunStatus, StaffingRun
+    from civicdesk.insights.models import StaffingRun
     from civicdesk.queues.models import Counter, Service
 
-    runs = list(
-        StaffingRun.objects.filter(
-            site__agency=agency, week=week, status=RunStatus.DONE
-        ).select_related("site")
-    )
+    # Every site with advice, also while it is being computed again (the earlier advice
+    # stands until the new one replaces it).
+    runs = [
+        run
+        for run in StaffingRun.objects.filter(site__agency=agency, week=week).select_related("site")
+        if run.result
+    ]
     needs: dict[tuple[str, str], list[Need]] = defaultdict(list)
     for run in runs:
         for key, items in block_needs(run.result.get("rows", []), run.site_id).items():
@@ -199,7 +201,7 @@ def move_accept(
 
     from civicdesk.audit.services import audit_record
     from civicdesk.core.errors import Conflict, ValidationFailed
-    from civicdesk.insights.models import PlannedStaffing, RunStatus, StaffingRun
+    from civicdesk.insights.models import PlannedStaffing, StaffingRun
     from civicdesk.insights.staffing import run_apply_plan
     from civicdesk.organisations.permissions import Access, Area, Target, require
 
@@ -216,9 +218,10 @@ def move_accept(
         runs = {
             run.site_id: run
             for run in StaffingRun.objects.select_for_update(of=("self",))
-            .filter(site__agency=agency, week=week, status=RunStatus.DONE)
+            .filter(site__agency=agency, week=week)
             .select_related("site")
             .order_by("pk")
+            if run.result
         }
         suggested = next(
             (

@@ -162,23 +162,36 @@ def _staff_at(site_ids: list[int]):
     return StaffProfile.objects.filter(sites__in=site_ids, user__is_active=True).distinct()
 
 
+# The report goes to everyone in the programme (officers of every agency included): an average
+# over fewer people than this would tell them one or two colleagues' own ratings, so it is
+# not shown (the cell says why). Each person's own ratings stay on their own pages.
+MIN_PEOPLE = 3
+
+
+def _average(ratings: list[tuple[int, int]]) -> float | None:
+    """Mean of (person, rating) pairs over at least MIN_PEOPLE people, else None."""
+    if len({person for person, _rating in ratings}) < MIN_PEOPLE:
+        return None
+    return round(mean(rating for _person, rating in ratings), 2)
+
+
 def _assessments(programme: PilotProgramme, pilot_ids: list[int], other_ids: list[int]) -> dict:
-    result = {"periods": [], "per_site": {}}
+    result = {"periods": [], "per_site": {}, "min_people": MIN_PEOPLE}
     periods: dict[str, dict] = {}
     for group, ids in (("pilot", pilot_ids), ("other", other_ids)):
         staff_ids = list(_staff_at(ids).values_list("pk", flat=True))
         rows = AssessmentRating.objects.filter(assessment__subject_id__in=staff_ids).values_list(
-            "assessment__period", "assessment__kind", "rating"
+            "assessment__period", "assessment__kind", "assessment__subject_id", "rating"
         )
-        for period, kind, rating in rows:
-            periods.setdefault(period, {}).setdefault((group, kind), []).append(rating)
+        for period, kind, person, rating in rows:
+            periods.setdefault(period, {}).setdefault((group, kind), []).append((person, rating))
     for period in sorted(periods):
         values = periods[period]
         result["periods"].append(
             {
                 "period": period,
                 **{
-                    f"{g}_{k}": (round(mean(values[(g, k)]), 2) if values.get((g, k)) else None)
+                    f"{g}_{k}": _average(values.get((g, k), []))
                     for g in ("pilot", "other")
                     for k in ("self", "supervisor")
                 },
@@ -194,12 +207,15 @@ def _assessments(programme: PilotProgramme, pilot_ids: list[int], other_ids: lis
         ratings = AssessmentRating.objects.filter(
             during, assessment__subject__in=_staff_at([sid]).values("pk")
         )
-        by_kind: dict[str, list[int]] = {"self": [], "supervisor": []}
-        for kind, rating in ratings.values_list("assessment__kind", "rating"):
-            by_kind[kind].append(rating)
-        result["per_site"][sid] = {
-            k: (round(mean(v), 2) if v else None) for k, v in by_kind.items()
-        } | {"assessed": ratings.values("assessment__subject").distinct().count()}
+        by_kind: dict[str, list[tuple[int, int]]] = {"self": [], "supervisor": []}
+        for kind, person, rating in ratings.values_list(
+            "assessment__kind", "assessment__subject_id", "rating"
+        ):
+            by_kind[kind].append((person, rating))
+        result["per_site"][sid] = {k: _average(v) for k, v in by_kind.items()} | {
+            "assessed": ratings.values("assessment__subject").distinct().count(),
+            "few": {k: bool(v) and _average(v) is None for k, v in by_kind.items()},
+        }
     return result
 
 

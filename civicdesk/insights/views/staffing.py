@@ -22,7 +22,7 @@ from civicdesk.audit.services import audit_record
 from civicdesk.cases.models import IntakeChannel
 from civicdesk.core.errors import ApplicationError
 from civicdesk.insights import redeploy, staffing
-from civicdesk.insights.models import RunStatus, StaffingRun
+from civicdesk.insights.models import StaffingRun
 from civicdesk.insights.report import advice_rows
 from civicdesk.organisations.models import Agency, Site
 from civicdesk.organisations.permissions import (
@@ -102,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     items = []
     for site in sites:
         run = runs.get(site.pk)
-        summary = _summary(run.result) if run and run.status == RunStatus.DONE else None
+        summary = _summary(run.result) if run and run.result else None
         items.append({"site": site, "run": run, "summary": summary})
     agencies = []
     if scope_for(request.user, Area.INSIGHTS, Access.READ) >= Scope.AGENCY:
@@ -159,7 +159,7 @@ def site(request: HttpRequest, pk: int) -> HttpResponse:
     week = _week(request)
     run = StaffingRun.objects.filter(site=site, week=week).first()
     context = {"site": site, "week": week, "run": run}
-    if run is not None and run.status == RunStatus.DONE and run.result:
+    if run is not None and run.result:  # also the earlier advice while it is computed again
         context.update(_site_context(request, run.result))
     return render(request, "insights/site.html", context)
 
@@ -339,7 +339,9 @@ def site_request(request: HttpRequest, pk: int) -> HttpResponse:
 def site_csv(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_or_404(request.user, pk)
     week = _week(request)
-    run = get_object_or_404(StaffingRun, site=site, week=week, status=RunStatus.DONE)
+    run = StaffingRun.objects.filter(site=site, week=week).first()
+    if run is None or not run.result:
+        raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="staffing-{site.code}-{week}.csv"'
     header, rows = advice_rows(run.result)
