@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import Avg, Count, F, Q
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.metrics import SPECS, Kind, figure, is_met, lower_is_better
 from civicdesk.pledges.models import DailyFigure, Pledge
-from civicdesk.pledges.periods import parse_month, period_end, period_label
+from civicdesk.pledges.periods import parse_month, period_end, period_label, period_start
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -93,14 +94,27 @@ def build_monthly(agency, month: date) -> dict:
                     met=is_met(pledge.metric, value, float(pledge.target)),
                 )
             )
-        this = trend[-1]
+        this, window = trend[-1], month
+        if pledge.period in ("quarter", "year"):
+            # Judged over its own period, as published: the quarter (year) so far, not one month.
+            window = period_start(month, pledge.period)
+            value, count = _figure(pledge, [r for r in rows if window <= r.day <= last])
+            complete = last >= period_end(window, pledge.period)
+            label = period_label(window, pledge.period)
+            this = MonthFigure(
+                label=label if complete else _("%(period)s so far") % {"period": label},
+                value=value,
+                count=count,
+                met=is_met(pledge.metric, value, float(pledge.target)),
+                is_complete=complete,
+            )
         units = {
             "percent": SPECS[pledge.metric].kind == Kind.SHARE,
             "minutes": lower_is_better(pledge.metric),
         }
         by_site = defaultdict(list)
         for r in rows:
-            if month <= r.day <= last and r.site_id:
+            if window <= r.day <= last and r.site_id:
                 by_site[r.site].append(r)
         for site, site_rows in by_site.items():
             value, count = _figure(pledge, site_rows)

@@ -43,3 +43,28 @@ def test_pledge_channel_is_a_known_channel_and_reads_as_words(agency):
     assert "made by web form" in pledge.sentence
     with translation.override("zh-hant"):
         assert channel_label("web") != "web form"
+
+
+def test_a_quarterly_pledge_is_judged_on_its_quarter_so_far(agency):
+    from datetime import date
+
+    from civicdesk.organisations.tests.factories import SiteFactory
+    from civicdesk.pledges.compute import recompute_pledge
+    from civicdesk.pledges.report import build_monthly
+    from civicdesk.pledges.tests.factories import make_ticket
+    from civicdesk.queues.tests.factories import ServiceFactory
+
+    with time_machine.travel(datetime(2026, 12, 3, 12, tzinfo=HK), tick=False):
+        service = ServiceFactory(site=SiteFactory(agency=agency, name="Slow Street"), prefix="A")
+        for day, wait in ((6, 5), (7, 5)):  # October: called within 20 minutes
+            make_ticket(service=service, joined=datetime(2026, 10, day, 10, tzinfo=HK),
+                        wait_minutes=wait)  # fmt: skip
+        make_ticket(service=service, joined=datetime(2026, 11, 9, 10, tzinfo=HK), wait_minutes=40)
+        recompute_pledge(make_pledge(agency=agency, metric="tickets_within", target=60,
+                                     threshold=20, period="quarter"))  # fmt: skip
+        report = build_monthly(agency, date(2026, 11, 1))
+    (line,) = report["lines"]
+    assert line["trend"][-1].value == 0.0 and line["trend"][-1].met is False  # November alone
+    assert round(line["this"].value, 1) == 66.7 and line["this"].count == 3
+    assert line["this"].met is True and line["this"].label == "2026-Q4 so far"
+    assert report["met"] == [line] and report["worst_sites"] == []
