@@ -125,7 +125,15 @@ def comparable_definition(pledge: Pledge) -> tuple | None:
     differ); None for a pledge scoped to one site, service or category, which has no peer."""
     if pledge.site_id or pledge.service_id or pledge.category_id:
         return None
-    return (pledge.metric, pledge.threshold, pledge.unit, pledge.case_kind, pledge.channel)
+    return (
+        pledge.metric,
+        pledge.threshold,
+        pledge.unit,
+        pledge.case_kind,
+        pledge.channel,
+        pledge.clock_start,
+        tuple(sorted(pledge.exclusions or ())),
+    )
 
 
 def _benchmark_label(pledge: Pledge) -> str:

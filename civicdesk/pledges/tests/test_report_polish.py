@@ -68,3 +68,16 @@ def test_a_quarterly_pledge_is_judged_on_its_quarter_so_far(agency):
     assert round(line["this"].value, 1) == 66.7 and line["this"].count == 3
     assert line["this"].met is True and line["this"].label == "2026-Q4 so far"
     assert report["met"] == [line] and report["worst_sites"] == []
+
+
+def test_pledges_that_leave_out_different_visitors_are_not_compared(agency, other_agency):
+    from civicdesk.pledges.selectors import comparable_definition
+
+    def pledge(owner, **extra):
+        return make_pledge(agency=owner, metric="tickets_within", target=90, threshold=20,
+                           **extra)  # fmt: skip
+
+    plain, without_appointments = pledge(agency), pledge(other_agency, exclusions=["appointments"])
+    same = pledge(other_agency)
+    assert comparable_definition(plain) != comparable_definition(without_appointments)
+    assert comparable_definition(plain) == comparable_definition(same)
