@@ -133,6 +133,7 @@ def comparable_definition(pledge: Pledge) -> tuple | None:
         pledge.channel,
         pledge.clock_start,
         tuple(sorted(pledge.exclusions or ())),
+        pledge.period,
     )
 
 

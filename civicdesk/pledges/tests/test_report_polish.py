@@ -81,3 +81,19 @@ def test_pledges_that_leave_out_different_visitors_are_not_compared(agency, othe
     same = pledge(other_agency)
     assert comparable_definition(plain) != comparable_definition(without_appointments)
     assert comparable_definition(plain) == comparable_definition(same)
+
+
+def test_the_service_refuses_a_channel_the_measure_does_not_count(agency):
+    from civicdesk.core.errors import ValidationFailed
+    from civicdesk.organisations.roles import Role
+    from civicdesk.organisations.tests.factories import StaffFactory
+    from civicdesk.pledges.services import pledge_create
+
+    qsm = StaffFactory(agency=agency, role=Role.QSM).user
+    base = {"metric": "wait_mean", "target": "15", "period": "month"}
+    with pytest.raises(ValidationFailed) as refused:  # a queue measure, a case channel
+        pledge_create(actor=qsm, agency=agency, channel="web", **base)
+    assert refused.value.extra["field"] == "channel" and "kiosk" in refused.value.message
+    with pytest.raises(ValidationFailed):
+        pledge_create(actor=qsm, agency=agency, channel="webb", **base)
+    assert pledge_create(actor=qsm, agency=agency, channel="kiosk", **base).channel == "kiosk"
