@@ -113,7 +113,7 @@ def greedy_moves(
 
 def agency_plan(agency, week: str) -> dict:
     """The redeployment suggestion for an agency's sites in a week, from stored advice."""
-    from civicdesk.insights.models import StaffingRun
+    from civicdesk.insights.models import RunStatus, StaffingRun
     from civicdesk.queues.models import Counter, Service
 
     # Every site with advice, also while it is being computed again (the earlier advice
@@ -151,6 +151,9 @@ def agency_plan(agency, week: str) -> dict:
     return {
         "week": week,
         "sites": len(runs),
+        # Sites whose advice is being computed again (or failed to be): their figures are the
+        # earlier advice's, and their moves wait for the new one (move_accept).
+        "recomputing": sorted(run.site.name for run in runs if run.status != RunStatus.DONE),
         "short_before": plan.short_before,
         "short_after": plan.short_after,
         "gap_closed": plan.gap_closed,
@@ -201,9 +204,10 @@ def move_accept(
 
     from civicdesk.audit.services import audit_record
     from civicdesk.core.errors import Conflict, ValidationFailed
-    from civicdesk.insights.models import PlannedStaffing, StaffingRun
+    from civicdesk.insights.models import PlannedStaffing, RunStatus, StaffingRun
     from civicdesk.insights.staffing import run_apply_plan
     from civicdesk.organisations.permissions import Access, Area, Target, require
+    from civicdesk.queues.models import Service
 
     require(actor, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))
     if block not in ("am", "pm"):
@@ -242,6 +246,24 @@ def move_accept(
                 _("The suggestion moves %(n)d at most.") % {"n": suggested["staff"]},
                 code="too_many",
             )
+        # A site whose advice is being computed again: the new advice, read from the roster
+        # before this move, would overwrite the move's effect on it. Its moves wait for it.
+        involved = set(
+            Service.objects.filter(pk__in=[from_service, to_service]).values_list(
+                "site_id", flat=True
+            )
+        )
+        for site_id in sorted(involved):
+            run = runs.get(site_id)
+            if run is not None and run.status != RunStatus.DONE:
+                raise Conflict(
+                    _(
+                        "The advice for %(site)s is being computed again: accept this move "
+                        "once it is ready."
+                    )
+                    % {"site": run.site.name},
+                    code="recomputing",
+                )
         for run in runs.values():
             tz = ZoneInfo(run.site.timezone)
             for row in run.result.get("rows", []):

@@ -39,4 +39,28 @@ def test_no_advice_yet_still_says_it_is_being_computed(client, agency):
     client.force_login(qsm.user)
     page = client.get(f"/staff/insights/sites/{office.pk}/?week={WEEK}").content.decode()
     assert "Reload this page to see it" in page and 'id="demand-table"' not in page
-    assert client.get(f"/staff/insights/sites/{office.pk}/staffing.csv?week={WEEK}").status_code == 404
+    assert (
+        client.get(f"/staff/insights/sites/{office.pk}/staffing.csv?week={WEEK}").status_code == 404
+    )
+
+
+def test_a_move_waits_while_its_sites_advice_is_computed_again(client, agency):
+    """The new advice, computed from the roster as it was, would overwrite the move's effect:
+    the move is refused with the reason until the advice is ready, and the plan says so."""
+    from civicdesk.core.errors import Conflict
+    from civicdesk.insights.tests.factories import roster_short_here_spare_there
+
+    north, south = rent_office(agency, "North Office"), rent_office(agency, "South Office")
+    day = roster_short_here_spare_there(north, south)
+    move = next(m for m in redeploy.agency_plan(agency, WEEK)["moves"] if m["day"] == day)
+    staffing.run_request(site=north, week=WEEK)
+    plan = redeploy.agency_plan(agency, WEEK)
+    assert plan["recomputing"] == ["North Office"]
+    admin = StaffFactory(agency=agency, role=Role.AGENCY_ADMIN)
+    args = {"day": move["day"], "block": move["block"], "from_service": move["from_service_id"],
+            "to_service": move["to_service_id"], "staff": 1}  # fmt: skip
+    with pytest.raises(Conflict) as refused:
+        redeploy.move_accept(actor=admin.user, agency=agency, week=WEEK, **args)
+    assert "being computed again" in refused.value.message
+    StaffingRun.objects.filter(site=north).update(status=RunStatus.DONE)
+    assert redeploy.move_accept(actor=admin.user, agency=agency, week=WEEK, **args)["staff"] == 1
