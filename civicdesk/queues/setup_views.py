@@ -62,8 +62,11 @@ def service_edit(request: HttpRequest, site_id: int, service_id: int | None = No
     form = ServiceForm(request.POST or None, instance=service or Service(site=site))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in SERVICE_FIELDS}
+        # The form has written its values onto its instance: the service as stored is read
+        # again, so that the audit entry records what changed from it.
+        stored = Service.objects.get(pk=service.pk) if service else None
         try:
-            saved = service_save(actor=request.user, site=site, service=service, **data)
+            saved = service_save(actor=request.user, site=site, service=stored, **data)
         except ApplicationError as error:
             _apply_errors(form, error)
         else:

@@ -115,3 +115,26 @@ def test_the_setup_form_takes_the_name_in_each_language_the_agency_serves(client
     assert entry.data["changes"]["names"] == [None, {"zh-hant": "護照續期"}]
     edit = client.get(f"/queues/staff/sites/{site.id}/setup/services/{service.id}/").content
     assert "護照續期" in edit.decode()
+
+
+def test_changing_a_service_audits_every_field_that_changed(client, site, service):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from civicdesk.audit.models import AuditEntry
+    from civicdesk.organisations.roles import Role
+    from civicdesk.organisations.tests.factories import StaffFactory
+    from civicdesk.queues.tests.test_setup import SERVICE
+
+    admin = StaffFactory(agency=site.agency, role=Role.AGENCY_ADMIN).user
+    client.force_login(admin)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    url = f"/queues/staff/sites/{site.id}/setup/services/{service.id}/"
+    done = client.post(url, {**SERVICE, "name": "Passports", "prefix": "Q"})
+    assert done.status_code == 302
+    changes = AuditEntry.objects.get(action="queue_service.update").data["changes"]
+    assert changes["name"] == ["Passport renewal", "Passports"]
+    assert changes["prefix"] == ["A", "Q"]
