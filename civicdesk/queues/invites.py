@@ -10,11 +10,13 @@ One event per place a person holds, so their calendar updates it instead of addi
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.calendar import site_calendar
@@ -51,6 +53,13 @@ def _ics(
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if status == "CANCELLED" else "PUBLISH")
     event = Event()
+    # RFC 5546: PUBLISH and CANCEL both name the organizer; calendars match a cancellation to
+    # the event by UID and organizer.
+    agency = site.agency
+    address = agency.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(agency.name)
+    event.add("organizer", organizer)
     event.add("uid", uid)
     event.add("dtstamp", now())
     event.add("dtstart", slot.starts_at)

@@ -51,6 +51,8 @@ def _assert_cancels_offer(message, entry):
     assert str(event["uid"]) == str(offered["uid"])
     assert event["sequence"] > offered["sequence"]
     assert event.decoded("dtstart") == offered.decoded("dtstart")
+    assert str(event["organizer"]) == str(offered["organizer"])  # matched by UID and organizer
+    assert str(event["organizer"]).startswith("mailto:") and " " not in str(event["organizer"])
 
 
 def test_declining_an_offer_cancels_its_calendar_entry(offered):
