@@ -268,7 +268,8 @@ def _new_ticket(
     _validate_contact(phone, email, notify_ahead, notify_minutes)
     if check_open and not site_calendar(site, cached=True).is_open(at):
         raise Conflict(
-            _("%(site)s is closed now. Please come back when it is open.") % {"site": site.name},
+            _("%(site)s is closed now. Please come back when it is open.")
+            % {"site": site.display_name},
             code="site_closed",
         )
     day = local_day(site, at)

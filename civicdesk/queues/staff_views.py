@@ -32,8 +32,10 @@ SHORTCUTS = [
     ("f", "finish", gettext_lazy("Finish")),
     ("h", "hold", gettext_lazy("Put on hold")),
     ("x", "no_show", gettext_lazy("Did not come")),
-    ("t", "transfer", gettext_lazy("Transfer")),
+    ("t", "transfer", gettext_lazy("Choose where to transfer (Enter transfers)")),
     ("o", "note", gettext_lazy("Go to outcome note")),
+    ("u", "resume", gettext_lazy("Resume the first visitor on hold")),
+    ("c", "open_close", gettext_lazy("Open or close the counter")),
 ]
 
 
@@ -213,6 +215,10 @@ def counter_act(request: HttpRequest, counter_id: int):
             services.counter_close(actor=user, counter=counter)
             messages.success(request, _("%(counter)s is closed.") % {"counter": counter})
         elif action == "call_next":
+            if not counter.is_open:
+                # Calling from a closed counter signs the officer on to it first: the board,
+                # the estimates and other officers then see it open.
+                services.counter_open(actor=user, counter=counter)
             ticket = services.ticket_call_next(actor=user, counter=counter)
             if ticket is None:
                 messages.info(request, _("Nobody is waiting for this counter."))

@@ -332,3 +332,10 @@ def suggestions_for(user, *, status: str = "") -> QuerySet[Suggestion]:
         site_field="site_id",
     )
     return queryset.filter(status=status) if status else queryset
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation behind a survey link, whatever its state (None for an unknown link)."""
+    if not token or len(token) > 64:
+        return None
+    return Invitation.objects.filter(token=token).only("language").first()

@@ -325,13 +325,14 @@ def survey_invite(
 def _send_invitation(invitation: Invitation, *, policy, email: str, phone: str) -> None:
     url = invitation_url(invitation)
     with translation.override(invitation.language):
-        subject = _("How was your visit to %(agency)s?") % {"agency": invitation.agency.name}
+        agency_name = invitation.agency.display_name  # in the invitation's language
+        subject = _("How was your visit to %(agency)s?") % {"agency": agency_name}
         body = _(
             "Thank you for contacting %(agency)s. Please tell us how we did: it takes about "
             "a minute and we do not ask your name.\n\n%(url)s\n\n"
             "The link works once, until %(date)s."
         ) % {
-            "agency": invitation.agency.name,
+            "agency": agency_name,
             "url": url,
             "date": invitation.expires_at.date().isoformat(),
         }

@@ -79,10 +79,17 @@ def _question_rows(questions, language: str, values: dict, errors: dict) -> list
 
 @never_cache
 def answer(request: HttpRequest, token: str):
-    try:
-        invitation = services.invitation_open(token=token)
-    except ApplicationError as error:
-        return render(request, "surveys/link_problem.html", {"error": error}, status=error.status)
+    # A used or expired link is explained in the language the survey would have been in.
+    known = selectors.invitation_by_token(token)
+    with translation.override(
+        _answer_language(request, known) if known else translation.get_language()
+    ):
+        try:
+            invitation = services.invitation_open(token=token)
+        except ApplicationError as error:
+            return render(
+                request, "surveys/link_problem.html", {"error": error}, status=error.status
+            )
     language = _answer_language(request, invitation)
     version = invitation.version
     questions = list(version.questions.all())

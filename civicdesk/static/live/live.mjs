@@ -16,24 +16,45 @@ function cell(row, text) {
   return td;
 }
 
+// A browser reconnects by itself after a dropped stream, but gives up for good when an answer
+// is not an event stream (a proxy's 502 while the server restarts): then open a new one, later
+// and later, from the last event seen. A page restored from the back/forward cache also starts
+// again (its stream was closed on leaving).
 function connect(onEvent) {
-  const url = new URL(root.dataset.streamUrl, window.location.href);
-  url.searchParams.set("last_event_id", root.dataset.lastEventId || "0");
-  const source = new EventSource(url);
   const status = root.querySelector("[data-connection]");
-  source.addEventListener("open", () => { if (status) status.hidden = true; });
-  source.addEventListener("error", () => { if (status) status.hidden = false; });
-  for (const kind of KINDS) {
-    source.addEventListener(kind, (event) => {
-      root.dataset.lastEventId = event.lastEventId;
-      onEvent(kind, JSON.parse(event.data));
+  let source = null;
+  let delay = 2000;
+  function open() {
+    const url = new URL(root.dataset.streamUrl, window.location.href);
+    url.searchParams.set("last_event_id", root.dataset.lastEventId || "0");
+    source = new EventSource(url);
+    source.addEventListener("open", () => {
+      delay = 2000;
+      if (status) status.hidden = true;
     });
+    source.addEventListener("error", () => {
+      if (status) status.hidden = false;
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(() => { if (source.readyState === EventSource.CLOSED) open(); }, delay);
+        delay = Math.min(delay * 2, 60000);
+      }
+    });
+    for (const kind of KINDS) {
+      source.addEventListener(kind, (event) => {
+        root.dataset.lastEventId = event.lastEventId;
+        onEvent(kind, JSON.parse(event.data));
+      });
+    }
   }
+  open();
   window.addEventListener("pagehide", () => source.close());
+  window.addEventListener("pageshow", (event) => { if (event.persisted) open(); });
 }
 
 // --- display board ------------------------------------------------------------------------------
 function board() {
+  // Service names in the page's language: events carry one name for every page.
+  const serviceNames = JSON.parse(document.getElementById("live-service-names")?.textContent || "{}");
   const now = root.querySelector("[data-now]");
   const recent = root.querySelector("[data-recent]");
   const next = root.querySelector("[data-next]");
@@ -49,9 +70,8 @@ function board() {
     if (chimeOn) chime.play().catch(() => {}); // a click lets the browser play sound later
   });
 
-  function render(site) {
+  function renderNow(first) {
     now.replaceChildren();
-    const [first, ...rest] = site.calling;
     if (first) {
       const number = document.createElement("span");
       number.className = "live-board__number";
@@ -75,6 +95,18 @@ function board() {
       idle.textContent = root.dataset.labelNobody;
       now.append(idle);
     }
+  }
+
+  // The now-calling line is a live region: screen readers read it out at every change, so it
+  // changes only when the call does (a new number, another counter, a recall), not at each join.
+  let nowKey = root.dataset.nowKey || "";
+  function render(site) {
+    const [first, ...rest] = site.calling;
+    const key = first ? `${first.number}|${first.counter}|${first.recalls}` : "";
+    if (key !== nowKey) {
+      nowKey = key;
+      renderNow(first);
+    }
     recent.replaceChildren(...rest.slice(0, 5).map((call) => {
       const row = document.createElement("tr");
       cell(row, call.number);
@@ -83,7 +115,7 @@ function board() {
     }));
     next.replaceChildren(...site.services.map((service) => {
       const row = document.createElement("tr");
-      cell(row, service.name);
+      cell(row, serviceNames[service.id] || service.name);
       const numbers = service.order.slice(0, 4).map(([number]) => number).join(" ");
       cell(row, numbers || root.dataset.labelNone).dataset.testid = `next-${service.prefix}`;
       return row;
@@ -95,7 +127,14 @@ function board() {
     render(data.site);
     if ((kind === "called" || kind === "recalled") && chimeOn) {
       chime.currentTime = 0;
-      chime.play().catch(() => {});
+      chime.play().catch((error) => {
+        // ?chime=on without a click yet: the browser refused to play. Say so on the button,
+        // so that whoever looks at the board presses it, instead of believing the chime is on.
+        if (error.name === "NotAllowedError") {
+          chimeOn = false;
+          label();
+        }
+      });
     }
   });
 }
@@ -106,11 +145,14 @@ function ticket() {
   const el = (name) => root.querySelector(`[data-${name}]`);
   // Each status in the page's language: events carry only the code (one event, many languages).
   const labels = JSON.parse(document.getElementById("live-status-labels")?.textContent || "{}");
+  const serviceNames = JSON.parse(document.getElementById("live-service-names")?.textContent || "{}");
+  const FINAL = new Set(["done", "no_show", "cancelled"]);
   const state = {
     status: d.status,
     ahead: Number(d.ahead),
     wait: Number(d.wait),
     service: Number(d.service),
+    recalls: Number(d.recalls || 0),
   };
 
   function aheadText(n) {
@@ -124,19 +166,32 @@ function ticket() {
   function announce(text) {
     el("announce").textContent = text;
   }
-  function show(mine) {
+  // What a screen reader hears when the ticket changes: a call and each recall; being served
+  // or put on hold (the status itself, not "closed"); closed; moved to another service.
+  function show(mine, previousService) {
     const waiting = mine.status === "waiting";
     root.querySelectorAll("[data-waiting-only]").forEach((row) => { row.hidden = !waiting; });
     const label = labels[mine.status] || el("status").textContent;
     el("status").textContent = label;
     el("called-panel").hidden = mine.status !== "called";
     el("counter").textContent = mine.counter || "";
-    if (mine.status !== state.status) {
-      if (mine.status === "called") announce(format(d.textCalled, { counter: mine.counter }));
-      else if (mine.status !== "waiting") announce(format(d.textDone, { status: label }));
+    const changed = mine.status !== state.status;
+    const recalls = Number(mine.recalls || 0);
+    const moved = state.service !== previousService;
+    if (moved && serviceNames[state.service]) el("service-name").textContent = serviceNames[state.service];
+    if (mine.status === "called" && (changed || recalls > state.recalls)) {
+      announce(format(d.textCalled, { counter: mine.counter }));
+    } else if (waiting && moved) {
+      const service = serviceNames[state.service] || "";
+      announce(`${format(d.textMoved, { service })} ${aheadText(mine.ahead)}. ${waitText(mine.wait_minutes)}.`);
+    } else if (changed && FINAL.has(mine.status)) {
+      announce(format(d.textDone, { status: label }));
+    } else if (changed && !waiting) {
+      announce(label);
     }
     state.status = mine.status;
-    if (waiting) place(mine.ahead, mine.wait_minutes);
+    state.recalls = recalls;
+    if (waiting) place(mine.ahead, mine.wait_minutes, { quiet: moved });
   }
   function place(ahead, wait, { quiet = false } = {}) {
     el("ahead").textContent = aheadText(ahead);
@@ -152,8 +207,9 @@ function ticket() {
   connect((kind, data) => {
     // Our own channel sends the full state (with the place); a site event only a summary.
     if (data.ticket && data.ticket.number === d.number && data.ticket.ahead !== undefined) {
+      const previousService = state.service;
       if (data.ticket.service) state.service = data.ticket.service;
-      show(data.ticket); // our own channel: the full state
+      show(data.ticket, previousService); // our own channel: the full state
       return;
     }
     if (!data.site || state.status !== "waiting") return;

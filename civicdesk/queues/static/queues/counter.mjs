@@ -6,6 +6,11 @@ document.addEventListener("keydown", (event) => {
   const active = document.activeElement;
   if (active && (TYPING.has(active.tagName) || active.isContentEditable)) {
     if (event.key === "Escape") active.blur();
+    // A list reached by its shortcut (transfer: T) is sent with Enter, as a text box would be.
+    if (event.key === "Enter" && active.tagName === "SELECT" && active.dataset.shortcutFocus) {
+      const submit = active.form?.querySelector("button[name=action]");
+      if (submit) { event.preventDefault(); submit.click(); }
+    }
     return;
   }
   const key = event.key.toLowerCase();
