@@ -101,12 +101,15 @@ def test_board_comes_back_after_its_stream_was_refused(asgi_server, browser, des
 
     board.route("**/board/events*", refuse_once)
     board.goto(f"/live/{service.site.agency.code}/HCC/board/")
-    expect(board.get_by_text("Reconnecting…")).to_be_visible()
+    expect(board.locator("[data-connection]")).to_be_visible()
+    # Told once to screen readers, through a status region there from the start.
+    expect(board.get_by_role("status").filter(has_text="Reconnecting…")).to_have_count(1)
     ticket = services.ticket_issue(service=service, channel=Channel.KIOSK)
     services.ticket_call_next(actor=officer, counter=counter)
     # Reopened from the last event seen: the call made while it was away is shown.
     expect(board.get_by_test_id("now-number")).to_have_text(ticket.number)
-    expect(board.get_by_text("Reconnecting…")).to_be_hidden()
+    expect(board.locator("[data-connection]")).to_be_hidden()
+    expect(board.get_by_role("status").filter(has_text="Reconnecting…")).to_have_count(0)
     assert refused
 
 

@@ -22,6 +22,14 @@ function cell(row, text) {
 // again (its stream was closed on leaving).
 function connect(onEvent) {
   const status = root.querySelector("[data-connection]");
+  // A status region present from the start: screen readers are told once when the page loses
+  // its connection (an element merely unhidden is not announced).
+  const spoken = root.querySelector("[data-connection-live]");
+  function show(lost) {
+    if (!status || status.hidden === !lost) return;
+    status.hidden = !lost;
+    if (spoken) spoken.textContent = lost ? status.textContent : "";
+  }
   let source = null;
   let delay = 2000;
   function open() {
@@ -30,10 +38,10 @@ function connect(onEvent) {
     source = new EventSource(url);
     source.addEventListener("open", () => {
       delay = 2000;
-      if (status) status.hidden = true;
+      show(false);
     });
     source.addEventListener("error", () => {
-      if (status) status.hidden = false;
+      show(true);
       if (source.readyState === EventSource.CLOSED) {
         setTimeout(() => { if (source.readyState === EventSource.CLOSED) open(); }, delay);
         delay = Math.min(delay * 2, 60000);
