@@ -207,18 +207,9 @@ def _confirm(appointment: Appointment) -> None:
             "link": public_url("queues:appointment", appointment.token),
         }
         invite = appointment_ics(appointment)
-    notify_enqueue(
-        channel="email",
-        to=appointment.email,
-        subject=subject,
-        body=body,
-        attachments=[
-            {"filename": "appointment.ics", "mimetype": "text/calendar", "content": invite}
-        ],
-        dedupe_key=f"queues:appointment:{appointment.pk}:booked",
-        agency=slot.service.site.agency,
-        related=appointment,
-    )
+    _email_with_invite(to=appointment.email, subject=subject, body=body, invite=invite,
+                       filename="appointment.ics", related=appointment, agency=slot.service.site.agency,
+                       dedupe_key=f"queues:appointment:{appointment.pk}:booked")  # fmt: skip
 
 
 # --- booking --------------------------------------------------------------------------------------
@@ -263,18 +254,9 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
         subject = _("Appointment cancelled: %(ref)s") % {"ref": appointment.reference}
         body = _("Your appointment on %(when)s is cancelled.") % {"when": _when(slot)}
         invite = appointment_ics(appointment, cancelled=True)
-    notify_enqueue(
-        channel="email",
-        to=appointment.email,
-        subject=subject,
-        body=body,
-        attachments=[
-            {"filename": "appointment.ics", "mimetype": "text/calendar", "content": invite}
-        ],
-        dedupe_key=f"queues:appointment:{appointment.pk}:cancelled",
-        agency=slot.service.site.agency,
-        related=appointment,
-    )
+    _email_with_invite(to=appointment.email, subject=subject, body=body, invite=invite,
+                       filename="appointment.ics", related=appointment, agency=slot.service.site.agency,
+                       dedupe_key=f"queues:appointment:{appointment.pk}:cancelled")  # fmt: skip
     _offer_free_places(slot)
     return appointment
 
@@ -342,15 +324,9 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
                 )
             )
         common = {"agency": slot.service.site.agency, "related": entry}
-        notify_enqueue(
-            channel="email",
-            to=entry.email,
-            subject=subject,
-            body=email_body,
-            attachments=[{"filename": "offer.ics", "mimetype": "text/calendar", "content": invite}],
-            dedupe_key=f"queues:waitlist:{entry.pk}:offer:email",
-            **common,
-        )
+        _email_with_invite(to=entry.email, subject=subject, body=email_body, invite=invite,
+                           filename="offer.ics", dedupe_key=f"queues:waitlist:{entry.pk}:offer:email",
+                           **common)  # fmt: skip
         if entry.phone:
             notify_enqueue(
                 channel="sms",
@@ -429,15 +405,23 @@ def _withdraw_offer(entry: WaitlistEntry) -> None:
                 "attached removes the tentative entry. You can book another time here: %(link)s"
             ) % {**details, "link": _appointments_url(slot)}
         invite = offer_ics(entry, withdrawn=True)
+    _email_with_invite(to=entry.email, subject=subject, body=body, invite=invite,
+                       filename="offer.ics", related=entry, agency=slot.service.site.agency,
+                       dedupe_key=f"queues:waitlist:{entry.pk}:withdrawn:email")  # fmt: skip
+
+
+def _email_with_invite(*, to, subject, body, invite: str, filename: str, dedupe_key: str,
+                       agency, related) -> None:  # fmt: skip
+    """An email through the outbox with its calendar invite (or update) attached."""
     notify_enqueue(
         channel="email",
-        to=entry.email,
+        to=to,
         subject=subject,
         body=body,
-        attachments=[{"filename": "offer.ics", "mimetype": "text/calendar", "content": invite}],
-        dedupe_key=f"queues:waitlist:{entry.pk}:withdrawn:email",
-        agency=slot.service.site.agency,
-        related=entry,
+        attachments=[{"filename": filename, "mimetype": "text/calendar", "content": invite}],
+        dedupe_key=dedupe_key,
+        agency=agency,
+        related=related,
     )
 
 
