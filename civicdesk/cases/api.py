@@ -16,6 +16,7 @@ from ninja.security import APIKeyHeader, SessionAuth
 from civicdesk.cases import lookups, selectors, services
 from civicdesk.cases.inbound import inbound_email_accept
 from civicdesk.cases.models import Case, Category, IntakeKey, MessageKind
+from civicdesk.cases.services.common import require_case
 from civicdesk.core.errors import NotAllowed, NotFound, ValidationFailed
 from civicdesk.organisations.models import Agency, StaffProfile
 
@@ -434,8 +435,11 @@ class RecipientOut(Schema):
 
 @router.get("/{reference}/reply-recipients", response={200: list[RecipientOut], **ERRORS})
 def reply_recipients(request: HttpRequest, reference: str):
-    """The citizens of cases merged into this one whom a reply can also reach (`also_to`)."""
+    """The citizens of cases merged into this one whom a reply can also reach (`also_to`):
+    for those who may reply on the case (an agency that transferred it away may still read it,
+    not its citizens' contact details)."""
     case = _get(request, reference)
+    require_case(request.user, case)
     return [
         RecipientOut(
             reference=c.reference, name=c.contact_name, contact=c.contact, language=c.language

@@ -49,6 +49,26 @@ STANDARDS = {
     ],
 }
 # agency, code, name, Chinese name, department code, standard name, keywords
+# The topics in Simplified Chinese and Malay (`Category.names`; `name_zh` is Traditional).
+CATEGORY_NAMES = {
+    code: {"zh-hans": hans, "ms": ms}
+    for code, hans, ms in [
+        ("leak", "天花板漏水", "Air bocor dari siling"),
+        ("lift", "升降机故障", "Lif rosak"),
+        ("tenancy", "租约及编配", "Penyewaan dan peruntukan rumah"),
+        ("rent", "租金及缴费", "Sewa dan bayaran"),
+        ("estate", "屋邨噪音及卫生", "Bunyi bising dan kebersihan estet"),
+        ("pothole", "路面损坏", "Lubang atau kerosakan jalan"),
+        ("bus", "巴士及渡轮服务", "Perkhidmatan bas dan feri"),
+        ("licence", "驾驶及车辆牌照", "Lesen memandu dan lesen kenderaan"),
+        ("parking", "泊车许可证", "Permit letak kereta"),
+        ("tree", "塌树或危险树木", "Pokok tumbang atau berbahaya"),
+        ("litter", "街道卫生", "Kebersihan jalan"),
+        ("noise", "建筑噪音", "Bunyi bising pembinaan"),
+        ("recycling", "回收服务", "Kutipan kitar semula"),
+    ]
+}
+
 CATEGORIES = [
     (
         "HSG",
@@ -295,12 +315,15 @@ def _load_configuration(agencies: dict) -> None:
             )  # fmt: skip
     for code, cat, name, name_zh, dept, standard, keywords in CATEGORIES:
         agency = agencies[code]
-        Category.objects.get_or_create(
+        category, _created = Category.objects.get_or_create(
             agency=agency, code=cat,
             defaults={"name": name, "name_zh": name_zh, "keywords": keywords,
                       "department": agency.departments.get(code=dept),
                       "standard": standards[(code, standard)]},
         )  # fmt: skip
+        if not category.names and cat in CATEGORY_NAMES:  # a demo made before names existed
+            category.names = CATEGORY_NAMES[cat]
+            category.save(update_fields=["names"])
     for name, topics, email, phone, website in REFERRAL_BODIES:
         ReferralBody.objects.get_or_create(
             name=name,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.cases import selectors
 from civicdesk.cases.models import CaseStatus, Category, Kind, Priority, ReferralBody
 from civicdesk.cases.services import AttachmentIn, attachment_check
-from civicdesk.cases.services.common import max_attachments
+from civicdesk.cases.services.common import max_attachments, phone_is_valid
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.models import Agency
 
@@ -97,11 +97,9 @@ def topic_choices(language: str) -> list:
         groups.setdefault(agency, [])
     choices: list = [("", _("Choose a topic"))]
     for agency, items in groups.items():
-        items = [
-            *items,
-            (f"{agency.code}:", _("Something else for %(agency)s") % {"agency": agency.name}),
-        ]
-        choices.append((agency.name, items))
+        name = agency.local_name(language)  # the group and "something else" in her language
+        items = [*items, (f"{agency.code}:", _("Something else for %(agency)s") % {"agency": name})]
+        choices.append((name, items))
     return choices
 
 
@@ -115,6 +113,12 @@ class ContactFields(GovukForm):
     contact_phone = forms.CharField(
         label=_("Phone number (optional)"), max_length=30, required=False
     )
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and not phone_is_valid(phone):
+            raise forms.ValidationError(_("Enter a mobile number like +852 9123 4567."))
+        return phone
 
 
 class PublicCaseForm(ContactFields):
@@ -237,7 +241,7 @@ class ReplyForm(GovukForm):
         label=_("Also send this reply to the citizens of merged cases"),
         help_text=_(
             "Each gets their own email or text message, in their language; nobody sees "
-            "another's name or address. Untick anyone this reply is not meant for."
+            "another's name or address. Tick only those this reply is written for."
         ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -261,7 +265,6 @@ class ReplyForm(GovukForm):
             )
             for other in recipients
         ]
-        self.fields["also_to"].initial = [other.reference for other in recipients]
 
 
 class NoteForm(GovukForm):
@@ -289,8 +292,17 @@ class AssignForm(GovukForm):
             agency=case.agency, is_active=True
         )
         staff = StaffProfile.objects.filter(agency=case.agency, role__in=["frontline", "team_lead"])
+        if case.department_id:  # case_assign takes only an officer of the case's department
+            staff = staff.filter(departments=case.department_id)
         self.fields["assignee"].choices = [("", _("Choose automatically")),
                                            *[(str(s.pk), s.display_name) for s in staff]]  # fmt: skip
+        # What the case has now: an unchanged category is kept; the officer is said, not
+        # preselected (a new category may need an officer of its own department).
+        self.fields["category"].initial = case.category_id
+        if case.assignee_id:
+            now_with = _("Now with %(name)s.") % {"name": case.assignee.display_name}
+            # GovukForm made the bound field already, reading its (then empty) hint.
+            self.fields["assignee"].help_text = self["assignee"].help_text = now_with
 
 
 class TransferForm(GovukForm):

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
-from civicdesk.core.models import TimeStampedModel
+from civicdesk.core.models import LocalNames, TimeStampedModel
 
 
 class Kind(models.TextChoices):
@@ -113,7 +114,7 @@ class ServiceStandard(TimeStampedModel):
         return f"{self.agency.code} {self.name}"
 
 
-class Category(TimeStampedModel):
+class Category(LocalNames, TimeStampedModel):
     """What a case is about, per agency; the routing rule maps it to a department."""
 
     agency = models.ForeignKey(
@@ -144,8 +145,15 @@ class Category(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.agency.code} {self.name}"
 
-    def local_name(self, language: str) -> str:
-        return self.name_zh if language.startswith("zh") and self.name_zh else self.name
+    def local_name(self, language: str | None = None) -> str:
+        """The name in `language` (`names`), else the Chinese name for either Chinese script
+        (`name_zh`, kept for what reads it), else as `LocalNames` finds one."""
+        language = (language or get_language() or "").lower()
+        if (self.names or {}).get(language):
+            return self.names[language]
+        if language.startswith("zh") and self.name_zh:
+            return self.name_zh
+        return super().local_name(language)
 
 
 class ReferenceCounter(models.Model):
@@ -399,6 +407,26 @@ class CaseAttachment(models.Model):
         return self.filename
 
 
+EVENT_LABELS = {
+    "created": _("Case received"),
+    "status": _("Status changed"),
+    "replied": _("Replied to the citizen"),
+    "note": _("Internal note"),
+    "assigned": _("Reassigned"),
+    "transferred": _("Transferred to another agency"),
+    "merged": _("A case was merged into this one"),
+    "citizen_added": _("The citizen added information"),
+    "duplicate_dismissed": _("Not a duplicate"),
+    "part_added": _("Linked part added"),
+    "part_of": _("Linked part of another case"),
+    "referred": _("Referred outside our agencies"),
+    "breached": _("Breached"),
+    "interim_reminder": _("Officer reminded of the interim reply"),
+    "routed_automatically": _("Routed automatically"),
+    "open311_update": _("Update from an Open311 client"),
+}
+
+
 class CaseEvent(models.Model):
     """Who did what to a case, and when. The citizen-visible ones are marked public."""
 
@@ -417,6 +445,21 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words staff read (the action is a code for the API and logs)."""
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def target_label(self) -> str:
+        """Where it went: a status in words, an agency's code, or the merged case's reference."""
+        to = self.data.get("to") or ""
+        if self.action == "status" and to in CaseStatus.values:
+            return str(STAFF_STATUS_LABELS.get(to, CaseStatus(to).label))
+        if self.action == "merged":
+            return self.data.get("from") or ""
+        return to
 
 
 class OfficerAbsence(models.Model):

@@ -13,6 +13,7 @@ from civicdesk.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseAttachment,
+    CaseMessage,
     CaseTransfer,
     Category,
     MessageKind,
@@ -20,6 +21,7 @@ from civicdesk.cases.models import (
 from civicdesk.cases.services.routing import BOUNCE_LIMIT
 from civicdesk.core.clock import now
 from civicdesk.core.errors import NotFound
+from civicdesk.organisations.models import Agency
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for, scope_queryset
 
 SOON = timedelta(hours=24)
@@ -316,16 +318,33 @@ def _own_messages(*, shown: Case, own: set[str], prefix: str = "") -> Q:
     return mine
 
 
-def citizen_conversation(*, case: Case, shown: Case) -> QuerySet:
+def citizen_conversation(*, case: Case, shown: Case) -> list[CaseMessage]:
     """What the citizen of `case` sees on the tracking page of `shown` (the case their case is
     on now): their own messages and our messages to them, never another citizen's, never
-    internal notes. Staff see everything on the case page."""
+    internal notes. Staff see everything on the case page. Each message's `author_shown`
+    names the agency in the language in use (`citizen_author_label`)."""
     own = citizen_own_references(case=case, shown=shown)
-    return (
+    messages = list(
         shown.messages.filter(kind__in=[MessageKind.FROM_CITIZEN, MessageKind.TO_CITIZEN])
         .filter(_own_messages(shown=shown, own=own))
         .prefetch_related("attachments")
     )
+    agencies = list(Agency.objects.only("name", "names")) if messages else []
+    for message in messages:
+        message.author_shown = citizen_author_label(message.author_label, agencies)
+    return messages
+
+
+def citizen_author_label(label: str, agencies) -> str:
+    """A message's stored author label ("Officer, Agency name" or "Agency name", written in
+    English when it was sent) with the agency named as the reader's language names it."""
+    for agency in agencies:
+        if label == agency.name:
+            return agency.display_name
+        suffix = f", {agency.name}"
+        if label.endswith(suffix):
+            return f"{label[: -len(suffix)]}, {agency.display_name}"
+    return label
 
 
 def citizen_attachment(*, case: Case, shown: Case, attachment_id: int) -> CaseAttachment | None:

@@ -75,8 +75,14 @@ def request_list(*, agency: Agency | None = None) -> QuerySet[Case]:
 
 
 def update_list(
-    *, api_key: ApiKey, start: datetime, end: datetime, agency: Agency | None = None
+    *,
+    api_key: ApiKey,
+    start: datetime,
+    end: datetime,
+    agency: Agency | None = None,
+    references: list[str] | None = None,
 ) -> QuerySet[CaseEvent]:
+    """Status changes of service requests, oldest first; `references`: only those requests'."""
     qs = (
         CaseEvent.objects.filter(
             action__in=UPDATE_ACTIONS,
@@ -91,4 +97,6 @@ def update_list(
         qs = qs.filter(case__agency_id=api_key.agency_id)
     if agency is not None:
         qs = qs.filter(case__agency=agency)
+    if references:
+        qs = qs.filter(case__reference__in=references)
     return qs

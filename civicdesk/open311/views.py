@@ -18,7 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.cases.models import OPEN_STATUSES, Case, CaseStatus
 from civicdesk.cases.services import AttachmentIn
-from civicdesk.cases.services.common import EXTENSIONS, max_attachment_bytes, max_attachments
+from civicdesk.cases.services.common import (
+    EXTENSIONS,
+    max_attachment_bytes,
+    max_attachments,
+    phone_is_valid,
+)
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.open311 import selectors
@@ -173,6 +178,12 @@ def _location(request) -> tuple[Decimal | None, Decimal | None]:
     ):
         raise Open311Error(400, _("lat must be -90 to 90 and long -180 to 180."))
     return lat_d, long_d
+
+
+def _phone(value: str) -> str:
+    if value and not phone_is_valid(value):
+        raise Open311Error(400, _("phone must be a phone number of 8 to 15 digits."))
+    return value
 
 
 def _email(value: str) -> str:
@@ -396,7 +407,7 @@ def _post_request(request, fmt: str):
         email=_email(_param(request, "email")),
         first_name=_param(request, "first_name"),
         last_name=_param(request, "last_name"),
-        phone=_param(request, "phone"),
+        phone=_phone(_param(request, "phone")),
         device_id=_param(request, "device_id"),
         account_id=_param(request, "account_id"),
         media_url=_url(_param(request, "media_url")),
@@ -449,9 +460,14 @@ def updates(request, *, fmt: str):
     if request.method == "POST":
         return _post_update(request, fmt, api_key)
     start, end = _window(request)
-    events = list(
-        selectors.update_list(api_key=api_key, start=start, end=end, agency=agency)[:MAX_RESULTS]
-    )
+    # A client following its own requests names them, as in GET requests.json.
+    ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
+    found = selectors.update_list(api_key=api_key, start=start, end=end, agency=agency,
+                                  references=ids[:MAX_RESULTS])  # fmt: skip
+    if _param(request, "start_date"):
+        events = list(found[:MAX_RESULTS])  # from start_date on: a client pages forward
+    else:  # the latest updates, not the first of the last 90 days (still oldest first)
+        events = list(found.reverse()[:MAX_RESULTS])[::-1]
     media = dict(
         Update.objects.filter(event__in=events)
         .exclude(media_url="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -186,6 +187,9 @@ def tell_citizen(
             "url": tracking,
         }
     full_subject = f"[{case.reference}] {subject}"
+    with override(case.language):
+        # A text message: the subject, then the footer, joined as her language writes it.
+        sms_text = _("%(subject)s. %(footer)s") % {"subject": full_subject, "footer": footer}
     if case.contact_email:
         headers = {"Message-ID": message_id}
         if case.agency.email:
@@ -204,9 +208,20 @@ def tell_citizen(
         notify_enqueue(
             channel="sms",
             to=case.contact_phone,
-            body=f"{full_subject}. {footer}"[:480],
+            body=sms_text[:480],
             dedupe_key=dedupe_key,
             agency=case.agency,
             related=case,
         )
     return message
+
+
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 ().-]+")
+
+
+def phone_is_valid(phone: str) -> bool:
+    """A number we can text and that finds the case on the tracking page (which matches its
+    last 8 digits): 8 to 15 digits, written with spaces, dashes, dots or brackets at most."""
+    phone = (phone or "").strip()
+    digits = sum(ch.isdigit() for ch in phone)
+    return bool(PHONE_CHARACTERS.fullmatch(phone)) and 8 <= digits <= 15

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
+from django.utils.formats import date_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -39,6 +40,7 @@ from civicdesk.cases.services.common import (
     AttachmentIn,
     attachments_check,
     attachments_save,
+    phone_is_valid,
     require_agency_intake,
     tell_citizen,
 )
@@ -504,6 +506,10 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
             raise ValidationFailed(
                 _("Enter an email address like name@example.com."), code="contact_email"
             ) from exc
+    if (contact_phone or "").strip() and not phone_is_valid(contact_phone):
+        raise ValidationFailed(
+            _("Enter a mobile number like +852 9123 4567."), code="contact_phone"
+        )
     checked = attachments_check(attachments)
     at = received_at or now()
     given_subject = subject
@@ -599,8 +605,9 @@ def case_acknowledge_to_citizen(*, case: Case) -> None:
     """The automatic acknowledgement: the reference, the promise, the tracking link."""
     with override(case.language):
         if case.reply_due_at is not None:
-            due = case.reply_due_at.astimezone(agency_tz(case.agency)).strftime("%Y-%m-%d")
-            promise = _("We will reply by %(date)s.") % {"date": due}
+            # Written as the tracking page writes it, in her language (2026年12月14日).
+            due = case.reply_due_at.astimezone(agency_tz(case.agency)).date()
+            promise = _("We will reply by %(date)s.") % {"date": date_format(due, "j F Y")}
         else:
             promise = _("Thank you for taking the time to tell us.")
         body = _("We have received your %(kind)s about “%(subject)s”. %(promise)s") % {

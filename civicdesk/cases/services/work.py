@@ -84,6 +84,9 @@ def _who(actor) -> str:
     return profile.display_name if profile is not None else actor.get_username()
 
 
+REPLY_THEN_STATUSES = (CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_CITIZEN, CaseStatus.RESOLVED)
+
+
 @transaction.atomic
 def case_reply(
     *,
@@ -113,6 +116,12 @@ def case_reply(
         raise ValidationFailed(_("Write the reply."), code="body")
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("Reopen the case before replying."), code="case_closed")
+    if then_status and then_status not in REPLY_THEN_STATUSES:
+        # Checked before anything is sent. Closing (with its survey) is a status change.
+        raise ValidationFailed(
+            _("After a reply the case can be in progress, wait for the citizen or be resolved."),
+            code="then_status",
+        )
     checked = attachments_check(attachments or [])
     extra = _merged_recipients_named(case, also_to)
     author_label = f"{_who(actor)}, {case.agency.name}"

@@ -16,6 +16,11 @@ def case_clock(case):
         return {"colour": "grey", "text": case.get_status_display()}
     if case.paused_at is not None:
         return {"colour": "blue", "text": _("Paused: waiting for the citizen")}
+    if case.acknowledged_at is not None and case.replied_at is not None:
+        # The reply owed is sent: its due time no longer counts down (nor turns overdue).
+        if case.reply_due_at is not None and case.replied_at > case.reply_due_at:
+            return {"colour": "orange", "text": _("Replied late")}
+        return {"colour": "green", "text": _("Replied")}
     due = case.reply_due_at if case.acknowledged_at else case.acknowledge_due_at
     what = _("reply") if case.acknowledged_at else _("acknowledgement")
     if case.breached_at is not None or (due is not None and due < at):

@@ -31,14 +31,15 @@ def test_reply_to_merged_citizens_by_keyboard(page, axe, leak, qsm):
     page.get_by_test_id("action-reply").locator("summary").click()
     boxes = page.get_by_role("group", name="Also send this reply to the citizens of merged cases")
     assert boxes.get_by_role("checkbox").count() == 2
-    assert boxes.get_by_label(f"{bob.reference}: Bob, bob@example.org").is_checked()
+    bob_box = boxes.get_by_label(f"{bob.reference}: Bob, bob@example.org")
+    assert not bob_box.is_checked()  # nobody by default: the officer chooses
     assert axe(page) == []
 
     page.get_by_label("Reply to the citizen", exact=True).fill(REPLY)
     carol_box = boxes.get_by_label(f"{carol.reference}: Carol, carol@example.org")
-    carol_box.focus()
-    page.keyboard.press("Space")  # untick Carol with the keyboard
-    assert not carol_box.is_checked()
+    bob_box.focus()
+    page.keyboard.press("Space")  # tick Bob with the keyboard
+    assert bob_box.is_checked() and not carol_box.is_checked()
     page.get_by_test_id("action-reply").get_by_role("button", name="Send reply").focus()
     page.keyboard.press("Enter")
     page.get_by_text("and to 1 citizen of a merged case").wait_for()

@@ -109,14 +109,15 @@ def test_a_reference_that_is_not_a_merged_recipient_is_refused_and_nothing_is_se
     assert (OutboxMessage.objects.count(), CaseMessage.objects.count()) == before
 
 
-def test_case_page_offers_the_merged_citizens_ticked_and_sends_to_those_left_ticked(reporters, qsm):
+def test_case_page_offers_the_merged_citizens_unticked_and_sends_to_those_ticked(reporters, qsm):
     r = reporters
     staff = Client()
     staff.force_login(qsm.user)
     page = staff.get(f"/cases/staff/{r['alice'].reference}/").content.decode()
     assert "Also send this reply to the citizens of merged cases" in page
-    for key in ("bob", "carol", "dan"):
-        assert f'value="{r[key].reference}" checked' in page
+    for key in ("bob", "carol", "dan"):  # a reply is written to one citizen: nobody by default
+        assert f'value="{r[key].reference}">' in page
+        assert f'value="{r[key].reference}" checked' not in page
     assert f'value="{r["alice_again"].reference}"' not in page
     done = staff.post(f"/cases/staff/{r['alice'].reference}/reply/",
                       {"body": REPLY, "also_to": [r["dan"].reference]}, follow=True)  # fmt: skip
@@ -157,3 +158,23 @@ def test_api_lists_recipients_and_replies_to_them(reporters, qsm):
     assert text.channel == "sms" and "A reply about your case" in text.body
     assert CaseMessage.objects.filter(body=REPLY, original_reference=r["carol"].reference).exists()
     assert Case.objects.get(pk=r["alice"].pk).replied_at is not None
+
+
+def test_another_agency_that_can_still_read_the_case_cannot_list_its_citizens(
+    reporters, leak, other_agency
+):
+    """An agency that transferred a case away keeps read access to it: not to the contact
+    details of the citizens merged into it."""
+    from civicdesk.cases.services import case_transfer
+    from civicdesk.organisations.roles import Role
+    from civicdesk.organisations.tests.factories import StaffFactory
+
+    r = reporters
+    sender = StaffFactory(agency=leak.agency, role=Role.QSM)
+    case_transfer(case=r["alice"], actor=sender.user, to_agency=other_agency, reason="Theirs")
+    staff = Client()
+    staff.force_login(sender.user)
+    assert staff.get(f"/api/v1/cases/{r['alice'].reference}").status_code == 200  # may read
+    listed = staff.get(f"/api/v1/cases/{r['alice'].reference}/reply-recipients")
+    assert listed.status_code in (403, 404)
+    assert "bob@example.org" not in listed.content.decode()

@@ -351,8 +351,12 @@ def _run(action: str, case, user, data: dict):
             assignee = StaffProfile.objects.filter(
                 pk=data["assignee"], agency_id=case.agency_id
             ).first()
-        services.case_assign(case=case, actor=user, assignee=assignee, category=data["category"],
-                             automatic=assignee is None, reason=data["reason"])  # fmt: skip
+        before = (case.category_id, case.assignee_id)
+        case = services.case_assign(case=case, actor=user, assignee=assignee,
+                                    category=data["category"], automatic=assignee is None,
+                                    reason=data["reason"])  # fmt: skip
+        if (case.category_id, case.assignee_id) == before:
+            return _("Nothing changed: the case already had that category and officer.")
         return _("Assignment updated.")
     if action == "transfer":
         category = data["category"]
