@@ -91,9 +91,11 @@ def _children(pid: int) -> set[int]:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads child processes from /proc")
-def test_stopping_serve_stops_its_worker_and_tick_loop(tmp_path):
+@pytest.mark.parametrize("when", ["starting", "serving"])
+def test_stopping_serve_stops_its_worker_and_tick_loop(tmp_path, when):
     """SIGTERM to `civicdesk serve` (as a service manager stops it) ends the task worker and the
-    periodic-job loop it started, not only the web server."""
+    periodic-job loop it started, not only the web server: whether it comes while the helpers
+    are still being started or once the site answers."""
     port = _free_port()
     env = {
         **os.environ,
@@ -112,9 +114,17 @@ def test_stopping_serve_stops_its_worker_and_tick_loop(tmp_path):
         deadline = time.monotonic() + 60
         while len(helpers := _children(server.pid)) < 2:
             assert time.monotonic() < deadline and server.poll() is None, "helpers not started"
-            time.sleep(0.2)
+            time.sleep(0.05)
+        if when == "serving":
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                    break
+                except (urllib.error.URLError, ConnectionError):
+                    assert time.monotonic() < deadline and server.poll() is None, "not serving"
+                    time.sleep(0.2)
         server.terminate()
-        server.wait(timeout=30)
+        assert server.wait(timeout=30) == 0
         deadline = time.monotonic() + 15
         while alive := {pid for pid in helpers if os.path.exists(f"/proc/{pid}")}:
             # a helper that ended but was not reaped yet is a zombie: gone for this purpose

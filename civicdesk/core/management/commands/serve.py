@@ -1,6 +1,8 @@
+import contextlib
 import signal
 import subprocess
 import sys
+import time
 
 import uvicorn
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.core.management.base import BaseCommand
 from civicdesk.core.serving import reuse_port_supported, run_workers
 
 APP = "civicdesk.config.asgi:application"
+HELPER_STOP_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -38,19 +41,24 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, no_worker, log_level, **options):
         if not getattr(settings, "WHITENOISE_USE_FINDERS", False):
             call_command("collectstatic", interactive=False, verbosity=0)
-        helpers = []
-        if not no_worker:
-            # uvicorn re-raises the SIGTERM it caught once it has shut down; with the default
-            # action the process would end there and leave the worker and the tick loop
-            # running. As SystemExit, the `finally` below stops them first.
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
-            cli = [sys.executable, "-m", "civicdesk"]
-            helpers = [
-                subprocess.Popen([*cli, "db_worker", "--interval", "1"]),
-                subprocess.Popen([*cli, "tick", "--loop", "30"]),
-            ]
-        self.stdout.write(f"civicdesk serving on http://{host}:{port} ({workers} worker(s))")
+        stop = _Stop()
+        # Our own handlers from before the first helper starts: a SIGTERM (a service manager
+        # stopping us) or Ctrl+C at any moment, even while a helper is being started, ends in
+        # the `finally` below, which stops the helpers too.
+        signal.signal(signal.SIGTERM, stop.handle)
+        signal.signal(signal.SIGINT, stop.handle)
+        helpers: list[subprocess.Popen] = []
         try:
+            if not no_worker:
+                cli = [sys.executable, "-m", "civicdesk"]
+                # --no-reload: as in production, code changes need a restart of the whole.
+                helpers.append(
+                    subprocess.Popen([*cli, "db_worker", "--interval", "1", "--no-reload"])
+                )
+                helpers.append(subprocess.Popen([*cli, "tick", "--loop", "30"]))
+            if stop.signum:
+                return
+            self.stdout.write(f"civicdesk serving on http://{host}:{port} ({workers} worker(s))")
             options = {
                 "log_level": log_level,
                 "proxy_headers": True,
@@ -58,19 +66,51 @@ class Command(BaseCommand):
                 "lifespan": "off",
             }
             if workers > 1 and reuse_port_supported():
-                # One listening socket per worker, so that connections spread evenly.
+                # One listening socket per worker, so that connections spread evenly. Its
+                # supervisor takes the signals over while it runs and returns when told to stop.
                 run_workers(APP, host=host, port=port, workers=workers, **options)
-            else:
+            elif workers > 1:
                 uvicorn.run(APP, host=host, port=port, workers=workers, **options)
+            else:
+                server = _Server(uvicorn.Config(APP, host=host, port=port, **options))
+                stop.server = server
+                if stop.signum:
+                    server.should_exit = True
+                server.run()
         finally:
-            for helper in helpers:
-                helper.terminate()
-            for helper in helpers:
-                try:
-                    helper.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    helper.kill()
+            _stop_helpers(helpers)
 
 
-def _exit_on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
+class _Server(uvicorn.Server):
+    """uvicorn's server, told to stop by `serve`'s own signal handlers.
+
+    uvicorn's handlers would re-raise the signal once it has shut down, inside its event loop;
+    stopping here is a plain return instead, so the helpers are always stopped after it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
+class _Stop:
+    def __init__(self):
+        self.signum = 0
+        self.server: uvicorn.Server | None = None
+
+    def handle(self, signum, frame):
+        self.signum = signum
+        if self.server is not None:
+            # The first signal stops gracefully; a second Ctrl+C stops at once.
+            self.server.handle_exit(signum, frame)
+
+
+def _stop_helpers(helpers: list[subprocess.Popen]) -> None:
+    for helper in helpers:
+        helper.terminate()
+    deadline = time.monotonic() + HELPER_STOP_SECONDS
+    for helper in helpers:
+        try:
+            helper.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            helper.kill()
+            helper.wait()
