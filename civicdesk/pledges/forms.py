@@ -1,12 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.cases.models import Category, IntakeChannel, Kind
+from civicdesk.cases.models import Category, Kind
 from civicdesk.core.errors import ApplicationError
 from civicdesk.organisations.models import Site, StaffProfile
-from civicdesk.pledges.metrics import Metric
+from civicdesk.pledges.metrics import Metric, Source, channels
 from civicdesk.pledges.models import ClockStart, Exclusion, Period
-from civicdesk.queues.models import Channel as TicketChannel
 from civicdesk.queues.models import Service
 
 
@@ -57,8 +56,8 @@ class PledgeForm(forms.Form):
         required=False,
         choices=[
             ("", _("Every channel")),
-            (_("Cases"), list(IntakeChannel.choices)),
-            (_("Queue tickets"), list(TicketChannel.choices)),
+            (Source.CASES.label, list(channels(Source.CASES).items())),
+            (Source.TICKETS.label, list(channels(Source.TICKETS).items())),
         ],
         help_text=_("Count only what came in this way."),
     )

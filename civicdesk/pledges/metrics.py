@@ -37,6 +37,21 @@ class Source(models.TextChoices):
     APPOINTMENTS = "appointments", _("Appointments")
 
 
+def channels(source: str | None = None) -> dict[str, str]:
+    """The channels a source's items come in by, value to label ("web": "Web form"): a pledge
+    on any other channel would count nothing. Every channel when no source is given (survey
+    answers come from tickets and cases alike; appointments arrive as queue tickets)."""
+    from civicdesk.cases.models import IntakeChannel
+    from civicdesk.queues.models import Channel as TicketChannel
+
+    tickets, cases = dict(TicketChannel.choices), dict(IntakeChannel.choices)
+    if source == Source.CASES:
+        return cases
+    if source in (Source.TICKETS, Source.APPOINTMENTS):
+        return tickets
+    return {**tickets, **cases}
+
+
 class Kind(models.TextChoices):
     SHARE = "share", _("Percentage")
     MEAN = "mean", _("Average in minutes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from civicdesk.pledges.metrics import Metric
+from civicdesk.pledges.metrics import Metric, channels
 from civicdesk.pledges.models import Exclusion, Period
 
 
@@ -124,8 +124,4 @@ def _then(first: str, second: str) -> str:
 
 def channel_label(channel: str) -> str:
     """A case or ticket channel as people call it ("Web form", "Kiosk"), in the language in use."""
-    from civicdesk.cases.models import IntakeChannel
-    from civicdesk.queues.models import Channel as TicketChannel
-
-    labels = {**dict(TicketChannel.choices), **dict(IntakeChannel.choices)}
-    return str(labels.get(channel, channel)).lower()
+    return str(channels().get(channel, channel)).lower()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from civicdesk.audit.services import audit_record
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.permissions import Access, Area, Target, require
-from civicdesk.pledges.metrics import SPECS, Kind, Metric, Source
+from civicdesk.pledges.metrics import SPECS, Kind, Metric, Source, channels
 from civicdesk.pledges.models import ClockStart, Exclusion, Pledge, Unit
 
 CLOCK_STARTS = {
@@ -98,9 +98,9 @@ def _clean(agency, data: dict) -> dict:
         errors["owner"] = _("Choose an owner from this agency.")
     if data.get("period") not in ("month", "quarter", "year"):
         errors["period"] = _("Choose month, quarter or year.")
-    if data.get("channel") and data["channel"] not in _channels_of(spec.source):
+    if data.get("channel") and data["channel"] not in channels(spec.source):
         errors["channel"] = _("Choose a channel this measure counts: %(channels)s.") % {
-            "channels": ", ".join(sorted(_channels_of(spec.source)))
+            "channels": ", ".join(sorted(channels(spec.source)))
         }
     if errors:
         field, message = next(iter(errors.items()))
@@ -118,15 +118,6 @@ def _clean(agency, data: dict) -> dict:
         "is_published": bool(data.get("is_published", True)),
         "position": int(data.get("position") or 0),
     }
-
-
-def _channels_of(source: str) -> set[str]:
-    """The channels a measure's items come in by: a pledge on any other counts nothing."""
-    from civicdesk.cases.models import IntakeChannel
-    from civicdesk.queues.models import Channel as TicketChannel
-
-    tickets, cases = set(TicketChannel.values), set(IntakeChannel.values)
-    return {Source.CASES: cases, Source.ANSWERS: tickets | cases}.get(source, tickets)
 
 
 def _snapshot(pledge: Pledge) -> dict:

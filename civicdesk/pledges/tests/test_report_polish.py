@@ -97,3 +97,22 @@ def test_the_service_refuses_a_channel_the_measure_does_not_count(agency):
     with pytest.raises(ValidationFailed):
         pledge_create(actor=qsm, agency=agency, channel="webb", **base)
     assert pledge_create(actor=qsm, agency=agency, channel="kiosk", **base).channel == "kiosk"
+
+
+def test_a_pledge_counts_only_channels_its_measure_comes_in_by(agency):
+    from civicdesk.core.errors import ValidationFailed
+    from civicdesk.pledges.metrics import Source, channels
+    from civicdesk.pledges.services import _clean
+
+    assert "kiosk" in channels(Source.TICKETS) and "kiosk" not in channels(Source.CASES)
+    assert "open311" in channels(Source.CASES) and "open311" not in channels(Source.TICKETS)
+    assert channels(Source.APPOINTMENTS) == channels(Source.TICKETS)
+    assert set(channels(Source.ANSWERS)) == set(channels()) >= {"kiosk", "open311"}
+    base = {"metric": "cases_reply_within", "target": "90", "period": "month"}
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        _clean(agency, {**base, "channel": "kiosk"})
+    assert "channel" in refused.value.extra["errors"] and "open311" in str(refused.value)
+    assert _clean(agency, {**base, "channel": "open311"})["channel"] == "open311"
+    form_values = {value for _group, options in PledgeForm.base_fields["channel"].choices[1:]
+                   for value, _label in options}  # fmt: skip
+    assert form_values == set(channels())
