@@ -117,6 +117,19 @@ def scores_in(queryset: QuerySet[Response]) -> ResultRow:
     return _row(None, "", queryset.aggregate(**_aggregates()))
 
 
+def survey_site_scores(*, site_ids: list[int], start: datetime, end: datetime) -> dict:
+    """Responses at `site_ids` answered in [start, end), with CSAT (% satisfied, 4 or 5 of 5)
+    and NPS (-100..100) as the dashboards and pledges give them, rounded to one decimal."""
+    row = scores_in(
+        Response.objects.filter(site_id__in=site_ids, answered_at__gte=start, answered_at__lt=end)
+    )
+
+    def rounded(estimate):
+        return None if estimate.value is None else round(estimate.value, 1)
+
+    return {"responses": row.n, "csat": rounded(row.csat), "nps": rounded(row.nps)}
+
+
 def results_by(user, filters: Filters, dimension: str) -> list[ResultRow]:
     """One row per site/service/department/officer/channel/month with counts and intervals."""
     return scores_by(filters.apply(responses_for(user)), dimension)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from statistics import mean
 
-from django.apps import apps
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.models import Site, StaffProfile
+from civicdesk.surveys.selectors import survey_site_scores
 from civicdesk.workforce.charts import bar_chart
 from civicdesk.workforce.models import (
     AssessmentRating,
@@ -36,27 +36,12 @@ def _start_of(day: date) -> datetime:
 
 
 def programme_survey_comparison(programme: PilotProgramme) -> dict:
-    """Customer survey scores before and after the programme start, pilot sites vs the rest.
-
-    Until the `civicdesk.surveys` app is installed the answer is
-    {"available": False, "message": "no survey data yet"}. Once it is, scores come from
-
-        civicdesk.surveys.selectors.survey_site_scores(
-            *, site_ids: list[int], start: datetime, end: datetime
-        ) -> {"responses": int, "csat": float | None, "nps": float | None}
-
-    when the surveys app provides it, else straight from its `Response` rows (site_id,
-    answered_at, csat 1–5, nps 0–10): CSAT the mean (1–5), NPS promoters minus detractors
-    (-100..100). It is asked four times: pilot and other sites, in the window of the
-    programme's length before its start ("before") and from its start to today or its end
-    ("after"). All agencies' responses count: a pilot spans agencies.
-    """
-    if not apps.is_installed("civicdesk.surveys"):
-        return {"available": False, "message": NO_SURVEY_DATA}
-    try:
-        from civicdesk.surveys.selectors import survey_site_scores
-    except ImportError:
-        survey_site_scores = _scores_from_responses
+    """Customer survey scores before and after the programme start, pilot sites vs the rest:
+    CSAT as the share satisfied and NPS, as the surveys dashboards and pledges give them
+    (`surveys.selectors.survey_site_scores`). Asked four times: pilot and other sites, in the
+    window of the programme's length before its start ("before") and from its start to today
+    or its end ("after"). All agencies' responses count: a pilot spans agencies. Without any
+    response in those windows: {"available": False, "message": "no survey data yet"}."""
     pilot_ids, other_ids = _site_split(programme)
     start = _start_of(programme.starts_on)
     end = min(_start_of(programme.ends_on + timedelta(days=1)), now())
@@ -76,25 +61,6 @@ def programme_survey_comparison(programme: PilotProgramme) -> dict:
         for name, (a, b) in windows.items()
     }
     return {"available": True, "rows": rows, "windows": days}
-
-
-def _scores_from_responses(*, site_ids: list[int], start: datetime, end: datetime) -> dict:
-    """Survey scores read from the surveys app's Response rows (see above)."""
-    response_model = apps.get_model("surveys", "Response")
-    rows = list(
-        response_model.objects.filter(
-            site_id__in=site_ids, answered_at__gte=start, answered_at__lt=end
-        ).values_list("csat", "nps")
-    )
-    csat = [c for c, _n in rows if c is not None]
-    nps = [n for _c, n in rows if n is not None]
-    promoters = sum(1 for n in nps if n >= 9)
-    detractors = sum(1 for n in nps if n <= 6)
-    return {
-        "responses": len(rows),
-        "csat": round(mean(csat), 2) if csat else None,
-        "nps": round(100 * (promoters - detractors) / len(nps), 1) if nps else None,
-    }
 
 
 def _site_split(programme: PilotProgramme) -> tuple[list[int], list[int]]:

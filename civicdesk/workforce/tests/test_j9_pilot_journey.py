@@ -136,11 +136,11 @@ def test_report_site_averages_leave_out_assessments_before_the_programme(agency,
     assert [p["period"] for p in data["assessments"]["periods"]] == ["2026-Q3", "2026-Q4"]
 
 
-def test_survey_comparison_names_the_days_each_window_covers(agency, monkeypatch):
-    import sys
-    import types
+def test_survey_comparison_names_the_days_each_window_covers(agency):
+    from datetime import timedelta
 
-    from civicdesk.workforce import report as report_module
+    from civicdesk.core.clock import now
+    from civicdesk.surveys.tests.factories import ResponseFactory
 
     site = SiteFactory(agency=agency)
     programme = services.pilot_programme_create(
@@ -151,11 +151,9 @@ def test_survey_comparison_names_the_days_each_window_covers(agency, monkeypatch
         ends_on=date(2026, 12, 31),
         sites=[site],
     )
-    fake = types.ModuleType("civicdesk.surveys.selectors")
-    fake.survey_site_scores = lambda **_kw: {"responses": 3, "csat": 4.0, "nps": 10.0}
-    monkeypatch.setitem(sys.modules, "civicdesk.surveys.selectors", fake)
-    monkeypatch.setattr(report_module.apps, "is_installed", lambda name: True)
     with time_machine.travel("2026-03-31 12:00 +08:00", tick=False):
+        ResponseFactory(agency=agency, site=site, csat=5, nps=10,
+                        answered_at=now() - timedelta(days=1))  # fmt: skip
         result = programme_survey_comparison(programme)
     # After: from the start to today. Before: as long again, ending the day before the start.
     assert result["windows"] == {

@@ -1,7 +1,5 @@
 """The programme progress report: counts pilot sites against the rest, and the survey hook."""
 
-import sys
-import types
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +7,6 @@ import time_machine
 
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
-from civicdesk.workforce import report as report_module
 from civicdesk.workforce import services
 from civicdesk.workforce.report import (
     NO_SURVEY_DATA,
@@ -137,9 +134,15 @@ def test_report_renders_as_html_and_pdf(pilot):
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 
 
-def test_survey_section_waits_for_the_surveys_app(agency, monkeypatch):
-    site = SiteFactory(agency=agency)
-    other = SiteFactory(agency=agency)
+def test_survey_section_compares_pilot_and_other_sites_as_the_dashboards_score(agency):
+    """CSAT is the share satisfied (4 or 5 of 5) and NPS promoters minus detractors, read from
+    the surveys' own responses: the same figures the surveys dashboard and pledges show."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from civicdesk.surveys.tests.factories import ResponseFactory
+
+    site, other = SiteFactory(agency=agency), SiteFactory(agency=agency)
     programme = services.pilot_programme_create(
         actor=None,
         agency=agency,
@@ -148,69 +151,29 @@ def test_survey_section_waits_for_the_surveys_app(agency, monkeypatch):
         ends_on=date(2026, 6, 30),
         sites=[site],
     )
-    assert programme_survey_comparison(programme) == {
-        "available": False,
-        "message": "no survey data yet",
-    }
-    calls = []
+    with time_machine.travel("2026-03-31 12:00 +08:00", tick=False):
+        assert programme_survey_comparison(programme) == {
+            "available": False,
+            "message": NO_SURVEY_DATA,
+        }
+    hk = ZoneInfo("Asia/Hong_Kong")
 
-    def survey_site_scores(*, site_ids, start, end):
-        calls.append((sorted(site_ids), start, end))
-        return {"responses": 10, "csat": 4.1 if site.pk in site_ids else 3.9, "nps": 12.0}
+    def answered(where, day, csat, nps):
+        ResponseFactory(agency=agency, site=where, answered_at=datetime(*day, 10, tzinfo=hk),
+                        csat=csat, nps=nps)  # fmt: skip
 
-    fake = types.ModuleType("civicdesk.surveys.selectors")
-    fake.survey_site_scores = survey_site_scores
-    monkeypatch.setitem(sys.modules, "civicdesk.surveys.selectors", fake)
-    monkeypatch.setattr(
-        report_module.apps, "is_installed", lambda name: name == "civicdesk.surveys"
-    )
+    for csat, nps in ((3, 6), (4, 7)):  # before: half satisfied, one detractor of two
+        answered(site, (2025, 12, 15), csat, nps)
+    for csat, nps in ((5, 10), (4, 9), (3, 5), (None, 8)):
+        answered(site, (2026, 2, 2), csat, nps)
+    answered(other, (2025, 6, 1), 5, 10)  # long before the before-window: not counted
+    answered(site, (2026, 4, 2), 1, 0)  # after today: not counted yet
     with time_machine.travel("2026-03-31 12:00 +08:00", tick=False):
         result = programme_survey_comparison(programme)
     assert result["available"] is True
-    assert [r["group"] for r in result["rows"]] == ["pilot", "other"]
-    assert result["rows"][0]["after"]["csat"] == 4.1
-    assert {tuple(c[0]) for c in calls} == {(site.pk,), (other.pk,)}
-    before_start, before_end = calls[0][1], calls[0][2]
-    after_start, after_end = calls[1][1], calls[1][2]
-    assert before_end == after_start and after_end - after_start == before_end - before_start
-
-
-def test_without_a_scores_function_the_surveys_responses_are_read(agency, monkeypatch):
-    """The surveys app on main keeps Response rows (site, answered_at, csat, nps)."""
-    site = SiteFactory(agency=agency)
-    programme = services.pilot_programme_create(
-        actor=None,
-        agency=agency,
-        name="P",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 6, 30),
-        sites=[site],
-    )
-    asked = []
-
-    class Rows:
-        def filter(self, **lookups):
-            asked.append(lookups)
-            pilot = lookups["site_id__in"] == [site.pk]
-            before = lookups["answered_at__lt"].date() <= date(2026, 1, 1)
-            if pilot and not before:
-                return self._values([(5, 10), (4, 9), (3, 5), (None, 8)])
-            return self._values([(3, 6), (4, 7)] if pilot else [])
-
-        @staticmethod
-        def _values(rows):
-            return types.SimpleNamespace(values_list=lambda *fields: rows)
-
-    fake_model = types.SimpleNamespace(objects=Rows())
-    monkeypatch.setitem(sys.modules, "civicdesk.surveys.selectors", types.ModuleType("x"))
-    monkeypatch.setattr(
-        report_module.apps, "is_installed", lambda name: name == "civicdesk.surveys"
-    )
-    monkeypatch.setattr(report_module.apps, "get_model", lambda app, model: fake_model)
-    with time_machine.travel("2026-03-31 12:00 +08:00", tick=False):
-        result = programme_survey_comparison(programme)
-    pilot = result["rows"][0]
-    assert pilot["before"] == {"responses": 2, "csat": 3.5, "nps": -50.0}
-    assert pilot["after"] == {"responses": 4, "csat": 4, "nps": 25.0}
-    assert result["rows"][1]["after"] == {"responses": 0, "csat": None, "nps": None}
-    assert len(asked) == 4
+    pilot, others = result["rows"]
+    assert (pilot["group"], others["group"]) == ("pilot", "other")
+    assert pilot["before"] == {"responses": 2, "csat": 50.0, "nps": -50.0}
+    assert pilot["after"] == {"responses": 4, "csat": 66.7, "nps": 25.0}
+    assert others["before"] == others["after"] == {"responses": 0, "csat": None, "nps": None}
+    assert result["windows"]["after"] == (date(2026, 1, 1), date(2026, 3, 31))
