@@ -38,6 +38,9 @@ def _minutes(delta) -> int:
 class ServiceOut(Schema):
     id: int
     name: str
+    names: dict[str, str] = Field(
+        default_factory=dict, description="The name in other languages, by language code"
+    )
     description: str
     prefix: str
     waiting: int
@@ -49,6 +52,9 @@ class SiteQueuesOut(Schema):
     agency: str
     site: str
     name: str
+    names: dict[str, str] = Field(
+        default_factory=dict, description="The name in other languages, by language code"
+    )
     is_open: bool
     lanes: list[str]
     services: list[ServiceOut]
@@ -181,6 +187,7 @@ def site_queues(request: HttpRequest, agency_code: str, site_code: str):
             ServiceOut(
                 id=service.id,
                 name=service.name,
+                names=service.names or {},
                 description=service.description,
                 prefix=service.prefix,
                 waiting=service.tickets.filter(status=TicketStatus.WAITING).count(),
@@ -192,6 +199,7 @@ def site_queues(request: HttpRequest, agency_code: str, site_code: str):
         agency=site.agency.code,
         site=site.code,
         name=site.name,
+        names=site.names or {},
         is_open=site_calendar(site).is_open(now()),
         lanes=LANE_CODES,
         services=result,

@@ -24,6 +24,16 @@ def test_site_lists_services_with_waits(client, clock, service, counter):
     assert client.get("/api/v1/queues/sites/HSG/NOPE").status_code == 404
 
 
+def test_site_and_service_names_come_in_every_language_they_have(client, clock, service, counter):
+    service.names = {"zh-hant": "房屋查詢", "ms": "Pertanyaan perumahan"}
+    service.save(update_fields=["names"])
+    body = client.get("/api/v1/queues/sites/HSG/HCC").json()
+    assert body["names"] == {}
+    (listed,) = body["services"]
+    assert listed["name"] == service.name
+    assert listed["names"] == {"zh-hant": "房屋查詢", "ms": "Pertanyaan perumahan"}
+
+
 def test_join_read_and_cancel(client, clock, service, counter):
     first = post(client, "/api/v1/queues/tickets", {"service_id": service.id})
     assert first.status_code == 201, first.content
