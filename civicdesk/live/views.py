@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from civicdesk.core.zones import render_in_zone
 from civicdesk.live import bus
 from civicdesk.live.selectors import sites_for_overview
 from civicdesk.live.snapshot import site_snapshot, ticket_snapshot
@@ -53,7 +54,8 @@ def board(request: HttpRequest, agency_code: str, site_code: str):
         {**c, "service_name": services.get(c["service"], {}).get("name", "")}
         for c in snapshot["calling"]
     ]
-    return render(
+    return render_in_zone(
+        site,
         request,
         "live/board.html",
         {
@@ -95,7 +97,8 @@ def ticket(request: HttpRequest, token: str):
     state = ticket_snapshot(found, snapshot)
     # Events carry the status code only: the page words it from these, in its own language.
     status_labels = {code: str(label) for code, label in TicketStatus.choices}
-    return render(
+    return render_in_zone(
+        found.site,
         request,
         "live/ticket.html",
         {

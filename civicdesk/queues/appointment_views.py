@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.zones import render_in_zone
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.queues import appointments as appts
 from civicdesk.queues.forms import PersonForm, ReferenceForm
@@ -42,7 +43,7 @@ def find_time(request: HttpRequest, agency_code: str, site_code: str):
         context.update(days=days, day=None if problem else day, slots=slots, day_problem=problem)
         if problem:
             context["nearest_days"] = appts.nearest_days(days, day)
-    return render(request, "queues/appointments_find.html", context)
+    return render_in_zone(site, request, "queues/appointments_find.html", context)
 
 
 def _asked_day(service, text: str, days: list[date]) -> tuple[date | None, str | None]:
@@ -91,10 +92,15 @@ def slot_book(request: HttpRequest, slot_id: int):
                 waitlist, message = joining and error.code != "slot_free", error.message
             form.add_error(None, message)
         else:
-            return render(request, "queues/waitlist_joined.html", {"slot": slot})
+            return render_in_zone(
+                slot.service.site, request, "queues/waitlist_joined.html", {"slot": slot}
+            )
     form.set_purpose(waitlist=waitlist)
-    return render(
-        request, "queues/appointment_book.html", {"slot": slot, "form": form, "waitlist": waitlist}
+    return render_in_zone(
+        slot.service.site,
+        request,
+        "queues/appointment_book.html",
+        {"slot": slot, "form": form, "waitlist": waitlist},
     )
 
 
@@ -135,7 +141,9 @@ def appointment_page(request: HttpRequest, token: str):
         "check_in_opens": opens.astimezone(tz),
         "error": error,
     }
-    return render(request, "queues/appointment.html", context)
+    return render_in_zone(
+        appointment.slot.service.site, request, "queues/appointment.html", context
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +167,9 @@ def appointment_cancel(request: HttpRequest, token: str):
         "local_start": appointment.slot.starts_at.astimezone(tz),
         "error": error,
     }
-    return render(request, "queues/appointment_cancel.html", context)
+    return render_in_zone(
+        appointment.slot.service.site, request, "queues/appointment_cancel.html", context
+    )
 
 
 def appointment_invite(request: HttpRequest, token: str):
@@ -200,7 +210,7 @@ def offer(request: HttpRequest, token: str):
         "open_offer": entry.status == "offered" and entry.offer_expires_at > now(),
         "error": error,
     }
-    return render(request, "queues/offer.html", context)
+    return render_in_zone(entry.slot.service.site, request, "queues/offer.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,7 +231,7 @@ def kiosk_check_in(request: HttpRequest, agency_code: str, site_code: str):
                 url = reverse("queues:kiosk_ticket", kwargs={"token": ticket.token})
                 return redirect(f"{url}?text=large" if context["large"] else url)
     context["form"] = form
-    return render(request, "queues/kiosk_check_in.html", context)
+    return render_in_zone(site, request, "queues/kiosk_check_in.html", context)
 
 
 def _just_taken() -> str:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
+from civicdesk.core.zones import local_time
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.queues.invites import appointment_ics, offer_ics, public_url
@@ -181,7 +182,7 @@ def _validate_person(name: str, email: str, phone: str) -> None:
 
 # --- notices -------------------------------------------------------------------------------------
 def _when(slot: AppointmentSlot) -> str:
-    local = slot.starts_at.astimezone(site_calendar(slot.service.site).tz)
+    local = local_time(slot.starts_at, slot.service.site)
     return date_format(local, "l j F Y, H:i")  # in the language active for the message
 
 
@@ -297,7 +298,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
         link = public_url("queues:offer", entry.token)
         with translation.override(entry.language):
-            until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
+            until = local_time(entry.offer_expires_at, slot.service.site)
             until_text = date_format(until, "H:i")
             subject = _("A place is free: %(service)s, %(when)s") % {
                 "service": slot.service.display_name,

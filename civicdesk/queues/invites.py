@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from civicdesk.core.clock import now
-from civicdesk.organisations.calendar import site_calendar
+from civicdesk.core.zones import local_time
 from civicdesk.queues.models import Appointment, AppointmentSlot, WaitlistEntry
 
 OFFERED, CONFIRMED, CANCELLED = 0, 1, 2  # the SEQUENCE of each version of the event
@@ -105,7 +105,7 @@ def offer_ics(entry: WaitlistEntry, *, withdrawn: bool = False) -> str:
             status="CANCELLED",
             sequence=CONFIRMED,
         )
-    until = entry.offer_expires_at.astimezone(site_calendar(slot.service.site).tz)
+    until = local_time(entry.offer_expires_at, slot.service.site)
     return _ics(
         uid=_offer_uid(entry.token),
         slot=slot,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.zones import render_in_zone
 from civicdesk.organisations.permissions import Access, Area, Target, can
 from civicdesk.queues import services
 from civicdesk.queues.forms import JoinForm, TransferForm
@@ -75,7 +76,8 @@ def site_detail(request: HttpRequest, site_id: int):
     for service in Service.objects.filter(site=site, is_active=True):
         order = waiting_in_call_order(service)
         queues.append({"service": service, "waiting": order[:15], "count": len(order)})
-    return render(
+    return render_in_zone(
+        site,
         request,
         "queues/staff_site.html",
         {
@@ -139,7 +141,8 @@ def counter_queue(request: HttpRequest, counter_id: int):
     """The waiting list of the counter screen, polled by htmx every 15 seconds."""
     counter = _counter_for(request.user, counter_id)
     queue = waiting_for_counter(list(counter.services.filter(is_active=True)))
-    return render(
+    return render_in_zone(
+        counter.site,
         request,
         "queues/counter.html#queue",
         {"counter": counter, "queue": queue[:20], "queue_count": len(queue)},
@@ -189,7 +192,7 @@ def counter_screen(request: HttpRequest, counter_id: int):
         "can_write": _can_write(request.user, counter.site),
         "now": now(),
     }
-    return render(request, "queues/counter.html", context)
+    return render_in_zone(counter.site, request, "queues/counter.html", context)
 
 
 def _ticket_in_scope(user, ticket_id: str) -> Ticket:

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.zones import render_in_zone
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.organisations.hours import format_weekly_hours, parse_weekly_hours
 from civicdesk.queues import services
@@ -109,7 +111,8 @@ def join(request: HttpRequest, agency_code: str, site_code: str):
             form.add_error(None, error.message)
         else:
             return redirect("queues:ticket", token=ticket.token)
-    return render(
+    return render_in_zone(
+        site,
         request,
         "queues/join.html",
         {"site": site, "rows": rows, "form": form, **opening},
@@ -126,9 +129,10 @@ def join_qr(request: HttpRequest, agency_code: str, site_code: str):
     if service_id.isdigit() and site.services.filter(pk=int(service_id), is_active=True).exists():
         url += f"?service={int(service_id)}"
     response = _qr_response(
-        url, scale=8, title=_("Scan to join the queue at %(site)s") % {"site": site.name}
+        url, scale=8, title=_("Scan to join the queue at %(site)s") % {"site": site.display_name}
     )
     response["Cache-Control"] = "public, max-age=3600"
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])  # its title is in the reader's
     return response
 
 
@@ -180,7 +184,7 @@ def kiosk(request: HttpRequest, agency_code: str, site_code: str):
             return redirect(f"{url}?text={context['text_param']}" if context["large"] else url)
     context["service"] = service
     context["lanes"] = lane_choices()
-    return render(request, "queues/kiosk.html", context)
+    return render_in_zone(site, request, "queues/kiosk.html", context)
 
 
 def _kiosk_reset(site) -> HttpResponse:
@@ -207,7 +211,7 @@ def kiosk_ticket(request: HttpRequest, token: str):
         ticket_url=settings.CIVICDESK_PUBLIC_URL.rstrip("/")
         + reverse("queues:ticket", kwargs={"token": ticket.token}),
     )
-    return render(request, "queues/kiosk_ticket.html", context)
+    return render_in_zone(ticket.site, request, "queues/kiosk_ticket.html", context)
 
 
 def kiosk_ticket_qr(request: HttpRequest, token: str):
@@ -250,7 +254,7 @@ def ticket_page(request: HttpRequest, token: str):
         "ahead": people_ahead(ticket),
         "wait_minutes": _minutes(_wait(ticket)),
     }
-    return render(request, "queues/ticket.html", context)
+    return render_in_zone(ticket.site, request, "queues/ticket.html", context)
 
 
 def index(request: HttpRequest):

@@ -25,6 +25,7 @@ from civicdesk.cases.selectors import (
 from civicdesk.cases.services import case_citizen_add, case_create
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.zones import render_in_zone
 
 SESSION_KEY = "cases_tracked"
 
@@ -91,7 +92,7 @@ def _form_token(request: HttpRequest) -> str | None:
 
 def submitted(request: HttpRequest, reference: str):
     case = _tracked_case(request, reference)
-    return render(request, "cases/submitted.html", {"case": case})
+    return render_in_zone(case.agency, request, "cases/submitted.html", {"case": case})
 
 
 def _client(request: HttpRequest) -> str:
@@ -168,7 +169,8 @@ def tracked(request: HttpRequest, reference: str):
             messages.success(request, _("Thank you. We have added this to your case."))
             return redirect("cases:tracked", reference=reference)
     conversation = citizen_conversation(case=case, shown=shown)
-    return render(
+    return render_in_zone(
+        shown.agency,
         request,
         "cases/tracked.html",
         {"case": case, "shown": shown, "conversation": conversation, "form": form},

@@ -39,6 +39,7 @@ from civicdesk.cases.services.work import can_reopen, reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError, Conflict, NotFound
+from civicdesk.core.zones import render_in_zone
 from civicdesk.organisations.models import StaffProfile
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for
 
@@ -273,7 +274,7 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     if can_write and case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         context.update(_routing_help(case))
     status = 422 if forms else 200
-    return render(request, "cases/staff/case.html", context, status=status)
+    return render_in_zone(case.agency, request, "cases/staff/case.html", context, status=status)
 
 
 def _routing_help(case) -> dict:

@@ -210,3 +210,14 @@ def test_join_page_radios_have_ids_their_labels_point_to(client, clock, service,
     ids = set(re.findall(r'<input class="govuk-radios__input" id="([^"]+)"', html))
     labels = set(re.findall(r'<label class="govuk-label govuk-radios__label" for="([^"]+)"', html))
     assert ids and "" not in ids and ids == labels
+
+
+def test_join_qr_code_names_the_site_in_the_readers_language(client, service):
+    site = service.site
+    site.names = {"zh-hant": "九龍中心"}
+    site.save(update_fields=["names"])
+    response = client.get("/queues/HSG/HCC/qr.svg", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert "九龍中心" in response.content.decode()
+    assert "Accept-Language" in response["Vary"] and "public" in response["Cache-Control"]
+    english = client.get("/queues/HSG/HCC/qr.svg", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<title>Scan to join the queue at {site.name}</title>" in english
