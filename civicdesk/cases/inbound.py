@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from civicdesk.cases.models import Case, CaseMessage, IntakeChannel, Kind
 from civicdesk.cases.selectors import REFERENCE_RE, case_find_for_citizen
 from civicdesk.cases.services import AttachmentIn, case_citizen_add, case_create
-from civicdesk.core.errors import ValidationFailed
+from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.organisations.models import Agency
 
 MAX_RAW_BYTES = 30 * 1024 * 1024
@@ -133,14 +133,21 @@ def inbound_email_accept(*, raw: bytes, default_agency: Agency | None = None) ->
     attachments = _attachments(message)
     thread = _thread_case(message, sender)
     if thread is not None:
-        case_citizen_add(
-            case=thread,
-            body=body or _("(The email had no text.)"),
-            attachments=attachments,
-            email_message_id=message_id,
-            channel=IntakeChannel.EMAIL,
-        )
-        return InboundResult(case=thread, created=False, duplicate=False)
+        try:
+            case_citizen_add(
+                case=thread,
+                body=body or _("(The email had no text.)"),
+                attachments=attachments,
+                email_message_id=message_id,
+                channel=IntakeChannel.EMAIL,
+            )
+        except Conflict as exc:
+            if exc.code != "case_closed":
+                raise
+            # Finished and past reopening: the email starts a new case, as the tracking page
+            # asks; its subject keeps the old reference for the officer.
+        else:
+            return InboundResult(case=thread, created=False, duplicate=False)
     agency = _agency_for(message, default_agency)
     name, _addr = parseaddr(str(message["From"]))
     subject = str(message.get("Subject", "")).strip()[:200]

@@ -79,12 +79,7 @@ def case_list(
         qs = qs.filter(category__code=category)
     at = now()
     if due == "soon":
-        qs = qs.filter(
-            status__in=OPEN_STATUSES,
-            breached_at__isnull=True,
-            paused_at__isnull=True,
-            reply_due_at__lte=at + SOON,
-        )
+        qs = qs.filter(_about_to_breach(at), status__in=OPEN_STATUSES)
     elif due == "breached":
         qs = qs.filter(breached_at__isnull=False, status__in=OPEN_STATUSES)
     if mine:
@@ -143,26 +138,29 @@ def case_detail_related(case: Case) -> dict:
     }
 
 
-def qsm_dashboard(*, user) -> dict:
-    """The QSM's morning: about to breach, breached, bounced, possible duplicates."""
-    base = (
-        case_queryset_for(user)
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("agency", "category", "department", "assignee", "possible_duplicate_of")
+def _about_to_breach(at) -> Q:
+    """Not breached, not paused, and the reply or acknowledgement still owed falls due within
+    a day: the dashboard's list and the queue's "due within a day" filter alike."""
+    return Q(breached_at__isnull=True, paused_at__isnull=True) & (
+        Q(reply_due_at__lte=at + SOON, replied_at__isnull=True)
+        | Q(acknowledge_due_at__lte=at + SOON, acknowledged_at__isnull=True)
     )
+
+
+def qsm_dashboard(*, user) -> dict:
+    """The QSM's morning: about to breach, breached, bounced, possible duplicates.
+
+    Bounced cases include those her agency sent away (it took part in the back and forth);
+    the other lists hold only the cases in her scope, which she can act on."""
+    related = ("agency", "category", "department", "assignee", "possible_duplicate_of")
+    seen = case_queryset_for(user).filter(status__in=OPEN_STATUSES).select_related(*related)
+    base = _scoped(user, Access.READ).filter(status__in=OPEN_STATUSES).select_related(*related)
     at = now()
     return {
-        "about_to_breach": list(
-            base.filter(breached_at__isnull=True, paused_at__isnull=True)
-            .filter(
-                Q(reply_due_at__lte=at + SOON, replied_at__isnull=True)
-                | Q(acknowledge_due_at__lte=at + SOON, acknowledged_at__isnull=True)
-            )
-            .order_by("reply_due_at")[:100]
-        ),
+        "about_to_breach": list(base.filter(_about_to_breach(at)).order_by("reply_due_at")[:100]),
         "breached": list(base.filter(breached_at__isnull=False).order_by("breached_at")[:100]),
         "bounced": list(
-            base.filter(transfer_count__gt=BOUNCE_LIMIT).order_by("-transfer_count")[:100]
+            seen.filter(transfer_count__gt=BOUNCE_LIMIT).order_by("-transfer_count")[:100]
         ),
         "duplicates": list(
             base.filter(possible_duplicate_of__isnull=False, merged_into__isnull=True)

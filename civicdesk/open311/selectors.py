@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from civicdesk.cases.models import Case, CaseEvent, Category, Kind
 from civicdesk.open311.models import ApiKey, ServiceAttribute, hash_api_key
@@ -14,8 +14,11 @@ from civicdesk.organisations.models import Agency
 UPDATE_ACTIONS = ("status", "open311_update")
 
 
-def service_code(category: Category) -> str:
-    """Stable per category across the city: the agency code and the category code."""
+def service_code(category: Category | None) -> str:
+    """Stable per category across the city: the agency code and the category code ("" for a
+    request whose new agency has not picked its category yet)."""
+    if category is None:
+        return ""
     return f"{category.agency.code}-{category.code}"
 
 
@@ -60,12 +63,15 @@ def service_get(*, code: str, agency: Agency | None = None) -> Category | None:
 
 
 def request_list(*, agency: Agency | None = None) -> QuerySet[Case]:
-    """Public service requests: cases of kind service request with a category.
+    """Public service requests: cases of kind service request with a category, and every
+    request posted through Open311 (one transferred to an agency that has not yet picked its
+    category stays readable by the client that posted it).
 
     Never contacts, and never staff notes: a status note may be internal, so the public list
     says only the status; the key-authenticated updates feed carries the notes."""
     qs = (
-        Case.objects.filter(kind=Kind.SERVICE_REQUEST, category__isnull=False)
+        Case.objects.filter(kind=Kind.SERVICE_REQUEST)
+        .filter(Q(category__isnull=False) | Q(open311_submission__isnull=False))
         .select_related("agency", "category__agency", "category__standard", "open311_submission")
         .order_by("-received_at", "-pk")
     )

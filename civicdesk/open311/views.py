@@ -244,15 +244,17 @@ def _media_name(upload) -> str:
 
 
 # --- output ---------------------------------------------------------------------------------
-def _notice(category) -> str:
+def _notice(category) -> str | None:
+    if category is None:
+        return None
     standard = category.standard
     return _(
         "We acknowledge within %(hours)s working hours and reply within %(days)s working days."
     ) % {"hours": standard.acknowledge_within_hours, "days": standard.reply_within_days}
 
 
-def _name(category) -> str:
-    return category.local_name(get_language() or "en")
+def _name(category) -> str | None:
+    return category.local_name(get_language() or "en") if category is not None else None
 
 
 def _service(category) -> dict:

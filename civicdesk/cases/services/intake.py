@@ -8,6 +8,7 @@ from contextlib import nullcontext
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -252,9 +253,10 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
         )
         if same_contact is not None:
             return same_contact
-    if case.latitude is None or case.longitude is None:
-        return None
     text = f"{case.subject} {case.description}"
+    if case.latitude is None or case.longitude is None:
+        # The web form asks for an address, not coordinates: the same address is close by.
+        return _same_address_similar(case=case, since=since, text=text)
     for row in _nearby_open_cases(case=case, since=since):
         # Plain rows: only the one that matches becomes a (deferred) Case.
         if _similar(text, f"{row[2]} {row[3]}") >= DUPLICATE_TEXT_RATIO:
@@ -263,6 +265,29 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
 
 
 _NEARBY_FIELDS = ("id", "reference", "subject", "description")
+
+
+def _same_address_similar(*, case: Case, since: datetime, text: str) -> Case | None:
+    """The agency's oldest open, unmerged case in the window at the same address (ignoring
+    case) with similar text; None for a case without an address."""
+    if not case.address:
+        return None
+    rows = (
+        Case.objects.filter(
+            agency_id=case.agency_id,
+            address__iexact=case.address,
+            received_at__gte=since,
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .exclude(pk=case.pk)
+        .order_by("received_at")
+        .only(*_NEARBY_FIELDS)[:20]
+    )
+    for row in rows:
+        if _similar(text, f"{row.subject} {row.description}") >= DUPLICATE_TEXT_RATIO:
+            return row
+    return None
 
 
 def _nearby_open_cases(*, case: Case, since: datetime) -> list[tuple]:
@@ -642,7 +667,10 @@ def case_citizen_add(
         body = _check_text(body, _("Your message"), 10000)
         if not body:
             raise ValidationFailed(_("Write what you want to add."), code="body")
-        if case.status == CaseStatus.CLOSED:
+        from civicdesk.cases.services.work import can_reopen  # work imports this module
+
+        finished_long_ago = case.status == CaseStatus.RESOLVED and not can_reopen(case)
+        if case.status == CaseStatus.CLOSED or finished_long_ago:
             raise Conflict(
                 _("This case is closed. Start a new one and mention %(ref)s.")
                 % {"ref": case.reference},
@@ -663,9 +691,15 @@ def case_citizen_add(
         # Only the citizen we are waiting for restarts the clock: another citizen of a merged
         # case writing in does not answer our question to this one.
         if case.status == CaseStatus.AWAITING_CITIZEN and own.pk == case.pk:
-            case_transition(
-                case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=_("The citizen replied.")
-            )
+            with override(settings.LANGUAGE_CODE):  # staff read the history, not the citizen
+                text = _("The citizen replied.")
+            case_transition(case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=text)
+        elif case.status == CaseStatus.RESOLVED:
+            # Within the reopen window: news on a resolved case ("it is back") reopens it, so
+            # that it is in the open queue again rather than unread on a finished case.
+            with override(settings.LANGUAGE_CODE):
+                text = _("The citizen wrote after the case was resolved.")
+            case_transition(case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=text)
         case.save()
         audit_record(
             actor=None,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from civicdesk.audit.services import audit_record
-from civicdesk.cases.clock import breach_of, clock_start
+from civicdesk.cases.clock import breach_of, clock_start, due_after_pauses
 from civicdesk.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -26,6 +28,7 @@ from civicdesk.cases.workflows import case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.notify.services import notify_enqueue
+from civicdesk.organisations.calendar import agency_calendar
 from civicdesk.organisations.models import Agency, StaffProfile
 from civicdesk.organisations.roles import Role
 
@@ -57,8 +60,16 @@ def case_transfer(
     case.department = category.department if category is not None else None
     case.site = None
     case.transfer_count += 1
-    # The citizen's promise still counts from when they first wrote, now by the new holder.
+    # The citizen's promise still counts from when they first wrote, now by the new holder;
+    # the time it stood still waiting for the citizen still does not count.
+    paused_seconds = case.paused_seconds
     clock_start(case=case, at=case.clock_started_at or case.received_at)
+    if paused_seconds:
+        calendar, paused = agency_calendar(to_agency), timedelta(seconds=paused_seconds)
+        for field in ("reply_due_at", "interim_due_at"):
+            if getattr(case, field) is not None:
+                setattr(case, field, due_after_pauses(calendar, getattr(case, field), paused))
+        case.paused_seconds = paused_seconds
     picked = (
         pick_assignee(department=case.department, at=now(), tz=agency_tz(case.agency))
         if case.department
@@ -194,6 +205,19 @@ def case_merge(*, source: Case, target: Case, actor) -> Case:
         raise Conflict(_("One of these cases was already merged."), code="already_merged")
     if not source.is_open or not target.is_open:
         raise Conflict(_("Only open cases can be merged."), code="not_open")
+    if target.coordinating_case_id is not None:
+        # A part never replies to the citizen: the merged citizen would get no answer.
+        raise Conflict(
+            _("%(ref)s is a part of another case: merge into the coordinating case.")
+            % {"ref": target.reference},
+            code="part_case",
+        )
+    if source.parts.exists():
+        raise Conflict(
+            _("%(ref)s coordinates parts with other agencies: merge the other case into it.")
+            % {"ref": source.reference},
+            code="has_parts",
+        )
     CaseMessage.objects.filter(case=source, original_reference="").update(
         original_reference=source.reference
     )

@@ -116,6 +116,16 @@ def case_reply(
         raise ValidationFailed(_("Write the reply."), code="body")
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("Reopen the case before replying."), code="case_closed")
+    if (
+        then_status == CaseStatus.IN_PROGRESS
+        and case.status == CaseStatus.RESOLVED
+        and not can_reopen(case)
+    ):
+        raise Conflict(
+            _("This case was finished more than %(days)s days ago and cannot be reopened.")
+            % {"days": reopen_window().days},
+            code="reopen_window",
+        )
     if then_status and then_status not in REPLY_THEN_STATUSES:
         # Checked before anything is sent. Closing (with its survey) is a status change.
         raise ValidationFailed(
@@ -142,7 +152,8 @@ def case_reply(
         case.acknowledged_at = at
     if interim:
         case.interim_replied_at = case.interim_replied_at or at
-    else:
+    elif then_status != CaseStatus.AWAITING_CITIZEN:
+        # A question to the citizen pauses the clock; the reply owed is still owed after it.
         case.replied_at = case.replied_at or at
     case_event(case=case, actor=actor, action="replied", data={"interim": interim})
     if case.status == CaseStatus.NEW and then_status is None:
