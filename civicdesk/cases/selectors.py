@@ -255,14 +255,12 @@ def merged_recipients(case: Case) -> list[Case]:
     merged: list[Case] = []
     frontier = [case.pk]
     for _depth in range(MERGE_DEPTH):
-        children = list(
-            Case.objects.filter(merged_into_id__in=frontier).order_by("created_at", "pk")
-        )
+        children = list(Case.objects.filter(merged_into_id__in=frontier))
         if not children:
             break
         merged += children
         frontier = [child.pk for child in children]
-    merged.sort(key=lambda c: (c.created_at, c.pk))
+    merged.sort(key=lambda c: (c.created_at, c.pk))  # oldest first, across the levels
     emails, phones = set(), set()
 
     def remember(other: Case) -> None:

@@ -46,7 +46,7 @@ LIMITS = {
     "address_string": 300,
     "address_id": 100,
     "email": 254,
-    "first_name": 100,
+    "first_name": 99,  # with last_name and a space between, the case's name of 200 at most
     "last_name": 100,
     "phone": 30,
     "device_id": 100,

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import template
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
@@ -37,3 +39,10 @@ def case_clock(case):
         "text": _("%(what)s due in %(time)s")
         % {"what": what.capitalize(), "time": timeuntil(due, at)},
     }
+
+
+@register.filter
+def duration(seconds) -> str:
+    """A number of seconds as people say it ("1 day, 3 hours"), in the language in use."""
+    at = now()
+    return timesince(at - timedelta(seconds=int(seconds or 0)), at, depth=2)

@@ -30,3 +30,16 @@ def test_sent_away_cases_are_only_on_the_bounced_list(monday, leak, qsm):
     cases_mark_breaches()
     assert case in qsm_dashboard(user=env_qsm.user)["breached"]
     assert case not in qsm_dashboard(user=qsm.user)["breached"]
+
+
+def test_the_bounced_list_says_who_holds_each_case_now(client, monday, leak, qsm):
+    env = AgencyFactory(code="ENV", name="Environment Agency", names={"zh-hant": "環境署"})
+    env_qsm = StaffFactory(agency=env, role=Role.QSM)
+    case = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                       description="Tree fell", contact_email="a@example.org")  # fmt: skip
+    for actor, target in ((qsm, env), (env_qsm, leak.agency), (qsm, env)):
+        case = case_transfer(case=case, actor=actor.user, to_agency=target, reason="Not ours")
+    client.force_login(qsm.user)
+    page = client.get("/cases/staff/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    bounced = page.split('data-testid="bounced"')[1].split("</table>")[0]
+    assert case.reference in bounced and "Now with Environment Agency" in bounced
