@@ -10,8 +10,9 @@ from civicdesk.cases.models import Case, CaseEvent, Category, Kind
 from civicdesk.open311.models import ApiKey, ServiceAttribute, hash_api_key
 from civicdesk.organisations.models import Agency
 
-# Events that another Open311 system syncs: status changes and posted updates.
-UPDATE_ACTIONS = ("status", "open311_update")
+# Events that another Open311 system syncs: status changes, posted updates and transfers to
+# another agency (the request keeps its id; the agency that sent it away still sees that).
+UPDATE_ACTIONS = ("status", "open311_update", "transferred")
 
 
 def service_code(category: Category | None) -> str:
@@ -99,10 +100,9 @@ def update_list(
         .select_related("case")
         .order_by("at", "pk")
     )
-    if api_key.agency_id is not None:
-        qs = qs.filter(case__agency_id=api_key.agency_id)
-    if agency is not None:
-        qs = qs.filter(case__agency=agency)
+    for holder in (api_key.agency, agency):
+        if holder is not None:
+            qs = qs.filter(Q(case__agency=holder) | Q(action="transferred", data__from=holder.code))
     if references:
         qs = qs.filter(case__reference__in=references)
     return qs

@@ -35,6 +35,7 @@ from civicdesk.open311.services import (
     open311_update_create,
     parse_instant,
 )
+from civicdesk.organisations.models import Agency
 
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
@@ -475,14 +476,26 @@ def updates(request, *, fmt: str):
         .exclude(media_url="")
         .values_list("event_id", "media_url")
     )
+    moved_to = {
+        agency.code: agency.display_name
+        for agency in Agency.objects.filter(
+            code__in={e.data.get("to") for e in events if e.action == "transferred"}
+        )
+    }
     data = [
         {
             "update_id": str(event.pk),
             "service_request_id": event.case.reference,
             "status": _open_or_closed(event),
-            "external_status_code": event.data.get("to") or event.case.status,
+            "external_status_code": "transferred"
+            if event.action == "transferred"
+            else event.data.get("to") or event.case.status,
             "updated_datetime": w3c(event.at),
-            "description": event.text,
+            # A transfer's reason is the staff's: the public read who holds the request now.
+            "description": _("Transferred to %(agency)s")
+            % {"agency": moved_to.get(event.data.get("to"), event.data.get("to"))}
+            if event.action == "transferred"
+            else event.text,
             "media_url": media.get(event.pk),
         }
         for event in events
@@ -491,6 +504,8 @@ def updates(request, *, fmt: str):
 
 
 def _open_or_closed(event) -> str:
+    if event.action == "transferred":  # the request goes on, with another agency
+        return "open"
     status = event.data.get("to") or event.case.status
     return "closed" if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED) else "open"
 
