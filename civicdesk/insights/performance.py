@@ -249,18 +249,18 @@ def performance_report(*, user, query: PerformanceQuery) -> Report:
     all_visits = visits_in(query)
     expected = service_means(all_visits)
     visits = [v for v in all_visits if v.officer_id in officer_ids]
-    sessions = counter_sessions(query, officer_ids)
+    # An officer's hours are not split between the services they serve: with a service filter,
+    # hours (and served per hour) are not given at all rather than set against the whole day's.
+    sessions = counter_sessions(query, officer_ids) if query.service_id is None else {}
     csat = csat_by_officer_and_service(query, officer_ids)
     cases = cases_by_officer(query, officer_ids)
 
     teams_of = _teams_of(officer_ids, only=query.team_id)
     team_names = dict(Department.objects.filter(agency=query.agency).values_list("pk", "name"))
-    service_names = dict(
-        Service.objects.filter(site__agency=query.agency).values_list("pk", "name")
-    )
-    service_sites = dict(
-        Service.objects.filter(site__agency=query.agency).values_list("pk", "site__name")
-    )
+    # Services and sites in the reader's language, as the queue pages name them.
+    agency_services = Service.objects.filter(site__agency=query.agency).select_related("site")
+    service_names = {s.pk: s.local_name() for s in agency_services}
+    service_sites = {s.pk: s.site.local_name() for s in agency_services}
 
     by_officer: dict[int, _Acc] = defaultdict(_Acc)
     by_team: dict[int, _Acc] = defaultdict(_Acc)
@@ -324,6 +324,10 @@ def performance_report(*, user, query: PerformanceQuery) -> Report:
         by_period[day].figures(day, bucket_label(day, bucket))
         for day in bucket_starts(query, bucket)
     ]
+    total_row = total.figures(None, "")
+    if query.service_id is not None:
+        for row in [*officer_rows, *team_rows, *period_rows, total_row]:
+            row.hours = None
     return Report(
         query=query,
         scope=scope,
@@ -331,7 +335,7 @@ def performance_report(*, user, query: PerformanceQuery) -> Report:
         teams=team_rows,
         services=service_rows,
         periods=period_rows,
-        total=total.figures(None, ""),
+        total=total_row,
         bucket=bucket,
         officer_ids=sorted(officer_ids),
     )

@@ -147,13 +147,17 @@ def agency_plan(agency, week: str) -> dict:
         return bool(a and b and a.name == b.name)
 
     plan = greedy_moves(needs, can_serve)
-    labels = {s.pk: (str(s.site.name), str(s)) for s in services.values()}
+    labels = {
+        s.pk: (s.site.local_name(), f"{s.prefix} {s.local_name()}") for s in services.values()
+    }
     return {
         "week": week,
         "sites": len(runs),
         # Sites whose advice is being computed again (or failed to be): their figures are the
         # earlier advice's, and their moves wait for the new one (move_accept).
-        "recomputing": sorted(run.site.name for run in runs if run.status != RunStatus.DONE),
+        "recomputing": sorted(
+            run.site.local_name() for run in runs if run.status != RunStatus.DONE
+        ),
         "short_before": plan.short_before,
         "short_after": plan.short_after,
         "gap_closed": plan.gap_closed,
@@ -261,7 +265,7 @@ def move_accept(
                         "The advice for %(site)s is being computed again: accept this move "
                         "once it is ready."
                     )
-                    % {"site": run.site.name},
+                    % {"site": run.site.local_name()},
                     code="recomputing",
                 )
         for run in runs.values():
@@ -281,6 +285,9 @@ def move_accept(
                 changed += 1
         for run in runs.values():
             run_apply_plan(run)
+        # The audit log keeps the names as stored, whatever language the manager reads in.
+        named = Service.objects.select_related("site").in_bulk([from_service, to_service])
+        audit_names = {pk: f"{s.site.name}: {s}" for pk, s in named.items()}
         audit_record(
             actor=actor,
             action="insights.redeploy_accepted",
@@ -289,8 +296,8 @@ def move_accept(
                 "week": week,
                 "day": day,
                 "block": block,
-                "from": suggested["from_site"] + ": " + suggested["from_service"],
-                "to": suggested["to_site"] + ": " + suggested["to_service"],
+                "from": audit_names[from_service],
+                "to": audit_names[to_service],
                 "staff": staff,
                 "intervals": changed,
             },

@@ -54,6 +54,10 @@ def parse_week(text: str) -> date:
     """Monday of an ISO week written like 2026-W49."""
     try:
         year, week = text.strip().upper().split("-W")
+        if not 2000 <= int(year) <= 2099:
+            # Far from today there is no history to forecast from, and the date arithmetic
+            # runs off the calendar (a request for year 1 failed in the background).
+            raise ValueError(year)
         return date.fromisocalendar(int(year), int(week), 1)
     except (ValueError, AttributeError) as exc:
         raise BadWeek(

@@ -87,6 +87,12 @@ class PledgeForm(forms.Form):
         ).select_related("site")
         self.fields["category"].queryset = Category.objects.filter(agency=agency)
         self.fields["owner"].queryset = StaffProfile.objects.filter(agency=agency)
+        # Names in the reader's language; a service says its site (every site has its "A").
+        self.fields["site"].label_from_instance = lambda site: site.local_name()
+        self.fields["service"].label_from_instance = lambda service: (
+            f"{service.prefix} {service.local_name()} ({service.site.local_name()})"
+        )
+        self.fields["category"].label_from_instance = lambda category: category.local_name()
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -84,9 +84,9 @@ def _main(pledge) -> str:
 def _scope(pledge) -> list[str]:
     parts = []
     if pledge.site_id:
-        parts.append(_("at %(site)s") % {"site": pledge.site.name})
+        parts.append(_("at %(site)s") % {"site": pledge.site.local_name()})
     if pledge.service_id:
-        parts.append(_("for %(service)s") % {"service": pledge.service.name})
+        parts.append(_("for %(service)s") % {"service": pledge.service.local_name()})
     if pledge.category_id:
         category = pledge.category.local_name(get_language() or "")
         parts.append(_("about %(category)s") % {"category": category})

@@ -116,7 +116,7 @@ def _agency_body(request, agency) -> str:
 def agency_page(request: HttpRequest, code: str):
     agency = get_object_or_404(Agency, code=code.upper(), is_active=True)
     body = _cached(request, f"agency:{agency.pk}", lambda: _agency_body(request, agency))
-    title = _("%(name)s: our pledges") % {"name": agency.name}
+    title = _("%(name)s: our pledges") % {"name": agency.display_name}
     return render(request, "pledges/page.html", {"body": body, "title": title})
 
 

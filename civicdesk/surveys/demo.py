@@ -112,6 +112,15 @@ def _load_agency(agency: Agency) -> int:
     officers = list(
         StaffProfile.objects.filter(agency=agency, role__in=[Role.FRONTLINE, Role.TEAM_LEAD])
     )
+    from civicdesk.queues.models import Service
+
+    # Answers name the site's own queue services as a real invitation after a ticket does
+    # (surveys.integration), so the performance page and the dashboards can join them.
+    services_at: dict[int, list[tuple[str, str]]] = {}
+    for service in Service.objects.filter(site__in=sites).order_by("site_id", "prefix", "pk"):
+        services_at.setdefault(service.site_id, []).append(
+            (f"queues.service:{service.pk}", service.name)
+        )
     rng = np.random.default_rng(sum(map(ord, agency.code)))
     zone = ZoneInfo(agency.timezone)
     today = now().astimezone(zone).date()
@@ -123,11 +132,12 @@ def _load_agency(agency: Agency) -> int:
         if day.weekday() == 6:
             continue
         for index, site in enumerate(sites):
+            offered = services_at.get(site.pk) or SERVICES[agency.code]
             base = 0.58 + 0.04 * index
             improved = (agency.code, site.code) in IMPROVED_SITES and day >= change
             quality = base + (0.12 if improved else 0.0)
             for _n in range(int(rng.poisson(3))):
-                key, name = SERVICES[agency.code][int(rng.integers(0, 3))]
+                key, name = offered[int(rng.integers(0, 3)) % len(offered)]
                 at = datetime.combine(day, time(9), tzinfo=zone) + timedelta(
                     minutes=int(rng.integers(0, 8 * 60))
                 )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +19,27 @@ DIMENSION_CHOICES = [
 assert {c for c, _l in DIMENSION_CHOICES} == set(DIMENSIONS)
 
 
+# Dates a filter may name: far beyond these the time-zone arithmetic runs off the calendar (a
+# 500), and there are no answers anyway. The same range as the performance page's.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class InRangeDateField(forms.DateField):
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(
+                _("Enter a date from %(first)d to %(last)d.")
+                % {"first": EARLIEST.year, "last": LATEST.year},
+                code="out_of_range",
+            )
+
+
 class ResultsFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = InRangeDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = InRangeDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     group_by = forms.ChoiceField(label=_("Group by"), choices=DIMENSION_CHOICES, required=False)
@@ -38,16 +56,18 @@ class EvaluationForm(forms.Form):
         label=_("Compare by"), choices=[("site", _("Sites")), ("service", _("Services"))]
     )
     scopes = forms.MultipleChoiceField(label=_("Which sites or services changed"), choices=())
-    before_from = forms.DateField(
+    before_from = InRangeDateField(
         label=_("Before: from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    before_to = forms.DateField(
+    before_to = InRangeDateField(
         label=_("Before: to"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    after_from = forms.DateField(
+    after_from = InRangeDateField(
         label=_("After: from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    after_to = forms.DateField(label=_("After: to"), widget=forms.DateInput(attrs={"type": "date"}))
+    after_to = InRangeDateField(
+        label=_("After: to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, scope_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

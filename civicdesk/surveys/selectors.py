@@ -142,16 +142,48 @@ def scores_by(queryset: QuerySet[Response], dimension: str) -> list[ResultRow]:
         fields = ["month"]
     else:
         fields = list(dict.fromkeys([key_field, label_field]))
-    rows = queryset.values(*fields).annotate(**_aggregates()).order_by(*fields)
+    rows = list(queryset.values(*fields).annotate(**_aggregates()).order_by(*fields))
+    sites = _sites([v[key_field] for v in rows]) if dimension == "site" else {}
     result = []
     for values in rows:
         key = values[key_field]
         if dimension == "month":
             label = timezone.localtime(key).strftime("%Y-%m") if key else ""
+        elif key in sites:
+            label = sites[key].local_name()
         else:
             label = values[label_field] or ""
         result.append(_row(key, str(label), values))
     return result
+
+
+def _sites(ids) -> dict:
+    from civicdesk.organisations.models import Site
+
+    return Site.objects.in_bulk([i for i in ids if i])
+
+
+def filter_names(user, filters: Filters) -> dict[str, str]:
+    """What each narrowing filter is called, by parameter (site, department, officer, service),
+    read from the responses the user may see: a site in the reader's language, an officer by
+    name. A value the user cannot see keeps no name."""
+    visible = responses_for(user)
+    names: dict[str, str] = {}
+    if filters.site_id:
+        site = _sites([filters.site_id]).get(filters.site_id)
+        if site and visible.filter(site_id=site.pk).exists():
+            names["site"] = site.local_name()
+    for param, field, value in (
+        ("department", "department_id", filters.department_id),
+        ("officer", "officer_id", filters.officer_id),
+        ("service", "service_key", filters.service_key),
+    ):
+        if value:
+            label = DIMENSIONS[param][1]
+            found = visible.filter(**{field: value}).values_list(label, flat=True).first()
+            if found:
+                names[param] = str(found)
+    return names
 
 
 @dataclass(frozen=True)

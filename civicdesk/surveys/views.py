@@ -23,6 +23,7 @@ from civicdesk.organisations.permissions import Access, Area, can, require
 from civicdesk.surveys import selectors, services
 from civicdesk.surveys.charts import line_chart_svg
 from civicdesk.surveys.forms import (
+    DIMENSION_CHOICES,
     EvaluationForm,
     ModerationForm,
     PolicyForm,
@@ -243,6 +244,9 @@ def results(request: HttpRequest):
     form, filters, group_by = _filters(request)
     rows = selectors.results_by(request.user, filters, group_by)
     active = [(p, request.GET[p]) for p in FILTER_PARAMS if request.GET.get(p)]
+    names = selectors.filter_names(request.user, filters)
+    labels = dict(DIMENSION_CHOICES)
+    narrowed = [(labels[p], names.get(p, value)) for p, value in active]
     sent, answered = selectors.invitation_counts(request.user, filters)
     context = {
         "form": form,
@@ -252,7 +256,7 @@ def results(request: HttpRequest):
         "drivers": selectors.drivers_for(
             request.user, filters, language=translation.get_language()
         ),
-        "active_filters": active,
+        "active_filters": narrowed,
         "invitations_sent": sent,
         "invitations_answered": answered,
         "response_rate": round(100 * answered / sent) if sent else None,
@@ -349,7 +353,9 @@ def _scope_choices(user, scope_type: str) -> list[tuple[str, str]]:
     if scope_type == "service":
         pairs = visible.exclude(service_key="").values_list("service_key", "service_name")
     else:
-        pairs = visible.exclude(site_id=None).values_list("site_id", "site__name")
+        ids = visible.exclude(site_id=None).values_list("site_id", flat=True).distinct()
+        sites = Site.objects.in_bulk(list(ids))
+        return sorted(((str(k), s.local_name()) for k, s in sites.items()), key=lambda p: p[1])
     return sorted({(str(k), str(v or k)) for k, v in pairs.distinct()}, key=lambda p: p[1])
 
 

@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.workforce.models import Rating, StaffGroup
 
 
+def _site_label(site) -> str:
+    """A site in a choice list: its agency and code, then its name in the reader's language."""
+    return f"{site.agency.code}/{site.code} {site.local_name()}"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -49,6 +54,7 @@ class IdeaForm(forms.Form):
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+        self.fields["site"].label_from_instance = _site_label
 
 
 class ApproveForm(forms.Form):
@@ -111,7 +117,9 @@ class SessionForm(forms.Form):
         # Say which sites are pilot sites: trainers schedule the programme's sessions there.
         pilots = set(pilot_site_ids)
         self.fields["site"].label_from_instance = lambda site: (
-            _("%(site)s (pilot site)") % {"site": site} if site.pk in pilots else str(site)
+            _("%(site)s (pilot site)") % {"site": _site_label(site)}
+            if site.pk in pilots
+            else _site_label(site)
         )
 
 
@@ -249,6 +257,7 @@ class PilotSiteForm(forms.Form):
     def __init__(self, *args, sites, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
+        self.fields["site"].label_from_instance = _site_label
         self.fields["owner"].queryset = staff
 
 

@@ -292,7 +292,7 @@ def idea_counts(ideas: QuerySet[Idea], *, by: str) -> list[dict]:
     groups: dict[str, dict] = {}
     for idea in ideas.select_related("site", "team_lead"):
         if by == "site":
-            key = idea.site.name if idea.site else "—"
+            key = idea.site.local_name() if idea.site else "—"
         elif by == "team":
             key = idea.team_lead.display_name if idea.team_lead else "—"
         else:

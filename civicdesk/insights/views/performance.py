@@ -89,8 +89,10 @@ class PerformanceFilterForm(forms.Form):
             .select_related("site")
             .order_by("site__name", "position", "prefix")
         )
-        self.fields["service"].label_from_instance = lambda s: f"{s.name} ({s.site.name})"
-        self.fields["site"].label_from_instance = lambda s: s.name
+        self.fields["service"].label_from_instance = lambda s: (
+            f"{s.local_name()} ({s.site.local_name()})"
+        )
+        self.fields["site"].label_from_instance = lambda s: s.local_name()
         self.fields["team"].queryset = perf.teams_for(user, agency)
         self.fields["team"].label_from_instance = lambda d: d.name
         self.fields["agency"].label_from_instance = lambda a: a.name

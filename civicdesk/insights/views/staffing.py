@@ -36,7 +36,7 @@ from civicdesk.organisations.permissions import (
     scope_queryset,
 )
 from civicdesk.pledges.charts import trend_svg
-from civicdesk.queues.models import Channel
+from civicdesk.queues.models import Channel, Service
 
 # Lazy: the names are looked up in the language of each request, not at import.
 WEEKDAYS = [
@@ -171,6 +171,9 @@ def _site_context(request, result: dict) -> dict:
         raise Http404
     services = result["services"]
     names = {s["id"]: s["name"] for s in services}
+    # The advice stored the names as they were; a name in the reader's language where one exists.
+    for service in Service.objects.filter(pk__in=list(names)):
+        names[service.pk] = service.local_name()
     rows_of_day = [r for r in result["rows"] if r["day"] == day]
     by_time: dict[str, list] = {}
     for row in rows_of_day:
