@@ -23,11 +23,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civicdesk.audit.services import audit_record
 from civicdesk.core.clock import now
 from civicdesk.core.errors import NotFound, ValidationFailed
+from civicdesk.core.zones import local_time
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.permissions import Access, Area, Target, require
 from civicdesk.surveys import defaults
@@ -334,7 +336,11 @@ def _send_invitation(invitation: Invitation, *, policy, email: str, phone: str) 
         ) % {
             "agency": agency_name,
             "url": url,
-            "date": invitation.expires_at.date().isoformat(),
+            # The last day on the wall calendar of the place visited, as the language writes it.
+            "date": date_format(
+                local_time(invitation.expires_at, invitation.site or invitation.agency),
+                "DATE_FORMAT",
+            ),
         }
         sms = _("%(agency)s: how did we do? One minute, no name asked: %(url)s") % {
             "agency": invitation.agency.code,
