@@ -273,7 +273,10 @@ def _form_page(request, *, agency, pledge=None):
 
             recompute_pledges.enqueue()
             return redirect("pledges:staff_detail", pk=pledge.pk)
-    return render(request, "pledges/staff_form.html", {"form": form, "pledge": pledge})
+    status = 422 if form.is_bound and form.errors else 200  # shown again with its errors
+    return render(
+        request, "pledges/staff_form.html", {"form": form, "pledge": pledge}, status=status
+    )
 
 
 @login_required

@@ -190,6 +190,7 @@ def profile_list(request: HttpRequest):
             "profiles": profiles.prefetch_related("acknowledgements"),
             "form": form if _is_admin(request.user) else None,
         },
+        status=_status(form),
     )
 
 
@@ -383,6 +384,7 @@ def assess(request: HttpRequest, staff_id: int):
             "kind": kind,
             "period": period,
         },
+        status=_status(form),
     )
 
 
@@ -470,7 +472,7 @@ def session_new(request: HttpRequest):
         else:
             messages.success(request, _("Session scheduled."))
             return redirect("workforce:session", pk=session.pk)
-    return render(request, "workforce/session_new.html", {"form": form})
+    return render(request, "workforce/session_new.html", {"form": form}, status=_status(form))
 
 
 def _enrol_candidates(user, session):
@@ -614,7 +616,7 @@ def idea_new(request: HttpRequest):
         else:
             messages.success(request, _("Thank you. Your idea is submitted to your line manager."))
             return redirect("workforce:idea", pk=idea.pk)
-    return render(request, "workforce/idea_new.html", {"form": form})
+    return render(request, "workforce/idea_new.html", {"form": form}, status=_status(form))
 
 
 @staff_view
@@ -739,6 +741,7 @@ def awards(request: HttpRequest):
         request,
         "workforce/awards.html",
         {"awards": awards, "can_choose": can_manage, "form": form},
+        status=_status(form),
     )
 
 
@@ -768,6 +771,7 @@ def programmes(request: HttpRequest):
             "programmes": selectors.programme_list_for(request.user).prefetch_related("sites"),
             "form": form if can_create else None,
         },
+        status=_status(form),
     )
 
 
@@ -893,3 +897,8 @@ def report_pdf(request: HttpRequest, pk: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}.pdf"'
     return response
+
+
+def _status(form) -> int:
+    """422 when a submitted form is shown again with its errors, as elsewhere in civicdesk."""
+    return 422 if form is not None and form.is_bound and form.errors else 200

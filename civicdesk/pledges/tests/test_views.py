@@ -145,7 +145,7 @@ def test_qsm_adds_a_pledge_with_errors_first(client, agency):
     client.force_login(qsm.user)
     form = {"metric": "tickets_within", "target": "90", "period": "month", "is_published": "on"}
     response = client.post(reverse("pledges:staff_new"), form)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Enter the number of minutes." in response.content.decode()
     assert not Pledge.objects.exists()
     response = client.post(reverse("pledges:staff_new"), {**form, "threshold": "20",

@@ -65,7 +65,7 @@ def test_admin_starts_a_programme_and_adds_a_pilot_site_of_another_agency(admin_
 def test_admin_opens_an_award_scheme(admin_client):
     url = reverse("workforce:awards")
     bad = admin_client.post(url, {"action": "create", "name": "", "period": "2026"})
-    assert bad.status_code == 200 and "Enter the award" in bad.content.decode()
+    assert bad.status_code == 422 and "Enter the award" in bad.content.decode()
     admin_client.post(
         url,
         {"action": "create", "name": "Service Star", "period": "2026", "closes_on": "2099-01-01"},

@@ -109,7 +109,7 @@ def test_supervisor_assessment_through_the_form(client, world):
     url = reverse("workforce:assess", args=[world["colleague"].pk])
     partial = {f"b{b}": 3 for b in list(ratings_for(profile))[:1]}
     response = client.post(url, partial)
-    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert response.status_code == 422 and "There is a problem" in response.content.decode()
     assert not Assessment.objects.filter(subject=world["colleague"]).exists()
     response = client.post(url, {f"b{b}": 3 for b in ratings_for(profile)})
     assert response.status_code == 302
@@ -123,7 +123,7 @@ def test_idea_form_shows_errors_and_then_submits(client, world):
         url, {"title": "", "problem": "p", "proposal": "", "expected_benefit": ""}
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "Enter a title for your idea." in body
+    assert response.status_code == 422 and "Enter a title for your idea." in body
     assert body.count("govuk-error-message") == 3
     response = client.post(
         url,
