@@ -15,6 +15,9 @@ predictors (wait_blend.py) by how well each did on the visitors called lately:
 - the delay-history predictors (last to enter service, head of line, delay per place) and
   k × m ÷ c. See docs/estimated-wait.md for the method, its sources and the measured figures.
 
+The blend moves away from `mc` alone only as far as a refit without the latest known waits
+would have helped on them (`blend_weights`).
+
 The deterministic queue-length predictor `ql`:
 
 1. *Counter time per call* m_s by service and hour of day: the time a counter is taken by one
@@ -56,7 +59,15 @@ from civicdesk.queues.selectors import (
     people_ahead_of_new,
     waiting_counts_for,
 )
-from civicdesk.queues.wait_blend import DelayHistory, combine, features, fit
+from civicdesk.queues.wait_blend import (
+    MIN_SAMPLES,
+    PRIOR,
+    Called,
+    DelayHistory,
+    combine,
+    features,
+    fit,
+)
 from civicdesk.queues.wait_history import add_usual_staffing, delay_history, recent_lengths
 from civicdesk.queues.wait_sim import simulate_waits
 
@@ -66,6 +77,8 @@ HISTORY_ROWS = 3000
 PRIOR_WEIGHT = 3.0
 MIN_RESIDUAL = 0.3
 ABANDON_WINDOW = timedelta(hours=3)
+HOLDOUT = 100  # latest known waits a refitted blend must predict better than the prior alone
+SHRINK = (0.0, 0.5, 1.0)  # shares of the way from the prior to the fitted blend (blend_weights)
 
 
 # --- the naive estimator ----------------------------------------------------------------------
@@ -405,6 +418,33 @@ def _adjust(state: SiteState, job: Job, seconds: float, capacity: int | None = N
     return seconds
 
 
+def blend_weights(samples: list[Called]) -> dict[str, float]:
+    """The blend's weights: wait_blend.fit over `samples` (latest first), moved from the prior
+    (the look-ahead alone) only as far as a check on waits the fit did not see supports.
+
+    The check: the blend is refitted without the latest HOLDOUT known waits, and each step of
+    SHRINK (a share of the way from the prior to that fit) predicts them; the step with the
+    smallest absolute error is the share of the way taken from the prior to the full fit. An
+    in-sample fit always looks better than its prior, and on a site whose history does not
+    predict its next hour (a change of staffing, a new kind of day) the blend can do worse than
+    the queueing model."""
+    holdout = min(HOLDOUT, len(samples) // 3)
+    if len(samples) - holdout < MIN_SAMPLES:
+        return dict(PRIOR)
+    held, older = samples[:holdout], samples[holdout:]
+    trial = fit(older)
+
+    def error(share: float) -> float:
+        weights = {name: PRIOR[name] + share * (trial[name] - PRIOR[name]) for name in PRIOR}
+        return sum(abs(combine(weights, s.features) - s.wait) for s in held)
+
+    share = min(SHRINK, key=error)  # ties go to the prior (SHRINK starts with 0)
+    if share == 0.0:
+        return dict(PRIOR)
+    full = fit(samples)
+    return {name: PRIOR[name] + share * (full[name] - PRIOR[name]) for name in PRIOR}
+
+
 def _delta(seconds: float) -> timedelta:
     return timedelta(seconds=max(0, math.floor(seconds)))
 
@@ -450,7 +490,7 @@ def predict(
     looked_ahead = simulate_waits(played, played_extra)
     waiting_since = [j.queued_at for js in state.waiting.values() for j in js]
     oldest = min(waiting_since, default=state.at)
-    weights = fit(history.training(before=oldest.timestamp()))
+    weights = blend_weights(history.training(before=oldest.timestamp()))
     result: dict[int | None, tuple[float, dict]] = {}
     for service_id, service_jobs in ordered.items():
         if not service_jobs:
