@@ -8,7 +8,7 @@ import hashlib
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from civicdesk.cases.models import Category
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
-from civicdesk.organisations.models import Agency
+from civicdesk.organisations.models import Agency, Site
 from civicdesk.organisations.permissions import Access, Area, Target, can, require
 from civicdesk.pledges import opendata, selectors
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.forms import PledgeForm
 from civicdesk.pledges.models import PeriodResult, Pledge
 from civicdesk.pledges.services import pledge_create, pledge_retire, pledge_update
+from civicdesk.queues.models import Service
 
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
 CACHE_SECONDS = 3600
@@ -44,12 +46,25 @@ def _with_charts(items):
 
 
 def _stamp() -> str:
-    """Changes whenever a published figure or definition may have changed: the cache key."""
-    results = PeriodResult.objects.aggregate(at=Max("computed_at"), n=Count("id"), top=Max("id"))
-    pledges = Pledge.objects.aggregate(at=Max("updated_at"), n=Count("id"))
-    return "{}|{}|{}|{}|{}".format(
-        results["at"], results["n"], results["top"], pledges["at"], pledges["n"]
-    )
+    """Changes whenever a published figure or definition may have changed, or a name the pages
+    print (an agency's, site's, service's or category's, in any language): the cache key. One
+    statement, read on every public request."""
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT {expression} FROM {quote(model._meta.db_table)})"  # noqa: S608 (no input)
+        for model, expressions in (
+            (PeriodResult, ("MAX(computed_at)", "COUNT(*)", "MAX(id)")),
+            (Pledge, ("MAX(updated_at)", "COUNT(*)")),
+            (Agency, ("MAX(updated_at)",)),
+            (Site, ("MAX(updated_at)",)),
+            (Service, ("MAX(updated_at)",)),
+            (Category, ("MAX(updated_at)",)),
+        )
+        for expression in expressions
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return "|".join(map(str, cursor.fetchone()))
 
 
 def _cached(request, name: str, build):

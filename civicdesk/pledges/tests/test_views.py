@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -197,3 +197,17 @@ def test_api_lists_creates_and_refuses(client, city):
     refused = client.post("/api/v1/pledges/", {"metric": "nps", "target": 20},
                           content_type="application/json")  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_a_renamed_site_shows_on_the_cached_public_page_at_once(client, city):
+    from civicdesk.organisations.models import Site
+
+    url = reverse("pledges:agency", args=["hsg"])
+    with time_machine.travel(NOW, tick=False):
+        assert "HSG North" in client.get(url).content.decode()
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        site = Site.objects.get(name="HSG North")
+        site.name = "Harbour North Centre"
+        site.save()
+        html = client.get(url).content.decode()
+    assert "Harbour North Centre" in html and "HSG North" not in html
