@@ -15,7 +15,7 @@ from email.utils import getaddresses, parseaddr
 from django.utils.translation import gettext as _
 
 from civicdesk.cases.models import Case, CaseMessage, IntakeChannel, Kind
-from civicdesk.cases.selectors import REFERENCE_RE, case_find_for_citizen
+from civicdesk.cases.selectors import REFERENCE_RE, case_find_for_citizen, case_merged_root
 from civicdesk.cases.services import AttachmentIn, case_citizen_add, case_create
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.organisations.models import Agency
@@ -118,6 +118,17 @@ def _agency_for(message: EmailMessage, default: Agency | None) -> Agency:
     return agency
 
 
+def _automatic(message: EmailMessage) -> bool:
+    """An out-of-office or other automatic answer (RFC 3834 Auto-Submitted, or the older
+    headers mail systems still send): nobody wrote it."""
+    auto = str(message.get("Auto-Submitted", "")).split(";")[0].strip().lower()
+    if auto and auto != "no":
+        return True
+    if message.get("X-Autoreply") or message.get("X-Autorespond"):
+        return True
+    return str(message.get("Precedence", "")).strip().lower() in ("auto_reply", "bulk", "junk")
+
+
 def inbound_email_accept(*, raw: bytes, default_agency: Agency | None = None) -> InboundResult:
     message = _parse(raw)
     _name, sender = parseaddr(str(message["From"]))
@@ -133,6 +144,10 @@ def inbound_email_accept(*, raw: bytes, default_agency: Agency | None = None) ->
     attachments = _attachments(message)
     thread = _thread_case(message, sender)
     if thread is not None:
+        if _automatic(message) and not case_merged_root(thread).is_open:
+            # An out-of-office answer to our reply: a finished case stays finished (a citizen
+            # writing would reopen it) and no new case starts from a closed one.
+            return InboundResult(case=thread, created=False, duplicate=False)
         try:
             case_citizen_add(
                 case=thread,

@@ -1,7 +1,6 @@
-from datetime import timedelta
-
 from django import template
-from django.utils.timesince import timesince, timeuntil
+from django.utils.html import avoid_wrapping
+from django.utils.timesince import TIME_STRINGS, timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from civicdesk.cases.selectors import SOON
@@ -43,6 +42,14 @@ def case_clock(case):
 
 @register.filter
 def duration(seconds) -> str:
-    """A number of seconds as people say it ("1 day, 3 hours"), in the language in use."""
-    at = now()
-    return timesince(at - timedelta(seconds=int(seconds or 0)), at, depth=2)
+    """Working time (a case's paused time, counted in the agency's opening hours) in hours and
+    minutes ("27 hours, 30 minutes"), in the language in use. Never in days: "1 day" reads as
+    24 hours, which is three working days of pause, not one."""
+    minutes_in_all = max(0, int(seconds or 0)) // 60
+    hours, minutes = divmod(minutes_in_all, 60)
+    parts = []
+    if hours:
+        parts.append(avoid_wrapping(TIME_STRINGS["hour"] % {"num": hours}))
+    if minutes or not hours:
+        parts.append(avoid_wrapping(TIME_STRINGS["minute"] % {"num": minutes}))
+    return _(", ").join(parts)

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_duration_in_words():
     with translation.override("en"):
         assert duration(0) == "0\xa0minutes"
-        assert duration(26 * 3600 + 600) == "1\xa0day, 2\xa0hours"
+        assert duration(26 * 3600 + 600) == "26\xa0hours, 10\xa0minutes"
     with translation.override("zh-hant"):
-        assert duration(26 * 3600) == "1\xa0日, 2\xa0小時"
+        assert duration(26 * 3600) == "26\xa0小時"
 
 
 def test_staff_case_page_says_how_long_the_case_was_paused(client, monday, agency, leak, qsm):
