@@ -41,3 +41,18 @@ def test_writing_after_the_window_is_refused(resolved, monday):
     resolved.refresh_from_db()
     assert resolved.status == CaseStatus.RESOLVED
     assert not resolved.messages.filter(kind=MessageKind.FROM_CITIZEN, body__contains="back")
+
+
+def test_the_tracking_page_offers_to_add_only_while_a_message_would_be_taken(client, resolved,
+                                                                             monday):  # fmt: skip
+    def page():
+        client.post("/cases/track/", {"reference": resolved.reference,
+                                      "contact": "chan@example.org"})  # fmt: skip
+        return client.get(f"/cases/track/{resolved.reference}/",
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()  # fmt: skip
+
+    monday.shift(timedelta(days=3))
+    assert "Add to my case" in page()
+    monday.shift(timedelta(days=28))  # 31 days after it was resolved: past the window
+    html = page()
+    assert "Add to my case" not in html and "Send a new message" in html

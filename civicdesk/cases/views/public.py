@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from civicdesk.cases.forms import CitizenAddForm, PublicCaseForm, TrackForm
-from civicdesk.cases.models import Case, TrackAttempt
+from civicdesk.cases.models import Case, CaseStatus, TrackAttempt
 from civicdesk.cases.selectors import (
     REFERENCE_RE,
     case_find_for_citizen,
@@ -23,6 +23,7 @@ from civicdesk.cases.selectors import (
     citizen_conversation,
 )
 from civicdesk.cases.services import case_citizen_add, case_create
+from civicdesk.cases.services.work import can_reopen
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.core.zones import render_in_zone
@@ -173,7 +174,14 @@ def tracked(request: HttpRequest, reference: str):
         shown.agency,
         request,
         "cases/tracked.html",
-        {"case": case, "shown": shown, "conversation": conversation, "form": form},
+        {
+            "case": case,
+            "shown": shown,
+            "conversation": conversation,
+            "form": form,
+            # Closed, or resolved longer ago than the reopen window: a message would be refused.
+            "accepts_messages": shown.status != CaseStatus.CLOSED and can_reopen(shown),
+        },
     )
 
 
