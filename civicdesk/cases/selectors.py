@@ -78,6 +78,10 @@ def case_list(
     if category:
         qs = qs.filter(category__code=category)
     at = now()
+    if due in ("soon", "breached"):
+        # As on the QSM's dashboard: what is due is the holder's to act on, not a case this
+        # agency sent away (readable here for its history).
+        qs = qs.filter(pk__in=_scoped(user, Access.READ).values("pk"))
     if due == "soon":
         qs = qs.filter(_about_to_breach(at), status__in=OPEN_STATUSES)
     elif due == "breached":

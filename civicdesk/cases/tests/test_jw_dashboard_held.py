@@ -43,3 +43,18 @@ def test_the_bounced_list_says_who_holds_each_case_now(client, monday, leak, qsm
     page = client.get("/cases/staff/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     bounced = page.split('data-testid="bounced"')[1].split("</table>")[0]
     assert case.reference in bounced and "Now with Environment Agency" in bounced
+
+
+def test_the_queues_due_filters_leave_out_cases_sent_away(monday, leak, qsm):
+    from civicdesk.cases.selectors import case_list
+
+    env = AgencyFactory(code="ENV", name="Environment Agency")
+    case = case_create(agency=leak.agency, category=leak, kind="complaint", channel="web",
+                       description="Tree fell", contact_email="a@example.org")  # fmt: skip
+    case = case_transfer(case=case, actor=qsm.user, to_agency=env, reason="Not ours")
+    monday.move_to(case.acknowledge_due_at - timedelta(hours=1))
+    assert case in case_list(user=qsm.user)  # still readable, for its history
+    assert case not in case_list(user=qsm.user, due="soon")
+    monday.move_to(case.acknowledge_due_at + timedelta(hours=1))
+    cases_mark_breaches()
+    assert case not in case_list(user=qsm.user, due="breached")
