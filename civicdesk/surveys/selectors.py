@@ -151,6 +151,8 @@ def scores_by(queryset: QuerySet[Response], dimension: str) -> list[ResultRow]:
             label = timezone.localtime(key).strftime("%Y-%m") if key else ""
         elif key in sites:
             label = sites[key].local_name()
+        elif dimension == "channel":
+            label = channel_label(key or "")
         else:
             label = values[label_field] or ""
         result.append(_row(key, str(label), values))
@@ -183,7 +185,16 @@ def filter_names(user, filters: Filters) -> dict[str, str]:
             found = visible.filter(**{field: value}).values_list(label, flat=True).first()
             if found:
                 names[param] = str(found)
+    if filters.channel:
+        names["channel"] = channel_label(filters.channel)
     return names
+
+
+def channel_label(channel: str) -> str:
+    """A channel code ("kiosk", "open311") as people call it, in the language in use."""
+    from civicdesk.pledges.metrics import channels  # every channel of tickets and cases
+
+    return str(channels().get(channel, channel))
 
 
 @dataclass(frozen=True)
