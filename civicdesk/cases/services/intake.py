@@ -49,6 +49,7 @@ from civicdesk.cases.workflows import case_event, case_event_new, case_transitio
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.core.inserts import bound_cursor, insert_casts, insert_values, mark_saved
+from civicdesk.core.zones import zone_of
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
 from civicdesk.routing.integration import auto_route, auto_route_record
 
@@ -98,7 +99,7 @@ def _insert_numbered_at_once(
     insert (as on SQLite) meant an UPDATE of an indexed column, which PostgreSQL writes as a new
     row version with an entry in every one of the case's indexes.
     """
-    year = case.received_at.astimezone(agency_tz(case.agency)).year
+    year = case.received_at.astimezone(zone_of(case.agency)).year
     qn = connection.ops.quote_name
     c_cols, c_vals = insert_values(case, {"reference"})
     m_cols, m_vals = insert_values(message, {"case_id"})
@@ -168,7 +169,7 @@ def case_number(*, case: Case) -> str:
     On PostgreSQL, `_insert_numbered_at_once` numbers the case as it writes it; this runs there
     only for the first case of a year, whose counter reference_allocate creates.
     """
-    year = case.received_at.astimezone(agency_tz(case.agency)).year
+    year = case.received_at.astimezone(zone_of(case.agency)).year
     case.reference = reference_allocate(agency=case.agency, year=year)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -574,7 +575,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     clock_start(case=case, at=at)
     if case.department_id is not None:
         department = category.department if routed is None else Department(pk=routed.department_id)
-        assignee = pick_assignee(department=department, at=at, tz=agency_tz(agency))
+        assignee = pick_assignee(department=department, at=at, tz=zone_of(agency))
         if assignee is not None:
             case.assignee, case.assigned_at = assignee, at
     case.possible_duplicate_of = find_possible_duplicate(case=case)
@@ -620,18 +621,12 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     return case
 
 
-def agency_tz(agency: Agency):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(agency.timezone)
-
-
 def case_acknowledge_to_citizen(*, case: Case) -> None:
     """The automatic acknowledgement: the reference, the promise, the tracking link."""
     with override(case.language):
         if case.reply_due_at is not None:
             # Written as the tracking page writes it, in her language (2026年12月14日).
-            due = case.reply_due_at.astimezone(agency_tz(case.agency)).date()
+            due = case.reply_due_at.astimezone(zone_of(case.agency)).date()
             promise = _("We will reply by %(date)s.") % {"date": date_format(due, "j F Y")}
         else:
             promise = _("Thank you for taking the time to tell us.")

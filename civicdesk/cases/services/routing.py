@@ -22,11 +22,12 @@ from civicdesk.cases.models import (
     ReferralBody,
 )
 from civicdesk.cases.services.common import require_case, tell_citizen
-from civicdesk.cases.services.intake import agency_tz, case_create, pick_assignee
+from civicdesk.cases.services.intake import case_create, pick_assignee
 from civicdesk.cases.services.work import _locked, _who
 from civicdesk.cases.workflows import case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
+from civicdesk.core.zones import zone_of
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.calendar import agency_calendar
 from civicdesk.organisations.models import Agency, StaffProfile
@@ -71,7 +72,7 @@ def case_transfer(
                 setattr(case, field, due_after_pauses(calendar, getattr(case, field), paused))
         case.paused_seconds = paused_seconds
     picked = (
-        pick_assignee(department=case.department, at=now(), tz=agency_tz(case.agency))
+        pick_assignee(department=case.department, at=now(), tz=zone_of(case.agency))
         if case.department
         else None
     )

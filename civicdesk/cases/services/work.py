@@ -18,10 +18,11 @@ from civicdesk.cases.services.common import (
     require_case,
     tell_citizen,
 )
-from civicdesk.cases.services.intake import agency_tz, pick_assignee
+from civicdesk.cases.services.intake import pick_assignee
 from civicdesk.cases.workflows import CASE_WORKFLOW, case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
+from civicdesk.core.zones import zone_of
 from civicdesk.organisations.models import StaffProfile
 from civicdesk.surveys.integration import invite_after_case
 
@@ -243,7 +244,7 @@ def case_assign(
         case.assignee, case.assigned_at = assignee, now()
     elif automatic:
         picked = (
-            pick_assignee(department=case.department, at=now(), tz=agency_tz(case.agency))
+            pick_assignee(department=case.department, at=now(), tz=zone_of(case.agency))
             if case.department
             else None
         )

@@ -34,12 +34,11 @@ from civicdesk.cases.models import (
     OfficerAbsence,
     staff_status_choices,
 )
-from civicdesk.cases.services.intake import agency_tz
 from civicdesk.cases.services.work import can_reopen, reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError, Conflict, NotFound
-from civicdesk.core.zones import render_in_zone
+from civicdesk.core.zones import render_in_zone, zone_of
 from civicdesk.organisations.models import StaffProfile
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for
 
@@ -102,7 +101,7 @@ def absences(request: HttpRequest):
                                 "end": data["ends_on"]})  # fmt: skip
             return redirect("cases:staff_absences")
     agency = request.user.staff_profile.agency
-    today = localdate(now(), agency_tz(agency)) if agency is not None else localdate(now())
+    today = localdate(now(), zone_of(agency)) if agency is not None else localdate(now())
     writable_ids = {s.pk for s in writable}
     rows = [
         (absence, absence.staff_id in writable_ids, absence.starts_on <= today <= absence.ends_on)
