@@ -89,7 +89,8 @@ def test_named_formats_in_english_are_british_not_american():
 def test_the_submitted_page_promises_a_chinese_date(client, agency, monday_30_november):
     category = CategoryFactory(agency=agency)
     case = case_create(agency=agency, kind="complaint", channel="web", category=category,
-                       description="天花板漏水，請派人維修。", language="zh-hant")  # fmt: skip
+                       description="天花板漏水，請派人維修。", language="zh-hant",
+                       contact_email="chan@example.org")  # fmt: skip  # a promise needs a contact
     session = client.session
     session[SESSION_KEY] = [case.reference]
     session.save()
