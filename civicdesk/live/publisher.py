@@ -44,9 +44,15 @@ def publish_site_changes(site_id: int, changes: list[tuple[int, str]]) -> None:
     from civicdesk.queues.models import Ticket
 
     site = site_snapshot(site_id)
-    tickets = Ticket.objects.select_related("counter").in_bulk({pk for pk, _kind in changes})
+    tickets = Ticket.objects.select_related("counter").in_bulk(
+        {pk for pk, _kind in changes if pk is not None}
+    )
+    # Changes of the site with no ticket (a counter opened or closed: ticket id None).
+    site_kinds = [kind for pk, kind in changes if pk is None]
     events, summary = [], []
     for pk, kind in changes:
+        if pk is None:
+            continue
         ticket = tickets.get(pk)
         if ticket is None:
             continue
@@ -56,11 +62,14 @@ def publish_site_changes(site_id: int, changes: list[tuple[int, str]]) -> None:
             mine = ticket_snapshot(ticket, site)
             events.append((f"ticket:{ticket.token}", kind, {"kind": kind, "ticket": mine}))
         summary.append({"kind": kind, **{k: mine[k] for k in ("number", "status", "counter")}})
-    if not summary:
+    if not summary and not site_kinds:
         return
-    kind = _site_kind([c["kind"] for c in summary])
-    headline = next((c for c in reversed(summary) if c["kind"] == kind), summary[-1])
-    ticket = {k: headline[k] for k in ("number", "status", "counter")}
+    if summary:
+        kind = _site_kind([c["kind"] for c in summary])
+        headline = next((c for c in reversed(summary) if c["kind"] == kind), summary[-1])
+        ticket = {k: headline[k] for k in ("number", "status", "counter")}
+    else:
+        kind, ticket = site_kinds[-1], None
     publish_many(
         [
             (
@@ -81,7 +90,7 @@ class Coalescer:
         self._thread: threading.Thread | None = None
         self._last = float("-inf")  # when the last batch was taken (time.monotonic())
 
-    def add(self, site_id: int, ticket_id: int, kind: str) -> None:
+    def add(self, site_id: int, ticket_id: int | None, kind: str) -> None:
         with self._lock:
             self._pending[site_id].append((ticket_id, kind))
             if self._thread is None or not self._thread.is_alive():
@@ -127,7 +136,8 @@ class Coalescer:
 coalescer = Coalescer()
 
 
-def ticket_changed(site_id: int, ticket_id: int, kind: str) -> None:
+def ticket_changed(site_id: int, ticket_id: int | None, kind: str) -> None:
+    """Note a change of a ticket of the site (or of the site itself: `ticket_id` None)."""
     in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
     if settings.CIVICDESK_LIVE_COALESCE_MS <= 0 or in_memory:
         publish_site_changes(site_id, [(ticket_id, kind)])

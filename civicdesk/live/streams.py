@@ -27,7 +27,7 @@ def last_event_id_from(header: str | None, query: str | None) -> int | None:
     """Where the client stopped: the `Last-Event-ID` header a reconnecting EventSource sends,
     or `?last_event_id=` (the id the page was rendered at, for the first connection)."""
     raw = (header or query or "").strip()
-    if raw.isdigit() and len(raw) < 19:
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:  # int("²") fails
         return int(raw)
     return None
 

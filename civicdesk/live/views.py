@@ -137,15 +137,21 @@ async def ticket_events(request: HttpRequest, token: str):
 @login_required
 def overview(request: HttpRequest):
     last = bus.latest_id()
-    sites = []
+    sites, names = [], {}
     for site in sites_for_overview(request.user):
         snapshot = site_snapshot(site.id)
+        site_names = service_names(site)
+        names.update(site_names)
+        # Names in the page's language, as on the board (a snapshot carries one name).
+        snapshot = {**snapshot, "services": [{**s, "name": site_names.get(s["id"], s["name"])}
+                                             for s in snapshot["services"]]}  # fmt: skip
         sites.append({"site": site, "snapshot": snapshot})
     return render(
         request,
         "live/overview.html",
         {
             "sites": sites,
+            "service_names": names,
             "last_event_id": last,
             "stream_url": reverse("live:overview_events"),
             "refresh_seconds": settings.CIVICDESK_LIVE_NOJS_REFRESH_SECONDS,

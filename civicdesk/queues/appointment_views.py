@@ -191,7 +191,7 @@ def offer(request: HttpRequest, token: str):
     )
     if entry is None:
         raise Http404
-    error = None
+    error, status = None, None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "accept":
@@ -200,17 +200,20 @@ def offer(request: HttpRequest, token: str):
             appts.waitlist_decline(entry=entry)
             entry.refresh_from_db()
         except ApplicationError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
     tz = site_calendar(entry.slot.service.site).tz
     context = {
         "entry": entry,
         "slot": entry.slot,
         "local_start": entry.slot.starts_at.astimezone(tz),
         "expires": entry.offer_expires_at.astimezone(tz) if entry.offer_expires_at else None,
+        "expires_text": appts.offer_until_text(entry, at=now()) if entry.offer_expires_at else "",
         "open_offer": entry.status == "offered" and entry.offer_expires_at > now(),
         "error": error,
     }
-    return render_in_zone(entry.slot.service.site, request, "queues/offer.html", context)
+    return render_in_zone(
+        entry.slot.service.site, request, "queues/offer.html", context, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])

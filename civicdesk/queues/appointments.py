@@ -298,8 +298,7 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
         link = public_url("queues:offer", entry.token)
         with translation.override(entry.language):
-            until = local_time(entry.offer_expires_at, slot.service.site)
-            until_text = date_format(until, "H:i")
+            until_text = offer_until_text(entry, at=at)
             subject = _("A place is free: %(service)s, %(when)s") % {
                 "service": slot.service.display_name,
                 "when": _when(slot),
@@ -340,15 +339,31 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
     return offers
 
 
+def offer_until_text(entry: WaitlistEntry, *, at: datetime) -> str:
+    """When an offer runs out, on the site's clock, in the active language: the time alone on
+    the day of `at`, with the day when it runs out on another (an offer made at 23:00 runs out
+    at 01:00 the next day, not at 01:00 before it was made)."""
+    site = entry.slot.service.site
+    until = local_time(entry.offer_expires_at, site)
+    if until.date() == local_time(at, site).date():
+        return date_format(until, "H:i")
+    return date_format(until, "l j F, H:i")
+
+
 def _lock_entry(entry: WaitlistEntry) -> WaitlistEntry:
     return WaitlistEntry.objects.select_for_update(of=("self",), no_key=True).get(pk=entry.pk)
 
 
 @transaction.atomic
 def waitlist_accept(*, entry: WaitlistEntry) -> Appointment:
-    """Take the offered place: it becomes a booked appointment, confirmed with an invite."""
+    """Take the offered place: it becomes a booked appointment, confirmed with an invite.
+    Accepting again (a second tab, the email's link pressed twice) gives the same appointment."""
     entry = _lock_entry(entry)
     slot = _lock_slot(entry.slot)
+    if entry.status == WaitlistStatus.ACCEPTED and entry.appointment_id:
+        appointment = Appointment.objects.get(pk=entry.appointment_id)
+        if appointment.status in ACTIVE:
+            return appointment
     if entry.status != WaitlistStatus.OFFERED:
         raise Conflict(_("There is no open offer on this link."), code="no_offer")
     if entry.offer_expires_at <= now():

@@ -3,7 +3,8 @@
 Every ticket service calls `publish_ticket_event(ticket, kind)` after its transaction commits
 (`transaction.on_commit`), once per changed ticket. `kind` is one of: "issued", "called",
 "recalled", "started", "finished", "held", "resumed", "transferred", "no_show", "cancelled",
-"requeued".
+"requeued". A counter opened or closed changes no ticket but every estimate at the site, and the
+manager overview's count of open counters: `publish_site_on_commit(site_id, "counters")`.
 
 It hands the change to civicdesk/live/publisher.py, which publishes through the live event bus
 one event on the site's channel (`site:<id>`: the site's queues after the change, for display
@@ -32,6 +33,7 @@ KINDS = frozenset(
         "no_show",
         "cancelled",
         "requeued",
+        "counters",
     }
 )
 
@@ -51,3 +53,17 @@ def publish_on_commit(ticket, kind: str) -> None:
     from civicdesk.queues import events  # looked up at call time, so a replacement is used
 
     transaction.on_commit(lambda: events.publish_ticket_event(ticket, kind))
+
+
+def publish_site_on_commit(site_id: int, kind: str = "counters") -> None:
+    """After commit, a site event with no ticket (a counter opened or closed)."""
+
+    def publish() -> None:
+        from civicdesk.live.publisher import ticket_changed
+
+        try:
+            ticket_changed(site_id, None, kind)
+        except Exception:  # a live page missing an update must never fail a visit
+            log.exception("live: could not publish %s for site %s", kind, site_id)
+
+    transaction.on_commit(publish)

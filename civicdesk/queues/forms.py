@@ -94,7 +94,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(s.id, s.name) for s in services]
+        self.fields["service"].choices = [(s.id, s.display_name) for s in services]
 
 
 class PersonForm(forms.Form):

@@ -19,7 +19,7 @@ from civicdesk.core.inserts import bound_cursor, insert_values, mark_saved
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.organisations.permissions import Access, Area, Target, require
 from civicdesk.queues import notices
-from civicdesk.queues.events import publish_on_commit
+from civicdesk.queues.events import publish_on_commit, publish_site_on_commit
 from civicdesk.queues.lanes import APPOINTMENT, NORMAL, priority_lanes, take_priority
 from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketSequence
 from civicdesk.queues.models import TicketStatus as S
@@ -362,6 +362,7 @@ def counter_open(*, actor, counter: Counter) -> Counter:
     counter.is_open, counter.officer, counter.opened_at = True, profile, now()
     counter.save(update_fields=["is_open", "officer", "opened_at", "updated_at"])
     audit_record(actor=actor, action="counter.open", target=counter, agency=None)
+    publish_site_on_commit(counter.site_id)
     return counter
 
 
@@ -375,6 +376,7 @@ def counter_close(*, actor, counter: Counter) -> Counter:
     counter.is_open, counter.officer, counter.opened_at = False, None, None
     counter.save(update_fields=["is_open", "officer", "opened_at", "updated_at"])
     audit_record(actor=actor, action="counter.close", target=counter, agency=None)
+    publish_site_on_commit(counter.site_id)
     return counter
 
 

@@ -197,7 +197,11 @@ def counter_screen(request: HttpRequest, counter_id: int):
 
 def _ticket_in_scope(user, ticket_id: str) -> Ticket:
     """The ticket named in the form; the service refuses (403) one of another site."""
-    ticket = Ticket.objects.filter(pk=int(ticket_id)).first() if ticket_id.isdigit() else None
+    ticket = (
+        Ticket.objects.filter(pk=int(ticket_id)).first()
+        if ticket_id.isascii() and ticket_id.isdigit()
+        else None
+    )
     if ticket is None:
         raise Http404
     return ticket
@@ -252,7 +256,7 @@ def counter_act(request: HttpRequest, counter_id: int):
                 target_id = request.POST.get("transfer-service", "")
                 target = (
                     Service.objects.filter(pk=int(target_id), site=counter.site).first()
-                    if target_id.isdigit()
+                    if target_id.isascii() and target_id.isdigit()
                     else None
                 )
                 if target is None:

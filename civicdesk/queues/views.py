@@ -89,8 +89,9 @@ def join(request: HttpRequest, agency_code: str, site_code: str):
     site = _site_or_404(agency_code, site_code)
     rows = _service_rows(site)
     initial = {"lane": NORMAL}
-    if request.GET.get("service", "").isdigit():
-        initial["service"] = int(request.GET["service"])
+    chosen = request.GET.get("service", "")
+    if chosen.isascii() and chosen.isdigit():  # "²".isdigit(), but int("²") fails
+        initial["service"] = int(chosen)
     form = JoinForm(request.POST or None, services=[r["service"] for r in rows], initial=initial)
     opening = _opening(site)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +127,11 @@ def join_qr(request: HttpRequest, agency_code: str, site_code: str):
         "queues:join", kwargs={"agency_code": site.agency.code, "site_code": site.code}
     )
     service_id = request.GET.get("service", "")
-    if service_id.isdigit() and site.services.filter(pk=int(service_id), is_active=True).exists():
+    if (
+        service_id.isascii()
+        and service_id.isdigit()
+        and site.services.filter(pk=int(service_id), is_active=True).exists()
+    ):
         url += f"?service={int(service_id)}"
     response = _qr_response(
         url, scale=8, title=_("Scan to join the queue at %(site)s") % {"site": site.display_name}
@@ -168,7 +173,7 @@ def kiosk(request: HttpRequest, agency_code: str, site_code: str):
     context.update(rows=rows, **_opening(site))
     services_by_id = {r["service"].id: r["service"] for r in rows}
     chosen = request.POST.get("service") or request.GET.get("service") or ""
-    service = services_by_id.get(int(chosen)) if chosen.isdigit() else None
+    service = services_by_id.get(int(chosen)) if chosen.isascii() and chosen.isdigit() else None
     if request.method == "POST" and service is not None:
         lane = request.POST.get("lane", NORMAL)
         if lane not in dict(lane_choices()):

@@ -1,7 +1,7 @@
 // Live pages: follow the page's Server-Sent Events stream and update it in place.
 // The page is complete without this script (it refreshes itself every 30 s in <noscript>).
 const KINDS = ["issued", "called", "recalled", "started", "finished", "held", "resumed",
-  "transferred", "no_show", "cancelled", "requeued"];
+  "transferred", "no_show", "cancelled", "requeued", "counters"];
 
 const root = document.querySelector("[data-live]");
 
@@ -182,6 +182,7 @@ function ticket() {
     const label = labels[mine.status] || el("status").textContent;
     el("status").textContent = label;
     el("called-panel").hidden = mine.status !== "called";
+    el("hold-only").hidden = mine.status !== "on_hold";
     el("counter").textContent = mine.counter || "";
     const changed = mine.status !== state.status;
     const recalls = Number(mine.recalls || 0);
@@ -194,6 +195,8 @@ function ticket() {
       announce(`${format(d.textMoved, { service })} ${aheadText(mine.ahead)}. ${waitText(mine.wait_minutes)}.`);
     } else if (changed && FINAL.has(mine.status)) {
       announce(format(d.textDone, { status: label }));
+    } else if (changed && mine.status === "on_hold") {
+      announce(`${label}. ${el("hold-only").textContent.trim()}`); // what to do next, too
     } else if (changed && !waiting) {
       announce(label);
     }
@@ -262,6 +265,8 @@ function ticket() {
 
 // --- manager overview ---------------------------------------------------------------------------
 function overview() {
+  // Service names in the page's language: events carry one name for every page.
+  const serviceNames = JSON.parse(document.getElementById("live-service-names")?.textContent || "{}");
   connect((kind, data) => {
     if (!data.site) return;
     const section = root.querySelector(`[data-site="${data.site.site}"]`);
@@ -271,7 +276,7 @@ function overview() {
       const row = document.createElement("tr");
       row.className = "govuk-table__row";
       const cells = [
-        service.name,
+        serviceNames[service.id] || service.name,
         String(service.waiting),
         String(service.counters),
         String(service.order.length ? service.order[service.order.length - 1][1] : 0),
