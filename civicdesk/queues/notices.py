@@ -102,10 +102,17 @@ def check_near_joined(ticket: Ticket, *, ahead: int, wait: timedelta) -> bool:
 
 def _tell_near(ticket: Ticket, ahead: int) -> None:
     with translation.override(ticket.language):
-        body = _(
-            "%(site)s: your ticket %(number)s is nearly called - %(ahead)d ahead of you. "
-            "Please come back to the waiting area. %(link)s"
-        ) % {
+        if ahead:
+            text = _(
+                "%(site)s: your ticket %(number)s is nearly called - %(ahead)d ahead of you. "
+                "Please come back to the waiting area. %(link)s"
+            )
+        else:
+            text = _(
+                "%(site)s: your ticket %(number)s is next to be called. "
+                "Please come back to the waiting area. %(link)s"
+            )
+        body = text % {
             "site": ticket.site.display_name,
             "number": ticket.number,
             "ahead": ahead,

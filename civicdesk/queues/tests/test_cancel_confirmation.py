@@ -61,6 +61,8 @@ def test_yes_cancel_cancels_and_offers_the_place(client, clock, booked):
     assert entry.status == WaitlistStatus.OFFERED
     page = client.get(response["Location"]).content.decode()
     assert "Your appointment is cancelled" in page and "Cancel appointment" not in page
+    # Its calendar file now cancels the event: the link says so.
+    assert "Remove it from your calendar (.ics)" in page and "Add to your calendar" not in page
     # Nothing more to confirm: the question page leads back to the appointment.
     again = client.get(f"/queues/appointment/{appointment.token}/cancel/")
     assert again["Location"] == f"/queues/appointment/{appointment.token}/"

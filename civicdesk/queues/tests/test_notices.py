@@ -83,3 +83,15 @@ def test_periodic_check_tells_when_minutes_threshold_is_reached(clock, service, 
     assert near_notices() == 1
     assert near_notices() == 0
     assert OutboxMessage.objects.get().related_id == str(ticket.pk)
+
+
+def test_nobody_ahead_is_told_they_are_next_not_zero_ahead(clock, service, counter, officer):
+    services.ticket_issue(service=service, channel="kiosk")
+    aisha = services.ticket_issue(
+        service=service, channel="remote", phone="+60 12 345 6789", notify_ahead=0
+    )
+    assert not OutboxMessage.objects.exists()  # one ahead
+    serve_one(officer, counter)
+    near = OutboxMessage.objects.get()
+    assert f"your ticket {aisha.number} is next to be called" in near.body
+    assert "0 ahead" not in near.body
