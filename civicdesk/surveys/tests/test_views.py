@@ -243,3 +243,12 @@ def test_response_rate_counts_invitations_answered(client, agency):
     signed_in(client, Role.QSM, agency)
     html = client.get(reverse("surveys:results")).content.decode()
     assert "25% (1 of 4 invitations answered)" in html
+
+
+def test_the_count_of_responses_ends_as_the_language_ends_a_sentence(client, agency):
+    _history(agency)
+    signed_in(client, Role.QSM, agency)
+    english = client.get(reverse("surveys:results"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "5 responses. Figures in brackets" in english.content.decode()
+    chinese = client.get(reverse("surveys:results"), HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert "5 個回應。" in chinese.content.decode() and "個回應." not in chinese.content.decode()
