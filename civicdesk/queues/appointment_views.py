@@ -81,7 +81,7 @@ def slot_book(request: HttpRequest, slot_id: int):
         joining = request.POST.get("action") == "waitlist"
         try:
             if joining:
-                appts.waitlist_join(slot=slot, **data)
+                entry = appts.waitlist_join(slot=slot, **data)
             else:
                 appointment = appts.appointment_book(slot=slot, **data)
                 return redirect("queues:appointment", token=appointment.token)
@@ -92,9 +92,8 @@ def slot_book(request: HttpRequest, slot_id: int):
                 waitlist, message = joining and error.code != "slot_free", error.message
             form.add_error(None, message)
         else:
-            return render_in_zone(
-                slot.service.site, request, "queues/waitlist_joined.html", {"slot": slot}
-            )
+            # Its own page (the one an offer will link to), so that reloading asks nothing again.
+            return redirect("queues:offer", token=entry.token)
     form.set_purpose(waitlist=waitlist)
     return render_in_zone(
         slot.service.site,
@@ -202,6 +201,12 @@ def offer(request: HttpRequest, token: str):
         except ApplicationError as exc:
             error, status = exc.message, exc.status
     tz = site_calendar(entry.slot.service.site).tz
+    if entry.status == "waiting":
+        slot = entry.slot
+        slot.local_start = slot.starts_at.astimezone(tz)
+        return render_in_zone(
+            slot.service.site, request, "queues/waitlist_joined.html", {"slot": slot}
+        )
     context = {
         "entry": entry,
         "slot": entry.slot,

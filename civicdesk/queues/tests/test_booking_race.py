@@ -32,8 +32,13 @@ def test_second_booking_of_the_last_place_is_told_and_offered_the_waitlist(clien
     assert Appointment.objects.count() == 1 and not WaitlistEntry.objects.exists()
 
     joined = client.post(url, {"name": "Ana", "email": "ana@example.org", "action": "waitlist"})
-    assert "You are on the waitlist" in joined.content.decode()
-    assert WaitlistEntry.objects.get().email == "ana@example.org"
+    entry = WaitlistEntry.objects.get()
+    assert entry.email == "ana@example.org"
+    # Post, then a page of its own: reloading it shows the same, and joins nothing again.
+    assert joined.status_code == 302 and joined["Location"] == f"/queues/offer/{entry.token}/"
+    for _ in range(2):
+        assert "You are on the waitlist" in client.get(joined["Location"]).content.decode()
+    assert WaitlistEntry.objects.count() == 1
 
 
 def test_a_post_without_a_choice_books_and_never_joins_the_waitlist(client, clock, slot):

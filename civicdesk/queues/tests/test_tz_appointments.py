@@ -99,7 +99,7 @@ def test_waitlist_pages_and_offer_give_the_sites_time(client, at_ten, booking):
     first = appts.appointment_book(slot=slot, name="Wei", email="wei@example.org")
     joined = client.post(f"/queues/appointments/slot/{slot.id}/",
                          {"name": "Ana", "email": "ana@example.org", "phone": "+447700900123",
-                          "action": "waitlist"}).content.decode()  # fmt: skip
+                          "action": "waitlist"}, follow=True).content.decode()  # fmt: skip
     assert "Wednesday 4 March, 14:00" in joined
     appts.appointment_cancel(appointment=first)
     entry = WaitlistEntry.objects.get()
