@@ -136,7 +136,9 @@ def ticket_called(ticket: Ticket, counter) -> None:
             "number": ticket.number,
             "counter": counter.name,
         }
-    _send(ticket, key=f"called:{ticket.transfer_count}", subject=subject, body=body)
+    # One message per call: a recall, or a call after a transfer or a hold, tells them again.
+    called = int(ticket.last_called_at.timestamp() * 1000) if ticket.last_called_at else 0
+    _send(ticket, key=f"called:{ticket.transfer_count}:{called}", subject=subject, body=body)
 
 
 def check_near_all() -> int:

@@ -544,6 +544,7 @@ def ticket_recall(*, actor, ticket: Ticket) -> Ticket:
     ticket.last_called_at = at
     ticket.save(update_fields=["recall_count", "last_called_at"])
     _audit(actor, "recall", ticket, recall=ticket.recall_count)
+    notices.ticket_called(ticket, ticket.counter)
     publish_on_commit(ticket, "recalled")
     return ticket
 

@@ -95,3 +95,14 @@ def test_nobody_ahead_is_told_they_are_next_not_zero_ahead(clock, service, count
     near = OutboxMessage.objects.get()
     assert f"your ticket {aisha.number} is next to be called" in near.body
     assert "0 ahead" not in near.body
+
+
+def test_a_recall_tells_the_visitor_again(clock, service, counter, officer):
+    aisha = services.ticket_issue(service=service, channel="remote", phone="+60 12 345 6789")
+    called = services.ticket_call_next(actor=officer, counter=counter)
+    assert called.pk == aisha.pk
+    assert OutboxMessage.objects.filter(body__contains="counter 1 now").count() == 1
+    clock.shift(timedelta(seconds=service.recall_gap_seconds + 1))
+    services.ticket_recall(actor=officer, ticket=called)
+    calls = OutboxMessage.objects.filter(body__contains="counter 1 now")
+    assert calls.count() == 2 and {m.to for m in calls} == {"+60 12 345 6789"}
