@@ -119,7 +119,7 @@ def _tell_near(ticket: Ticket, ahead: int) -> None:
             "link": ticket_link(ticket),
         }
         subject = _("Your turn is near: %(number)s") % {"number": ticket.number}
-    _send(ticket, key="near", subject=subject, body=body)
+    _send(ticket, key=f"near:{ticket.transfer_count}", subject=subject, body=body)
     Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=now())
 
 

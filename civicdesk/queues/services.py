@@ -674,6 +674,7 @@ def ticket_transfer(*, actor, ticket: Ticket, service: Service, note: str = "") 
     ticket.counter = None
     ticket.transfer_count += 1
     ticket.recall_count = 0
+    ticket.near_notified_at = None  # in a new queue: told again when their turn there is near
     if note:
         ticket.outcome_note = note.strip()[:500]
     ticket.save(
@@ -683,6 +684,7 @@ def ticket_transfer(*, actor, ticket: Ticket, service: Service, note: str = "") 
             "counter",
             "transfer_count",
             "recall_count",
+            "near_notified_at",
             "outcome_note",
         ]
     )

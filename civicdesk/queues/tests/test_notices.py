@@ -106,3 +106,21 @@ def test_a_recall_tells_the_visitor_again(clock, service, counter, officer):
     services.ticket_recall(actor=officer, ticket=called)
     calls = OutboxMessage.objects.filter(body__contains="counter 1 now")
     assert calls.count() == 2 and {m.to for m in calls} == {"+60 12 345 6789"}
+
+
+def test_a_transferred_visitor_is_told_again_when_near_in_the_new_queue(
+    clock, service, other_service, counter, officer
+):
+    from civicdesk.queues.models import Ticket
+
+    aisha = services.ticket_issue(
+        service=service, channel="remote", phone="+60 12 345 6789", notify_ahead=1
+    )
+    assert OutboxMessage.objects.filter(body__contains="is next to be called").count() == 1
+    services.ticket_issue(service=other_service, channel="kiosk")  # after her
+    called = services.ticket_call_next(actor=officer, counter=counter)
+    assert called.pk == aisha.pk
+    services.ticket_transfer(actor=officer, ticket=called, service=other_service)
+    near = OutboxMessage.objects.filter(body__contains="is next to be called")
+    assert near.count() == 2  # first in the payments queue too: she joined before the other
+    assert Ticket.objects.get(pk=aisha.pk).near_notified_at is not None
