@@ -240,18 +240,7 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
             contact |= Q(contact_email__iexact=case.contact_email) & ~Q(contact_email="")
         if case.contact_phone:
             contact |= Q(contact_phone=case.contact_phone) & ~Q(contact_phone="")
-        same_contact = (
-            Case.objects.filter(
-                contact,
-                agency_id=case.agency_id,
-                received_at__gte=since,
-                status__in=OPEN_STATUSES,
-                merged_into__isnull=True,
-            )
-            .exclude(pk=case.pk)
-            .order_by("received_at")
-            .first()
-        )
+        same_contact = _open_since(case, since).filter(contact).first()
         if same_contact is not None:
             return same_contact
     text = f"{case.subject} {case.description}"
@@ -268,23 +257,27 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
 _NEARBY_FIELDS = ("id", "reference", "subject", "description")
 
 
-def _same_address_similar(*, case: Case, since: datetime, text: str) -> Case | None:
-    """The agency's oldest open, unmerged case in the window at the same address (ignoring
-    case) with similar text; None for a case without an address."""
-    if not case.address:
-        return None
-    rows = (
+def _open_since(case: Case, since: datetime):
+    """The agency's open, unmerged cases received since `since`, other than `case`, oldest
+    first: where a duplicate of `case` may be."""
+    return (
         Case.objects.filter(
             agency_id=case.agency_id,
-            address__iexact=case.address,
             received_at__gte=since,
             status__in=OPEN_STATUSES,
             merged_into__isnull=True,
         )
         .exclude(pk=case.pk)
         .order_by("received_at")
-        .only(*_NEARBY_FIELDS)[:20]
     )
+
+
+def _same_address_similar(*, case: Case, since: datetime, text: str) -> Case | None:
+    """The agency's oldest open, unmerged case in the window at the same address (ignoring
+    case) with similar text; None for a case without an address."""
+    if not case.address:
+        return None
+    rows = _open_since(case, since).filter(address__iexact=case.address).only(*_NEARBY_FIELDS)[:20]
     for row in rows:
         if _similar(text, f"{row.subject} {row.description}") >= DUPLICATE_TEXT_RATIO:
             return row
