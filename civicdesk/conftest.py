@@ -26,6 +26,18 @@ def _fresh_local_caches():
     clear_all()
 
 
+@pytest.fixture(autouse=True)
+def _site_language_per_test(settings):
+    """Each test starts in the site's default language: a request's LocaleMiddleware leaves the
+    language it chose active in the thread, and a later test calling a function directly would
+    otherwise read the previous test's Chinese."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def agency(db):
     return AgencyFactory(code="HSG", name="Housing")

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
+from civicdesk.core.dates import EARLIEST, LATEST
 from civicdesk.core.errors import ApplicationError
 from civicdesk.insights import demand, forecast
 from civicdesk.insights.models import PlannedStaffing, RunStatus, StaffingRun, StaffingTarget
@@ -54,7 +55,7 @@ def parse_week(text: str) -> date:
     """Monday of an ISO week written like 2026-W49."""
     try:
         year, week = text.strip().upper().split("-W")
-        if not 2000 <= int(year) <= 2099:
+        if not EARLIEST.year <= int(year) <= LATEST.year:
             # Far from today there is no history to forecast from, and the date arithmetic
             # runs off the calendar (a request for year 1 failed in the background).
             raise ValueError(year)

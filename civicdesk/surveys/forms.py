@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.core.dates import InRangeDateField
 from civicdesk.surveys.models import SurveyPolicy
 from civicdesk.surveys.selectors import DIMENSIONS
 
@@ -17,22 +16,6 @@ DIMENSION_CHOICES = [
     ("month", _("Month")),
 ]
 assert {c for c, _l in DIMENSION_CHOICES} == set(DIMENSIONS)
-
-
-# Dates a filter may name: far beyond these the time-zone arithmetic runs off the calendar (a
-# 500), and there are no answers anyway. The same range as the performance page's.
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-
-
-class InRangeDateField(forms.DateField):
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(
-                _("Enter a date from %(first)d to %(last)d.")
-                % {"first": EARLIEST.year, "last": LATEST.year},
-                code="out_of_range",
-            )
 
 
 class ResultsFilterForm(forms.Form):

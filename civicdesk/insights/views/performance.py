@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicdesk.core.clock import now
+from civicdesk.core.dates import InRangeDateField
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.insights import performance as perf
 from civicdesk.organisations.models import Site
@@ -34,24 +35,21 @@ PERIODS = [
 TABLES = ("officers", "teams", "services", "periods")
 # Below this many visits served, a mean, a percentile or an index moves a lot by chance.
 FEW_VISITS = 20
-# Dates a report may name: far beyond these, the week, month and time-zone arithmetic runs off
-# the calendar (a 500), and there is nothing to report anyway.
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class PerformanceFilterForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), queryset=None, required=False)
     period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PERIODS, required=False)
-    on = forms.DateField(
+    on = InRangeDateField(
         label=gettext_lazy("Week or month of"),
         required=False,
         help_text=gettext_lazy("Any day in it. The week starts on Monday."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_from = forms.DateField(
+    date_from = InRangeDateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = InRangeDateField(
         label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     site = forms.ModelChoiceField(
@@ -100,25 +98,6 @@ class PerformanceFilterForm(forms.Form):
             "display_name"
         )
         self.fields["officer"].label_from_instance = lambda o: o.display_name
-
-    def _clean_in_range(self, name: str):
-        value = self.cleaned_data.get(name)
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(
-                _("Enter a date from %(first)d to %(last)d.")
-                % {"first": EARLIEST.year, "last": LATEST.year},
-                code="out_of_range",
-            )
-        return value
-
-    def clean_on(self):
-        return self._clean_in_range("on")
-
-    def clean_date_from(self):
-        return self._clean_in_range("date_from")
-
-    def clean_date_to(self):
-        return self._clean_in_range("date_to")
 
     def clean(self):
         data = super().clean()
