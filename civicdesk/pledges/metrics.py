@@ -52,6 +52,11 @@ def channels(source: str | None = None) -> dict[str, str]:
     return {**tickets, **cases}
 
 
+def channel_label(channel: str) -> str:
+    """A case or ticket channel as people call it ("Web form", "Kiosk"), in the language in use."""
+    return str(channels().get(channel, channel))
+
+
 class Kind(models.TextChoices):
     SHARE = "share", _("Percentage")
     MEAN = "mean", _("Average in minutes")

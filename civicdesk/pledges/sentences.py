@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from civicdesk.pledges.metrics import Metric, channels
+from civicdesk.pledges.metrics import Metric
+from civicdesk.pledges.metrics import channel_label as metrics_channel_label
 from civicdesk.pledges.models import Exclusion, Period
 
 
@@ -123,5 +124,5 @@ def _then(first: str, second: str) -> str:
 
 
 def channel_label(channel: str) -> str:
-    """A case or ticket channel as people call it ("Web form", "Kiosk"), in the language in use."""
-    return str(channels().get(channel, channel)).lower()
+    """A channel as a sentence says it ("made by web form")."""
+    return metrics_channel_label(channel).lower()

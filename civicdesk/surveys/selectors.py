@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
+from civicdesk.pledges.metrics import channel_label
 from civicdesk.surveys.evaluation import Evaluation, evaluate
 from civicdesk.surveys.models import (
     Answer,
@@ -188,13 +189,6 @@ def filter_names(user, filters: Filters) -> dict[str, str]:
     if filters.channel:
         names["channel"] = channel_label(filters.channel)
     return names
-
-
-def channel_label(channel: str) -> str:
-    """A channel code ("kiosk", "open311") as people call it, in the language in use."""
-    from civicdesk.pledges.metrics import channels  # every channel of tickets and cases
-
-    return str(channels().get(channel, channel))
 
 
 @dataclass(frozen=True)
