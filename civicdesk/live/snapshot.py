@@ -101,12 +101,16 @@ def _numbers(ticket_ids: list[int]) -> dict[int, str]:
 
 def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
     """One ticket's place, estimate and status (from the site snapshot when it lists the ticket;
-    a ticket further back than the snapshot lists has its own place counted and estimated)."""
-    ahead, wait = 0, 0
+    a ticket further back than the snapshot lists has its own place counted and estimated).
+    `counters`: open counters serving its service (None when not waiting or without `site`)."""
+    ahead, wait, counters = 0, 0, None
     mine = ticket.number  # a property: formatted on each use
     if ticket.status == TicketStatus.WAITING and site is not None:
         service = next((s for s in site["services"] if s["id"] == ticket.service_id), None)
         listed = service["order"] if service else []
+        # Counters open now that serve its service: none, and the page says so (the estimate
+        # assumes one opens, so the first in line would read "less than a minute").
+        counters = service["counters"] if service else 0
         found = next((i for i, (number, _m) in enumerate(listed) if number == mine), None)
         if found is not None:
             ahead, wait = found, listed[found][1]
@@ -119,6 +123,7 @@ def ticket_snapshot(ticket: Ticket, site: dict | None = None) -> dict:
         "counter": ticket.counter.name if ticket.counter_id and ticket.status in CALLING else "",
         "ahead": ahead,
         "wait_minutes": wait,
+        "counters": counters,
         "recalls": ticket.recall_count,
     }
 

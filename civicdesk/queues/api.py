@@ -81,6 +81,11 @@ class TicketOut(Schema):
     service: str
     people_ahead: int
     estimated_wait_minutes: int
+    open_counters: int | None = Field(
+        None,
+        description="Counters open now that serve the ticket's service, while it waits (with "
+        "none, the estimate assumes one opens); null once called, and in the answer to a join",
+    )
     counter: str | None
     joined_at: datetime
     called_at: datetime | None
@@ -133,7 +138,11 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 def ticket_out(
     ticket: Ticket, *, ahead: int | None = None, wait: timedelta | None = None
 ) -> TicketOut:
-    """`ahead`, `wait`: when the caller knows them already (a join just computed them)."""
+    """`ahead`, `wait`: when the caller knows them already (a join just computed them; its
+    answer leaves `open_counters` out, to keep a join to its two statements)."""
+    counters = None
+    if ahead is None and ticket.status == TicketStatus.WAITING:
+        counters = open_counter_count(ticket.service)
     if ahead is None:
         ahead = people_ahead(ticket)
     if wait is None:
@@ -153,6 +162,7 @@ def ticket_out(
         service=ticket.service.name,
         people_ahead=ahead,
         estimated_wait_minutes=_minutes(wait),
+        open_counters=counters,
         counter=ticket.counter.name
         if ticket.counter_id and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING)
         else None,

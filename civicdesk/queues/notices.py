@@ -123,6 +123,20 @@ def _tell_near(ticket: Ticket, ahead: int) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(near_notified_at=now())
 
 
+def ticket_link_again(ticket: Ticket) -> None:
+    """The link to `ticket` once more, to the number and address it holds (someone joined again
+    with them): at most once per ten minutes, and only to them, so nobody who merely knows a
+    number gets the ticket's page."""
+    with translation.override(ticket.language):
+        body = _("%(site)s: you are already in the queue with ticket %(number)s. %(link)s") % {
+            "site": ticket.site.display_name,
+            "number": ticket.number,
+            "link": ticket_link(ticket),
+        }
+        subject = _("Your ticket %(number)s") % {"number": ticket.number}
+    _send(ticket, key=f"link:{int(now().timestamp() // 600)}", subject=subject, body=body)
+
+
 def ticket_called(ticket: Ticket, counter) -> None:
     if not (ticket.phone or ticket.email):
         return

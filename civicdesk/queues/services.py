@@ -21,7 +21,14 @@ from civicdesk.organisations.permissions import Access, Area, Target, require
 from civicdesk.queues import notices
 from civicdesk.queues.events import publish_on_commit, publish_site_on_commit
 from civicdesk.queues.lanes import APPOINTMENT, NORMAL, priority_lanes, take_priority
-from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketSequence
+from civicdesk.queues.models import (
+    OPEN_STATUSES,
+    Channel,
+    Counter,
+    Service,
+    Ticket,
+    TicketSequence,
+)
 from civicdesk.queues.models import TicketStatus as S
 from civicdesk.queues.workflows import ticket_move, ticket_set_status
 from civicdesk.surveys.integration import invite_after_ticket
@@ -194,18 +201,44 @@ def ticket_issue(
             ticket, max_age=estimate_max_age, history_max_age=history_max_age
         )
         ticket.estimate_at_join_seconds = int(wait.total_seconds())
-    if actor is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
+    # A visitor who left a number or address and is already in this queue today (joined twice,
+    # from home and again at the door, or pressed twice) keeps the ticket they have: checked
+    # under the number's lock, so two joins at the same instant cannot both pass.
+    once_per_contact = ticket.channel in (Channel.KIOSK, Channel.REMOTE) and bool(
+        ticket.phone or ticket.email
+    )
+    if (
+        not once_per_contact
+        and actor is None
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    ):
         _insert_numbered_at_once(ticket, at)
     else:
-        with transaction.atomic():
-            # From here to commit every other join of this letter waits: only inserts remain.
-            ticket.sequence = next_sequence(
-                site_id=ticket.site_id, day=ticket.day, prefix=ticket.prefix
-            )
-            ticket.save()
-            ticket_set_status_initial(ticket, at)
-            if actor is not None:
-                _audit(actor, "issue", ticket, channel=ticket.channel, lane=lane)
+        try:
+            with transaction.atomic():
+                # From here to commit every other join of this letter waits: only inserts remain.
+                ticket.sequence = next_sequence(
+                    site_id=ticket.site_id, day=ticket.day, prefix=ticket.prefix
+                )
+                held = _held_by_same_visitor(ticket) if once_per_contact else None
+                if held is not None:
+                    raise _AlreadyQueued(held)  # rolls the number back: no gap
+                ticket.save()
+                ticket_set_status_initial(ticket, at)
+                if actor is not None:
+                    _audit(actor, "issue", ticket, channel=ticket.channel, lane=lane)
+        except _AlreadyQueued as already:
+            held = already.ticket
+            notices.ticket_link_again(held)
+            raise Conflict(
+                _(
+                    "This mobile number or email address already has ticket %(number)s in the "
+                    "queue for %(service)s today. We have sent the link to that ticket again."
+                )
+                % {"number": held.number, "service": held.service.display_name},
+                code="already_queued",
+            ) from None
     if not estimated_first:
         # The estimator runs for this very ticket, reading the whole site after the commit.
         wait, ticket.estimate_features, ticket.ahead_at_join = join_estimate(
@@ -228,6 +261,37 @@ def _has_site_loaded(service: Service) -> bool:
     """`service` was read just now with its site and agency (the API's join does)."""
     site = service._state.fields_cache.get("site")
     return site is not None and "agency" in site._state.fields_cache
+
+
+class _AlreadyQueued(Exception):
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(ticket.pk)
+        self.ticket = ticket
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone)
+
+
+def _held_by_same_visitor(ticket: Ticket) -> Ticket | None:
+    """An open ticket of the same service and day with the same email address (any case) or
+    mobile number (the same digits, or the same last 8 when one has a country code)."""
+    found = Ticket.objects.filter(
+        service_id=ticket.service_id, day=ticket.day, status__in=OPEN_STATUSES
+    ).select_related("site", "site__agency", "service")
+    digits = _digits(ticket.phone)
+    if ticket.email:
+        same = found.filter(email__iexact=ticket.email).first()
+        if same is not None:
+            return same
+    if len(digits) >= 4:
+        for other in found.filter(phone__endswith=digits[-4:]):
+            theirs = _digits(other.phone)
+            if theirs == digits or (
+                min(len(theirs), len(digits)) >= 8 and theirs[-8:] == digits[-8:]
+            ):
+                return other
+    return None
 
 
 def _new_ticket(

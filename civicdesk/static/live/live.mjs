@@ -159,6 +159,8 @@ function ticket() {
     status: d.status,
     ahead: Number(d.ahead),
     wait: Number(d.wait),
+    // Counters open for our service ("" when not known): none, and the wait says so.
+    counters: d.counters === "" || d.counters === undefined ? null : Number(d.counters),
     service: Number(d.service),
     recalls: Number(d.recalls || 0),
   };
@@ -168,6 +170,7 @@ function ticket() {
     return n === 1 ? d.textAheadOne : format(d.textAheadMany, { n });
   }
   function waitText(n) {
+    if (state.counters === 0) return d.textWaitClosed;
     if (n === 0) return d.textWaitNone;
     return n === 1 ? d.textWaitOne : format(d.textWaitMany, { n });
   }
@@ -202,6 +205,7 @@ function ticket() {
     }
     state.status = mine.status;
     state.recalls = recalls;
+    if (mine.counters !== undefined && mine.counters !== null) state.counters = mine.counters;
     if (waiting) place(mine.ahead, mine.wait_minutes, { quiet: moved });
   }
   function place(ahead, wait, { quiet = false } = {}) {
@@ -226,6 +230,7 @@ function ticket() {
     if (!data.site || state.status !== "waiting") return;
     const service = data.site.services.find((s) => s.id === state.service);
     if (!service) return;
+    if (service.counters !== undefined) state.counters = service.counters;
     const index = service.order.findIndex(([number]) => number === d.number);
     if (index >= 0) place(index, service.order[index][1]);
     else if (service.order.length > 0) recount(service.order.length);
@@ -251,6 +256,7 @@ function ticket() {
         .then((mine) => {
           if (!mine || mine.status !== "waiting" || state.status !== "waiting") return;
           if (placed !== asked) return; // a site event placed us meanwhile: it is newer
+          if (mine.open_counters !== null && mine.open_counters !== undefined) state.counters = mine.open_counters;
           // Quiet unless the place moved a good deal: screen readers need not hear every step.
           const moved = Math.abs(mine.people_ahead - state.ahead);
           place(mine.people_ahead, mine.estimated_wait_minutes, {
