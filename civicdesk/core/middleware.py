@@ -1,7 +1,7 @@
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
-from civicdesk.core.errors import ApplicationError
+from civicdesk.core.errors import ApplicationError, NotFound
 
 
 class ApplicationErrorMiddleware:
@@ -22,7 +22,7 @@ class ApplicationErrorMiddleware:
 class RejectNulBytesMiddleware:
     """A NUL byte in the query string is never meaningful, and PostgreSQL text cannot hold one:
     answer 400 with a message instead of letting a query fail deep inside a view. (A NUL in the
-    path matches no URL pattern, so it is a 404 the apps answer in their own format.)"""
+    path is a 404: see process_view.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,3 +37,16 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"detail": message, "code": "invalid_character"}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A `<str:...>` segment of a page's address does match a NUL, and the view's lookup by
+        it fails on PostgreSQL: not found, before the view runs (in the page's language, as
+        LocaleMiddleware has run by now). The API's 404 is its JSON; Open311 answers its own."""
+        if request.path.startswith("/open311/"):
+            return None
+        if not any("\x00" in str(value) for value in [*view_args, *view_kwargs.values()]):
+            return None
+        if request.path.startswith("/api/"):
+            error = NotFound()
+            return JsonResponse({"detail": str(error.message), "code": error.code}, status=404)
+        raise Http404

@@ -332,6 +332,13 @@ def run_request(*, site, week: str) -> StaffingRun:
             _("Advice can be computed up to %(weeks)d weeks ahead; choose an earlier week.")
             % {"weeks": MAX_WEEKS_AHEAD}
         )
+    first_day = _first_visit_day(site)
+    if first_day is not None and monday + timedelta(days=6) < first_day:
+        # Nothing to learn from: the advice would be an empty forecast passed off as computed.
+        raise BadWeek(
+            _("%(site)s has no visits before %(day)s: choose a week from then on.")
+            % {"site": site.local_name(), "day": first_day.isoformat()}
+        )
     run, created = StaffingRun.objects.get_or_create(
         site=site, week=week, defaults={"requested_at": now()}
     )
@@ -340,6 +347,14 @@ def run_request(*, site, week: str) -> StaffingRun:
         run.requested_at = now()
         run.save(update_fields=["status", "requested_at"])
     return run
+
+
+def _first_visit_day(site) -> date | None:
+    from django.db.models import Min
+
+    from civicdesk.queues.models import Ticket
+
+    return Ticket.objects.filter(site=site).aggregate(first=Min("day"))["first"]
 
 
 def run_compute(run: StaffingRun, *, progress=None) -> StaffingRun:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -69,6 +71,10 @@ def alerts_raise() -> int:
                     agency=pledge.agency,
                     data={"period": result.label, "value": result.value, "count": result.count},
                 )
+                # A link that works from a mail client: the site's address in front of the path.
+                link = settings.CIVICDESK_PUBLIC_URL.rstrip("/") + reverse(
+                    "pledges:staff_detail", args=[pledge.pk]
+                )
                 for person in _recipients(pledge):
                     with translation.override(person.preferred_language):
                         notify_enqueue(
@@ -87,7 +93,7 @@ def alerts_raise() -> int:
                                 "value": result.value,
                                 "target": pledge.target,
                                 "count": result.count,
-                                "url": f"/staff/pledges/{pledge.pk}/",
+                                "url": link,
                             },
                             dedupe_key=f"pledge-alert:{alert.pk}:{person.pk}",
                             agency=pledge.agency,

@@ -34,11 +34,15 @@ class MonthFigure:
     is_complete: bool = True
 
 
+def agency_today(agency) -> date:
+    return now().astimezone(ZoneInfo(agency.timezone)).date()
+
+
 def month_or_last(text: str | None, agency) -> date:
     """'2026-10' -> 1 Oct 2026; empty -> the last complete month in the agency's time zone."""
     if text:
         return parse_month(text)
-    today = now().astimezone(ZoneInfo(agency.timezone)).date()
+    today = agency_today(agency)
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
@@ -68,6 +72,8 @@ def _figure(pledge, rows) -> tuple[float | None, int]:
 
 def build_monthly(agency, month: date) -> dict:
     last = period_end(month, "month")
+    # A month not over yet is reported so far: a pledge behind its target may still be met.
+    month_over = last < agency_today(agency)
     months = _months_back(month, TREND_MONTHS)
     pledges = list(
         Pledge.objects.filter(agency=agency, is_active=True).select_related(
@@ -95,11 +101,12 @@ def build_monthly(agency, month: date) -> dict:
                 )
             )
         this, window = trend[-1], month
+        this.is_complete = month_over
         if pledge.period in ("quarter", "year"):
             # Judged over its own period, as published: the quarter (year) so far, not one month.
             window = period_start(month, pledge.period)
             value, count = _figure(pledge, [r for r in rows if window <= r.day <= last])
-            complete = last >= period_end(window, pledge.period)
+            complete = month_over and last >= period_end(window, pledge.period)
             label = period_label(window, pledge.period)
             this = MonthFigure(
                 label=label if complete else _("%(period)s so far") % {"period": label},
@@ -144,8 +151,15 @@ def build_monthly(agency, month: date) -> dict:
         "month": month,
         "label": period_label(month, "month"),
         "lines": lines,
+        "month_over": month_over,
         "met": [line for line in lines if line["this"].met],
-        "missed": [line for line in lines if line["this"].met is False],
+        "missed": [
+            line for line in lines if line["this"].met is False and line["this"].is_complete
+        ],
+        "behind": [
+            line for line in lines if line["this"].met is False and not line["this"].is_complete
+        ],
+        "no_data": [line for line in lines if line["this"].met is None],
         "worst_sites": site_gaps[:8],
         **_worst_categories(agency, month, last),
         "survey": _survey(agency, month, last),

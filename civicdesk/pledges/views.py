@@ -84,15 +84,12 @@ def _city_body(request) -> str:
     agencies: dict = {}
     for item in items:
         agencies.setdefault(item.pledge.agency, []).append(item)
-    rows = [
-        (
-            agency,
-            len(group),
-            sum(1 for i in group if i.latest and i.latest.met),
-            sum(1 for i in group if i.latest and i.latest.met is False),
-        )
-        for agency, group in agencies.items()
-    ]
+    rows = []
+    for agency, group in agencies.items():
+        met = sum(1 for i in group if i.latest and i.latest.met)
+        missed = sum(1 for i in group if i.latest and i.latest.met is False)
+        # The rest have no figure yet: said, so that the row adds up to the pledges.
+        rows.append((agency, len(group), met, missed, len(group) - met - missed))
     return render_to_string(
         "pledges/city_body.html",
         {"agencies": rows, "benchmarks": selectors.benchmarks(items)},
@@ -316,7 +313,12 @@ def staff_edit(request: HttpRequest, pk: int):
 @login_required
 def staff_report(request: HttpRequest):
     """The monthly report for the management committee, in the browser or as a PDF."""
-    from civicdesk.pledges.report import month_or_last, render_monthly_html, render_monthly_pdf
+    from civicdesk.pledges.report import (
+        agency_today,
+        month_or_last,
+        render_monthly_html,
+        render_monthly_pdf,
+    )
 
     require(request.user, Area.PLEDGES, Access.READ)
     profile = request.user.staff_profile
@@ -332,6 +334,12 @@ def staff_report(request: HttpRequest):
     except ValueError:
         # Never a report of another month than the one asked for, nor a 500 for a far year.
         raise ApplicationError(_("Enter the month as a year and month, like 2026-10.")) from None
+    if month > agency_today(agency):
+        # A month not begun has no figures: its report would say every site met every pledge.
+        raise ApplicationError(
+            _("%(month)s has not begun yet: choose this month or an earlier one.")
+            % {"month": f"{month:%Y-%m}"}
+        )
     if request.GET.get("format") == "pdf":
         response = HttpResponse(render_monthly_pdf(agency, month), content_type="application/pdf")
         response["Content-Disposition"] = (

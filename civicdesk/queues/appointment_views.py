@@ -40,7 +40,13 @@ def find_time(request: HttpRequest, agency_code: str, site_code: str):
         slots = appts.upcoming_slots(service, day) if day and not problem else []
         for slot in slots:
             slot.local_start = slot.starts_at.astimezone(tz)
-        context.update(days=days, day=None if problem else day, slots=slots, day_problem=problem)
+        context.update(
+            days=days,
+            full_days=appts.full_days(service, days),
+            day=None if problem else day,
+            slots=slots,
+            day_problem=problem,
+        )
         if problem:
             context["nearest_days"] = appts.nearest_days(days, day)
     return render_in_zone(site, request, "queues/appointments_find.html", context)
@@ -74,6 +80,13 @@ def slot_book(request: HttpRequest, slot_id: int):
         raise Http404
     appts.with_places([slot])
     slot.local_start = slot.starts_at.astimezone(site_calendar(slot.service.site).tz)
+    if slot.is_past:  # a page opened earlier: no form to fill in only to be refused
+        return render_in_zone(
+            slot.service.site,
+            request,
+            "queues/appointment_book.html",
+            {"slot": slot, "passed": True},
+        )
     form = PersonForm(request.POST or None)
     waitlist = slot.free == 0
     if request.method == "POST" and form.is_valid():

@@ -278,6 +278,8 @@ def waitlist_join(
         email__iexact=email, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
     ).exists():
         raise Conflict(_("You are already on the waitlist for this time."), code="already_waiting")
+    if slot.appointments.filter(email__iexact=email, status__in=ACTIVE).exists():
+        raise Conflict(_("You already have an appointment at this time."), code="already_booked")
     return WaitlistEntry.objects.create(
         slot=slot, name=name, email=email, phone=phone, language=language[:10]
     )
@@ -528,7 +530,33 @@ def checkin_window(appointment: Appointment) -> tuple[datetime, datetime]:
 
 
 def upcoming_slots(service: Service, day: date):
-    return with_places(slots_ensure(service=service, day=day))
+    """The day's times not yet started: in the evening, today has none left."""
+    return [
+        slot for slot in with_places(slots_ensure(service=service, day=day)) if not slot.is_past
+    ]
+
+
+def full_days(service: Service, days: list[date]) -> set[date]:
+    """Those of `days` with no place left at any time not yet started (only the waitlist): the
+    day list says so, so that nobody opens day after day to find one. A day whose times were
+    never shown has no bookings, so it is not full. The same few queries for any number of days."""
+    if not days:
+        return set()
+    calendar = site_calendar(service.site)
+    first = datetime.combine(days[0], datetime.min.time(), tzinfo=calendar.tz)
+    last = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), tzinfo=calendar.tz)
+    slots = list(
+        AppointmentSlot.objects.filter(
+            service=service, starts_at__gte=max(first, now()), starts_at__lt=last
+        )
+    )
+    free: dict[date, int] = {}
+    for slot in with_places(slots):
+        if slot.is_past:  # starting this very moment
+            continue
+        day = slot.starts_at.astimezone(calendar.tz).date()
+        free[day] = free.get(day, 0) + slot.free
+    return {day for day, places in free.items() if places == 0 and day in days}
 
 
 def appointment_services(site) -> list[Service]:

@@ -169,7 +169,68 @@ def _history(site: Site, services, counters) -> int:
                 periods,
             )
     _write(tickets, periods)
+    _appointments_behind(tickets, services, calendar.tz)
     return len(tickets)
+
+
+def _appointments_behind(tickets, services, tz) -> None:
+    """The booking behind each appointment ticket of the history: a slot of the service's grid
+    the visitor checked in for (most 0-25 minutes early, some a few minutes late), booked days
+    before, checked in when the ticket joined. The appointments pledge measures the start of the
+    visit against the slot, so without these it had no data. Own random stream: the tickets'
+    history stays as it was."""
+    from civicdesk.queues.models import Appointment, AppointmentSlot, AppointmentStatus
+
+    rng = random.Random(f"civicdesk-appointments-{services[0].site_id}")  # noqa: S311
+    by_id = {s.id: s for s in services}
+    booked = [t for t in tickets if t.channel == "appointment"]
+    if not booked:
+        return
+    starts: dict[tuple[int, object], list] = {}
+    for ticket in booked:
+        service = by_id[ticket.service_id]
+        grid = timedelta(minutes=service.slot_minutes)
+        joined = ticket.joined_at.astimezone(tz)
+        if rng.random() < 0.85:  # early: the next slot start after a few minutes
+            start = _on_grid(joined + timedelta(minutes=rng.uniform(0, 15)), grid) + grid
+        else:  # late, within the grace (later ones would have joined as walk-ins)
+            start = _on_grid(joined - timedelta(minutes=1), grid)
+            if joined - start > timedelta(minutes=service.late_grace_minutes):
+                start += grid
+        starts.setdefault((ticket.service_id, start), []).append(ticket)
+    existing = {
+        (slot.service_id, slot.starts_at): slot
+        for slot in AppointmentSlot.objects.filter(service__in=services)
+    }
+    new_slots = [
+        AppointmentSlot(
+            service_id=service_id,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=by_id[service_id].slot_minutes),
+            capacity=max(by_id[service_id].slot_capacity, len(group)),
+        )
+        for (service_id, start), group in starts.items()
+        if (service_id, start) not in existing
+    ]
+    AppointmentSlot.objects.bulk_create(new_slots, batch_size=2000)
+    slots = {(slot.service_id, slot.starts_at): slot for slot in new_slots} | existing
+    Appointment.objects.bulk_create(
+        [
+            Appointment(
+                slot=slots[(service_id, start)],
+                name=f"Demo visitor {ticket.pk}",
+                email=f"visitor{ticket.pk}@example.org",
+                language=ticket.language,
+                status=AppointmentStatus.CHECKED_IN,
+                ticket=ticket,
+                created_at=ticket.joined_at - timedelta(days=rng.randint(1, 14)),
+                checked_in_at=ticket.joined_at,
+            )
+            for (service_id, start), group in starts.items()
+            for ticket in group
+        ],
+        batch_size=2000,
+    )
 
 
 def _arrivals(day: date, intervals, tz, services, rng, size):
@@ -201,10 +262,18 @@ def _arrivals(day: date, intervals, tz, services, rng, size):
                 break
             roll -= share
         channel = rng.choices(["kiosk", "remote", "staff", "appointment"], [55, 30, 5, 10])[0]
-        if channel == "appointment":
+        if channel == "appointment" and service.appointments_enabled:
             lane = APPOINTMENT
+        elif channel == "appointment":  # no appointments at this service: a walk-in
+            channel = "kiosk"
         result.append({"at": at, "service": service, "lane": lane, "channel": channel})
     return result
+
+
+def _on_grid(local, grid: timedelta):
+    """`local` rounded down to a multiple of `grid` since its midnight."""
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + (local - midnight) // grid * grid
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -18,20 +18,36 @@ AHEAD_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (1, 2, 3
 MINUTES_CHOICES = [("", _("Do not tell me")), *[(str(n), str(n)) for n in (5, 10, 15, 30, 60)]]
 
 
+class PhoneField(forms.RegexField):
+    """A phone number both too long and malformed is one mistake: say it once."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.error_list[:1]) from None
+
+
 class ContactFields(forms.Form):
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=_("Mobile number (optional)"),
         regex=PHONE_RE,
         required=False,
         max_length=20,
         help_text=_("For a text message when your turn is near. For example, +852 9123 4567."),
-        error_messages={"invalid": _("Enter a mobile number like +852 9123 4567.")},
+        error_messages={
+            "invalid": _("Enter a mobile number like +852 9123 4567."),
+            "max_length": _("Enter a mobile number like +852 9123 4567."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
         label=_("Email address (optional)"),
         required=False,
         max_length=254,
+        error_messages={
+            "max_length": _("Your email address must be 254 characters or fewer."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     notify_ahead = forms.TypedChoiceField(
@@ -119,7 +135,7 @@ class PersonForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=_("Mobile number (optional)"),
         regex=PHONE_RE,
         required=False,
@@ -138,6 +154,8 @@ class PersonForm(forms.Form):
             if waitlist
             else _("We send the confirmation and calendar invite here.")
         )
+        # A bound field copies its hint when first made (by is_valid): make it again.
+        self._bound_fields_cache.pop("email", None)
 
 
 class ReferenceForm(forms.Form):

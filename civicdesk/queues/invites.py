@@ -58,7 +58,7 @@ def _ics(
     agency = site.agency
     address = agency.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(agency.name)
+    organizer.params["cn"] = vText(agency.display_name)  # in the reader's language
     event.add("organizer", organizer)
     event.add("uid", uid)
     event.add("dtstamp", now())

@@ -428,6 +428,9 @@ def clean_answers(questions, raw: dict[str, object]) -> tuple[dict[str, int | st
             if len(value) > 2000:
                 errors[question.key] = _("Write 2,000 characters or fewer.")
                 continue
+            if "\x00" in value:  # never typed, and PostgreSQL text cannot hold it
+                errors[question.key] = _("Remove the character that is not allowed (NUL).")
+                continue
             cleaned[question.key] = value
     return cleaned, errors
 

@@ -223,6 +223,8 @@ def _training(programme: PilotProgramme, pilot_ids: list[int]) -> dict:
         "trained": trained,
         "rate": round(100 * trained / headcount) if headcount else None,
         "per_site": per_site,
+        # Someone at two pilot sites counts at both: the sites' staff add up to more than this.
+        "counted_twice": sum(s["staff"] for s in per_site.values()) > headcount,
         "upcoming": list(
             sessions.filter(starts_at__gte=now()).select_related("training", "site", "trainer")[:20]
         ),
@@ -258,7 +260,7 @@ def programme_report(
                 "training": training["per_site"].get(sid, {}),
             }
         )
-    labels = [r["site"].name for r in site_rows]
+    labels = [r["site"].display_name for r in site_rows]  # as the tables name them
     charts = {
         "ideas": bar_chart(
             title=_("Ideas initiated and implemented per pilot site"),

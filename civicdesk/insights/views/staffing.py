@@ -152,6 +152,26 @@ def _gap_label(gap) -> tuple[str, str]:
     return "govuk-tag--green", _("Covered")
 
 
+def _plan_level(row: dict) -> str:
+    """The simulated service level with the planned staff: known at the required number and one
+    fewer; beyond those, the bound the simulations give (more counters do no worse, fewer no
+    better)."""
+    planned, gap = row["planned"], row["gap"]
+    if planned is None:
+        return "–"
+    if gap == 0:
+        return f"{_percent(row['simulated_level']):.1f}%"
+    if planned == 0:
+        return "0.0%"
+    if gap == -1 and row["simulated_one_fewer"] is not None:
+        return f"{_percent(row['simulated_one_fewer']):.1f}%"
+    if gap > 0:
+        return _("at least %(level)s") % {"level": f"{_percent(row['simulated_level']):.1f}%"}
+    if row["simulated_one_fewer"] is None:
+        return "–"
+    return _("below %(level)s") % {"level": f"{_percent(row['simulated_one_fewer']):.1f}%"}
+
+
 @login_required
 @require_GET
 def site(request: HttpRequest, pk: int) -> HttpResponse:
@@ -171,9 +191,12 @@ def _site_context(request, result: dict) -> dict:
         raise Http404
     services = result["services"]
     names = {s["id"]: s["name"] for s in services}
-    # The advice stored the names as they were; a name in the reader's language where one exists.
+    # The advice stored the names as they were; a name in the reader's language where one exists
+    # (with the ticket letter where the stored name had it: the tables of the whole week).
+    headers = dict(names)
     for service in Service.objects.filter(pk__in=list(names)):
         names[service.pk] = service.local_name()
+        headers[service.pk] = f"{service.prefix} {service.local_name()}"
     rows_of_day = [r for r in result["rows"] if r["day"] == day]
     by_time: dict[str, list] = {}
     for row in rows_of_day:
@@ -186,6 +209,7 @@ def _site_context(request, result: dict) -> dict:
                 "gap_label": label,
                 "simulated_percent": _percent(row["simulated_level"]),
                 "one_fewer_percent": _percent(row["simulated_one_fewer"]),
+                "plan_level": _plan_level(row),
             }
         )
     demand = result.get("demand") or {}
@@ -245,26 +269,25 @@ def _site_context(request, result: dict) -> dict:
     )
     forecast_by_day = []
     for d in days:
+        # Whole visitors, and the total is the sum of the figures shown: a row adds up.
         per_service = [
             round(
                 sum(
                     r["forecast"]
                     for r in result["rows"]
                     if r["day"] == d and r["service"] == s["id"]
-                ),
-                1,
+                )
             )
             for s in services
         ]
-        forecast_by_day.append(
-            {"day": d, "per_service": per_service, "total": round(sum(per_service), 1)}
-        )
+        forecast_by_day.append({"day": d, "per_service": per_service, "total": sum(per_service)})
     return {
         "day": day,
         "days": [{"iso": d, "label": _day_label(d)} for d in days],
         "services": [
             {
                 **s,
+                "name": headers.get(s["id"], s["name"]),
                 "service_kind_label": SERVICE_TIME_KINDS.get(s["service_kind"], s["service_kind"]),
             }
             for s in services
@@ -364,6 +387,8 @@ def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     week = _week(request)
     plan = redeploy.agency_plan(agency, week)
+    for move in plan["moves"]:
+        move["day_label"] = _day_label(move["day"])  # "Mon 14 Dec", as on the site pages
     can_accept = can(request.user, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))
     return render(
         request,
@@ -403,7 +428,7 @@ def agency_redeploy_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 "n": move["staff"],
                 "source": f"{move['from_site']}: {move['from_service']}",
                 "target": f"{move['to_site']}: {move['to_service']}",
-                "day": move["day"],
+                "day": _day_label(move["day"]),
             },
         )
     return redirect(f"{reverse('insights:redeploy', args=[agency.pk])}?week={week}")

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from civicdesk.notify.models import OutboxMessage
 from civicdesk.organisations.roles import Role
@@ -52,6 +53,11 @@ def test_heading_to_miss_tells_owner_and_qsm_once(agency, setting):
         assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == sorted(
             [qsm.user.email, owner.user.email]
         )
+        # A link a mail client can open: the site's address, not a bare path.
+        link = f"{settings.CIVICDESK_PUBLIC_URL.rstrip('/')}/staff/pledges/{pledge.pk}/"
+        assert link.startswith("http")
+        for body in OutboxMessage.objects.values_list("body", flat=True):
+            assert f"See the pledge: {link}" in body
     with time_machine.travel(datetime(2026, 10, 13, 12, tzinfo=HK), tick=False):
         _waits(service, 13, [50])
         assert recompute_changed()["alerts"] == 0
