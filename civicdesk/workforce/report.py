@@ -60,7 +60,36 @@ def programme_survey_comparison(programme: PilotProgramme) -> dict:
         name: (timezone.localdate(a), timezone.localdate(max(a, b - timedelta(microseconds=1))))
         for name, (a, b) in windows.items()
     }
-    return {"available": True, "rows": rows, "windows": days}
+    return {
+        "available": True,
+        "rows": rows,
+        "windows": days,
+        "tests": _survey_tests(pilot_ids, days),
+    }
+
+
+def _survey_tests(pilot_ids: list[int], days: dict) -> list[dict]:
+    """Whether the change at the pilot sites is more than chance (Welch's t-test, before against
+    after) and more than the trend at the other sites (difference-in-differences), for CSAT and
+    NPS, as the surveys evaluation page words it (`surveys.evaluation`). Every agency's
+    responses count, as in the table."""
+    from civicdesk.surveys.models import Response
+    from civicdesk.surveys.selectors import evaluation_in
+
+    if not pilot_ids:
+        return []
+    evaluation = evaluation_in(
+        Response.objects.all(),
+        scope_field="site_id",
+        scope_values=pilot_ids,
+        before=days["before"],
+        after=days["after"],
+    )
+    return [
+        {"metric": c.metric, "verdict": c.verdict, "explanation": c.explanation}
+        for c in evaluation.comparisons
+        if c.metric in ("csat", "nps")
+    ]
 
 
 def _site_split(programme: PilotProgramme) -> tuple[list[int], list[int]]:
