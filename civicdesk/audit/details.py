@@ -23,9 +23,15 @@ KEY_LABELS = {
     "after": gettext_lazy("After"),
     "agency": gettext_lazy("Agency"),
     "before": gettext_lazy("Before"),
+    "capacity": gettext_lazy("Capacity"),
     "case": gettext_lazy("Case"),
     "channel": gettext_lazy("Channel"),
+    "completed_on": gettext_lazy("Completed on"),
+    "confidence": gettext_lazy("Confidence"),
     "count": gettext_lazy("Count"),
+    "coverage": gettext_lazy("Coverage"),
+    "department": gettext_lazy("Department"),
+    "due_on": gettext_lazy("Due on"),
     "error": gettext_lazy("Error"),
     "from": gettext_lazy("From"),
     "idea": gettext_lazy("Idea"),
@@ -34,20 +40,29 @@ KEY_LABELS = {
     "message": gettext_lazy("Message"),
     "name": gettext_lazy("Name"),
     "note": gettext_lazy("Note"),
+    "number": gettext_lazy("Model number"),
     "owner": gettext_lazy("Owner"),
     "period": gettext_lazy("Period"),
+    "previous": gettext_lazy("Previous model"),
+    "questions": gettext_lazy("Questions"),
     "reason": gettext_lazy("Reason"),
     "reference": gettext_lazy("Reference"),
     "role": gettext_lazy("Role"),
     "service": gettext_lazy("Service"),
     "services": gettext_lazy("Services"),
+    "session": gettext_lazy("Session"),
     "site": gettext_lazy("Site"),
     "sites": gettext_lazy("Sites"),
     "staff": gettext_lazy("Staff"),
+    "staff_group": gettext_lazy("Staff group"),
+    "starts_at": gettext_lazy("Starts"),
     "status": gettext_lazy("Status"),
     "subject": gettext_lazy("Subject"),
     "team": gettext_lazy("Team"),
+    "threshold": gettext_lazy("Threshold"),
     "to": gettext_lazy("To"),
+    "top1": gettext_lazy("Top-choice accuracy"),
+    "trigger": gettext_lazy("Trigger"),
     "username": gettext_lazy("Username"),
     "value": gettext_lazy("Value"),
     "version": gettext_lazy("Version"),
@@ -62,6 +77,7 @@ ACTION_KEY_LABELS = {
     ("case.add_part", "part"): gettext_lazy("Part case"),
     ("case.refer", "body"): gettext_lazy("Referred to"),
     ("case.breach", "promise"): gettext_lazy("Missed deadline"),
+    ("routing.trained", "n_train"): gettext_lazy("Training cases"),
 }
 
 # case.assign stores {"before": {...}, "after": {...}} of these ids.
@@ -70,6 +86,10 @@ ASSIGN_LABELS = {
     "category": (gettext_lazy("Previous category"), gettext_lazy("New category")),
     "department": (gettext_lazy("Previous department"), gettext_lazy("New department")),
 }
+
+# Keys other actions store a staff member's or a site's id under: shown by name.
+STAFF_KEYS = ("assignee", "owner", "staff")
+SITE_KEYS = ("site",)
 
 # Keys whose values name a case by its reference: the audit page's record filter reads them.
 CASE_REFERENCE_KEYS = ("source", "target", "of", "part", "reference")
@@ -94,7 +114,9 @@ def _details(entry: AuditEntry, names: dict) -> list[tuple[str, str]]:
     for key, value in data.items():
         if value in ("", None, [], {}):
             continue
-        rows.append((_label(entry.action, key), _text(value)))
+        field = _id_field(key, value)
+        text = _name(names, field, value) if field else _text(value)
+        rows.append((_label(entry.action, key), text))
     return rows
 
 
@@ -109,14 +131,32 @@ def _assign_rows(data: dict, names: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _assign_names(entries: list[AuditEntry]) -> dict:
-    """{("assignee"|"category"|"department", id): name} for the ids reassignments stored."""
-    from civicdesk.cases.models import Category
-    from civicdesk.organisations.models import Department, StaffProfile
+def _id_field(key: str, value) -> str | None:
+    """Which name table a top-level id is looked up in ("assignee" for staff, "site"), if any."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    if key in STAFF_KEYS:
+        return "assignee"
+    if key in SITE_KEYS:
+        return "site"
+    return None
 
-    wanted: dict[str, set] = {field: set() for field in ASSIGN_LABELS}
+
+def _assign_names(entries: list[AuditEntry]) -> dict:
+    """{("assignee"|"category"|"department"|"site", id): name} for the ids reassignments stored
+    and the staff and site ids other entries stored."""
+    from civicdesk.cases.models import Category
+    from civicdesk.organisations.models import Department, Site, StaffProfile
+
+    wanted: dict[str, set] = {field: set() for field in (*ASSIGN_LABELS, "site")}
     for entry in entries:
-        if entry.action != "case.assign" or not isinstance(entry.data, dict):
+        if not isinstance(entry.data, dict):
+            continue
+        if entry.action != "case.assign" or not isinstance(entry.data.get("before"), dict):
+            for key, value in entry.data.items():
+                field = _id_field(key, value)
+                if field:
+                    wanted[field].add(value)
             continue
         for side in ("before", "after"):
             values = entry.data.get(side)
@@ -125,11 +165,15 @@ def _assign_names(entries: list[AuditEntry]) -> dict:
                     if isinstance(values.get(field), int):
                         ids.add(values[field])
     models = {"assignee": (StaffProfile, "display_name"), "category": (Category, "name"),
-              "department": (Department, "name")}  # fmt: skip
+              "department": (Department, "name"), "site": (Site, None)}  # fmt: skip
     names = {}
     for field, ids in wanted.items():
         if ids:
             model, attribute = models[field]
+            if attribute is None:  # a site's name is in the reader's language
+                for site in model.objects.filter(pk__in=ids):
+                    names[field, site.pk] = site.local_name()
+                continue
             for pk, name in model.objects.filter(pk__in=ids).values_list("pk", attribute):
                 names[field, pk] = name
     return names

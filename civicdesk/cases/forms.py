@@ -279,8 +279,9 @@ class StatusForm(GovukForm):
 
 class AssignForm(GovukForm):
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
-    )
+        label=_("Category"), queryset=Category.objects.none(), required=False,
+        empty_label=_("No category"),
+    )  # fmt: skip
     assignee = forms.ChoiceField(label=_("Officer"), required=False, choices=[])
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
 
@@ -291,6 +292,7 @@ class AssignForm(GovukForm):
         self.fields["category"].queryset = Category.objects.filter(
             agency=case.agency, is_active=True
         )
+        self.fields["category"].label_from_instance = lambda c: c.local_name()
         staff = StaffProfile.objects.filter(agency=case.agency, role__in=["frontline", "team_lead"])
         if case.department_id:  # case_assign takes only an officer of the case's department
             staff = staff.filter(departments=case.department_id)
@@ -309,11 +311,13 @@ class TransferForm(GovukForm):
     to_agency = forms.ModelChoiceField(
         label=_("Transfer to"),
         queryset=Agency.objects.none(),
+        empty_label=_("Choose an agency"),
         error_messages={"required": _("Choose the agency to transfer the case to.")},
     )
     category = forms.ModelChoiceField(
-        label=_("Their category (optional)"), queryset=Category.objects.none(), required=False
-    )
+        label=_("Their category (optional)"), queryset=Category.objects.none(), required=False,
+        empty_label=_("Let them choose"),
+    )  # fmt: skip
     reason = forms.CharField(label=_("Why does it belong there?"), max_length=2000, widget=forms.Textarea,
                              error_messages={"required": _("Say why the case belongs to the other agency.")})  # fmt: skip
 
@@ -322,8 +326,10 @@ class TransferForm(GovukForm):
         self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
             pk=case.agency_id
         )
-        self.fields["to_agency"].label_from_instance = lambda agency: agency.name
-        self.fields["category"].label_from_instance = lambda c: f"{c.agency.name}: {c.name}"
+        self.fields["to_agency"].label_from_instance = lambda agency: agency.local_name()
+        self.fields["category"].label_from_instance = lambda c: (
+            f"{c.agency.local_name()}: {c.local_name()}"
+        )
         self.fields["category"].queryset = (
             Category.objects.filter(is_active=True)
             .exclude(agency=case.agency_id)
@@ -347,8 +353,9 @@ class NotDuplicateForm(GovukForm):
 
 class PartForm(GovukForm):
     agency = forms.ModelChoiceField(
-        label=_("Agency for the linked part"), queryset=Agency.objects.none()
-    )
+        label=_("Agency for the linked part"), queryset=Agency.objects.none(),
+        empty_label=_("Choose an agency"),
+    )  # fmt: skip
     note = forms.CharField(label=_("What should they look at?"), required=False, max_length=2000)
 
     def __init__(self, *args, case, **kwargs):
@@ -356,10 +363,12 @@ class PartForm(GovukForm):
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True).exclude(
             pk=case.agency_id
         )
+        self.fields["agency"].label_from_instance = lambda agency: agency.local_name()
 
 
 class ReferForm(GovukForm):
-    body = forms.ModelChoiceField(label=_("Refer to"), queryset=ReferralBody.objects.all())
+    body = forms.ModelChoiceField(label=_("Refer to"), queryset=ReferralBody.objects.all(),
+                                  empty_label=_("Choose who to refer to"))  # fmt: skip
     note = forms.CharField(
         label=_("Note to the citizen (optional)"), required=False, max_length=2000
     )

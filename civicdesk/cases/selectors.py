@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import F, Q, QuerySet, When
 
 from civicdesk.cases import search
 from civicdesk.cases.models import (
@@ -151,6 +152,15 @@ def _about_to_breach(at) -> Q:
     )
 
 
+def _next_due():
+    """The time the case's clock counts down to (as its clock tag says): the acknowledgement
+    while it is owed, then the reply."""
+    return CaseWhen(
+        When(acknowledged_at__isnull=True, then=F("acknowledge_due_at")),
+        default=F("reply_due_at"),
+    )
+
+
 def qsm_dashboard(*, user) -> dict:
     """The QSM's morning: about to breach, breached, bounced, possible duplicates.
 
@@ -161,7 +171,11 @@ def qsm_dashboard(*, user) -> dict:
     base = _scoped(user, Access.READ).filter(status__in=OPEN_STATUSES).select_related(*related)
     at = now()
     return {
-        "about_to_breach": list(base.filter(_about_to_breach(at)).order_by("reply_due_at")[:100]),
+        "about_to_breach": list(
+            base.filter(_about_to_breach(at))
+            .annotate(next_due_at=_next_due())
+            .order_by(F("next_due_at").asc(nulls_last=True), "reply_due_at")[:100]
+        ),
         "breached": list(base.filter(breached_at__isnull=False).order_by("breached_at")[:100]),
         "bounced": list(
             seen.filter(transfer_count__gt=BOUNCE_LIMIT).order_by("-transfer_count")[:100]

@@ -414,8 +414,10 @@ class RoutingModel:
             term = term.strip()
             if kind == "char" and len(term) < 2:
                 continue  # single characters explain nothing to a person
-            if kind == "meta" and term == "none":
-                continue
+            if kind == "char" and term.isascii():
+                continue  # "tr", "ac": pieces of Latin words, which the word features name whole
+            if kind == "meta":
+                continue  # "channel=web" is a hint, not a word of the case (the page lists words)
             if kind == "embed":
                 continue  # an embedding dimension is not something a person can read
             terms[term] = terms.get(term, 0.0) + float(weight)

@@ -70,7 +70,7 @@ def queue(request: HttpRequest):
         "filters": filters,
         "statuses": [("open", _("All open")), *staff_status_choices(), ("", _("Any status"))],
         "kinds": Kind.choices,
-        "categories": list(categories.values_list("code", "name")),
+        "categories": [(c.code, c.local_name()) for c in categories],
         "now": now(),
         "is_qsm": scope_for(request.user, Area.CASES, Access.READ) >= Scope.AGENCY,
         "can_see_absences": scope_for(request.user, Area.WORKFORCE, Access.READ) > Scope.NONE,
@@ -380,6 +380,16 @@ def _run(action: str, case, user, data: dict):
                 )
                 % {"ref": data["into"].strip().upper()}
             ) from None
+        if target.agency_id != case.agency_id:
+            # Readable here (this agency sent it away) but another agency's to merge into.
+            raise Conflict(
+                _(
+                    "%(ref)s is with %(agency)s. Transfer this case to %(agency)s (reason: same "
+                    "matter as %(ref)s); they can then merge it into theirs."
+                )
+                % {"ref": target.reference, "agency": target.agency.local_name()},
+                code="agency",
+            )
         services.case_merge(source=case, target=target, actor=user)
         told = {"ref": target.reference, "source": case.reference}
         if case.contact:
