@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civicdesk.audit.services import audit_entry_new, audit_record
 from civicdesk.core.clock import now
@@ -566,17 +567,21 @@ def _call(
     return ticket
 
 
+def _require_serves(counter: Counter, ticket: Ticket) -> None:
+    if not counter.services.filter(pk=ticket.service_id).exists():
+        raise Conflict(
+            _("%(counter)s does not serve %(service)s.")
+            % {"counter": counter, "service": ticket.service.display_name},
+            code="wrong_counter",
+        )
+
+
 @transaction.atomic
 def ticket_call(*, actor, counter: Counter, ticket: Ticket) -> Ticket:
     """Call one particular waiting ticket (an officer's choice, e.g. someone back from hold)."""
     ticket = _staff_ticket(actor, ticket)
     counter = _counter_for(actor, counter, site=ticket.site)
-    if not counter.services.filter(pk=ticket.service_id).exists():
-        raise Conflict(
-            _("%(counter)s does not serve %(service)s.")
-            % {"counter": counter, "service": ticket.service.name},
-            code="wrong_counter",
-        )
+    _require_serves(counter, ticket)
     if Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING]).exists():
         raise Conflict(_("Finish the visitor at this counter first."), code="counter_busy")
     return _call(actor, ticket, counter, kind="called")
@@ -681,6 +686,7 @@ def ticket_resume(*, actor, ticket: Ticket, counter: Counter | None = None) -> T
     if counter is None and ticket.counter is None:
         raise Conflict(_("Choose the counter to resume at."), code="no_counter")
     counter = _counter_for(actor, counter or ticket.counter, site=ticket.site)
+    _require_serves(counter, ticket)  # where the visitor was, or a counter that serves them
     busy = (
         Ticket.objects.filter(counter=counter, status__in=[S.CALLED, S.SERVING])
         .exclude(pk=ticket.pk)
@@ -704,9 +710,14 @@ def ticket_no_show(*, actor, ticket: Ticket) -> Ticket:
     """The called visitor did not come after the service's recalls (or never came back)."""
     ticket = _staff_ticket(actor, ticket)
     if ticket.status == S.CALLED and ticket.recall_count < ticket.service.max_recalls:
+        left = ticket.service.max_recalls - ticket.recall_count
         raise Conflict(
-            _("Recall %(number)s first: %(left)d recall(s) left before a no-show.")
-            % {"number": ticket.number, "left": ticket.service.max_recalls - ticket.recall_count},
+            ngettext(
+                "Recall %(number)s first: %(left)d recall left before a no-show.",
+                "Recall %(number)s first: %(left)d recalls left before a no-show.",
+                left,
+            )
+            % {"number": ticket.number, "left": left},
             code="recalls_left",
         )
     at = now()

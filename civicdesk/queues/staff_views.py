@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.core.clock import now
-from civicdesk.core.errors import ApplicationError
+from civicdesk.core.errors import ApplicationError, IllegalTransition
 from civicdesk.core.zones import render_in_zone
 from civicdesk.organisations.permissions import Access, Area, Target, can
 from civicdesk.queues import services
@@ -214,6 +214,7 @@ def counter_act(request: HttpRequest, counter_id: int):
     counter = _counter_for(request.user, counter_id)
     action = request.POST.get("action", "")
     user = request.user
+    ticket = None
     try:
         if action == "open":
             services.counter_open(actor=user, counter=counter)
@@ -233,6 +234,7 @@ def counter_act(request: HttpRequest, counter_id: int):
                 messages.success(request, _("Called %(number)s.") % {"number": ticket.number})
         elif action in {"recall", "start", "finish", "hold", "no_show", "transfer", "resume"}:
             ticket = _ticket_in_scope(user, request.POST.get("ticket", ""))
+            _check_at_counter(ticket, counter, action)
             note = request.POST.get("note", "")[:500]
             if action == "recall":
                 services.ticket_recall(actor=user, ticket=ticket)
@@ -266,9 +268,36 @@ def counter_act(request: HttpRequest, counter_id: int):
             messages.success(request, text % {"number": ticket.number})
         else:
             messages.error(request, _("Unknown action."))
+    except IllegalTransition as error:
+        # A second press, or a screen left open in another tab: say what the ticket is now,
+        # not the workflow's codes ("cannot go from serving to serving").
+        at_this_counter = ticket is not None and ticket.counter_id == counter.id
+        messages.error(request, _stale_message(ticket) if at_this_counter else error.message)
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("queues:counter", counter_id=counter.id)
+
+
+def _check_at_counter(ticket: Ticket, counter, action: str) -> None:
+    """A counter's buttons act on the visitor at that counter only: a form from a screen out
+    of date (another tab, a press after the ticket moved) must not start or finish the visitor
+    another officer called to another counter. Resume takes a visitor on hold to this counter;
+    a ticket of another site is refused by the service (permissions)."""
+    if action == "resume" or ticket.site_id != counter.site_id:
+        return
+    if ticket.counter_id is not None and ticket.counter_id != counter.id:
+        raise ApplicationError(
+            _("%(number)s is not at this counter any more. Nothing was changed.")
+            % {"number": ticket.number}
+        )
+
+
+def _stale_message(ticket: Ticket) -> str:
+    ticket.refresh_from_db(fields=["status"])
+    return _("Nothing was changed: %(number)s is now “%(status)s”.") % {
+        "number": ticket.number,
+        "status": ticket.get_status_display(),
+    }
 
 
 @login_required

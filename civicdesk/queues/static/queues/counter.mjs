@@ -1,6 +1,15 @@
 // Counter screen shortcuts: a letter presses the button marked data-shortcut="<letter>", or focuses
 // the field marked data-shortcut-focus. Ignored while typing, and with Ctrl/Alt/Meta held.
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+// One action at a time: a key pressed twice (N N) or a double click sent the form twice, and
+// the second answer ("still at this counter") replaced the first ("Called A001").
+let sending = false;
+document.addEventListener("submit", (event) => {
+  if (sending) event.preventDefault();
+  sending = true;
+  setTimeout(() => { sending = false; }, 5000); // the answer never came: let the officer retry
+});
+window.addEventListener("pageshow", () => { sending = false; });
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
   const active = document.activeElement;
