@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def offices(agency):
-    north, south = rent_office(agency, "North Office"), rent_office(agency, "South Office")
-    day = roster_short_here_spare_there(north, south)
-    return {"north": north, "south": south, "day": day}
-
-
-@pytest.fixture
 def qsm_client(client, agency):
     client.force_login(StaffFactory(agency=agency, role=Role.QSM).user)
     return client

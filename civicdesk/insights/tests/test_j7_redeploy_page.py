@@ -5,18 +5,11 @@ import re
 
 import pytest
 
-from civicdesk.insights.tests.factories import WEEK, rent_office, roster_short_here_spare_there
+from civicdesk.insights.tests.factories import WEEK
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def offices(agency):
-    north, south = rent_office(agency, "North Office"), rent_office(agency, "South Office")
-    day = roster_short_here_spare_there(north, south)
-    return {"north": north, "south": south, "day": day}
 
 
 def _admin_client(client, agency):
