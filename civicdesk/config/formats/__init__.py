@@ -24,6 +24,7 @@ CHINESE_PATTERNS = {
     "D j M Y, H:i": "Y年n月j日（D）H:i",
     "l j F, H:i": "n月j日（l）H:i",
     "l j F": "n月j日（l）",
+    "D j M": "n月j日（D）",
     "j F, H:i": "n月j日 H:i",
     "j M H:i": "n月j日 H:i",
     "j M": "n月j日",
