@@ -495,12 +495,19 @@ def updates(request, *, fmt: str):
             "description": _("Transferred to %(agency)s")
             % {"agency": moved_to.get(event.data.get("to"), event.data.get("to"))}
             if event.action == "transferred"
-            else event.text,
+            else event.text or _status_label(event),
             "media_url": media.get(event.pk),
         }
         for event in events
     ]
     return respond(fmt, data, root="service_request_updates", item="request_update")
+
+
+def _status_label(event) -> str:
+    """A status change without words of its own (one made with a staff reply, say) is described
+    by the status it moved to, so that a client's feed never shows an empty update."""
+    to = event.data.get("to") or ""
+    return str(CaseStatus(to).label) if to in CaseStatus.values else ""
 
 
 def _open_or_closed(event) -> str:
