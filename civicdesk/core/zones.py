@@ -12,13 +12,15 @@ Python code that formats a time itself (an email, a text message) uses `local_ti
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from civicdesk.core.clock import now
 
 
 @lru_cache(maxsize=64)
@@ -45,6 +47,11 @@ def in_zone_of(owner) -> AbstractContextManager:
 def local_time(value: datetime, owner) -> datetime:
     """An aware datetime as the clock on the wall of `owner` reads it."""
     return timezone.localtime(value, zone_of(owner))
+
+
+def local_today(owner) -> date:
+    """Today's date on the wall of `owner` (a Site, an Agency, a zone name or a tzinfo)."""
+    return local_time(now(), owner).date()
 
 
 def render_in_zone(

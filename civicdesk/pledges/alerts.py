@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -11,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from civicdesk.audit.services import audit_record
-from civicdesk.core.clock import now
+from civicdesk.core.zones import local_today
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.models import StaffProfile
 from civicdesk.organisations.roles import Role
@@ -46,7 +44,7 @@ def alerts_raise() -> int:
     """Raise the alerts due now; each pledge at most once per period. Returns how many."""
     raised = 0
     for pledge in Pledge.objects.filter(is_active=True).select_related("agency", "owner__user"):
-        today = now().astimezone(ZoneInfo(pledge.agency.timezone)).date()
+        today = local_today(pledge.agency)
         start = period_start(today, pledge.period)
         result = PeriodResult.objects.filter(
             pledge=pledge, period_start=start, site__isnull=True

@@ -17,6 +17,7 @@ from django.db.models import Min
 
 from civicdesk.cases.clock import due_after_pauses
 from civicdesk.core.clock import now
+from civicdesk.core.zones import local_today
 from civicdesk.pledges.metrics import SPECS, Metric, Source, figure, is_met
 from civicdesk.pledges.models import ClockStart, DailyFigure, Exclusion, PeriodResult, Pledge
 from civicdesk.pledges.periods import period_end, period_label, period_start, periods_between
@@ -242,13 +243,9 @@ def measure_days(pledge: Pledge, first: date, last: date) -> int:
     return len(rows)
 
 
-def _today(pledge: Pledge) -> date:
-    return now().astimezone(ZoneInfo(pledge.agency.timezone)).date()
-
-
 def roll_up(pledge: Pledge, starts: Iterable[date]) -> int:
     """Recompute the PeriodResult rows (overall and per site) of the given period starts."""
-    today = _today(pledge)
+    today = local_today(pledge.agency)
     written = 0
     for start in sorted(set(starts)):
         end = period_end(start, pledge.period)
@@ -323,7 +320,7 @@ def _first_data_day(pledge: Pledge) -> date | None:
 
 def recompute_pledge(pledge: Pledge) -> int:
     """Measure a pledge over all its history (a new or changed definition); returns results."""
-    today = _today(pledge)
+    today = local_today(pledge.agency)
     first = pledge.starts_on or _first_data_day(pledge) or today
     first = min(first, today)
     with transaction.atomic():

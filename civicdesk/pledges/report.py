@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
+from civicdesk.core.zones import local_today
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.metrics import SPECS, Kind, figure, is_met, lower_is_better
 from civicdesk.pledges.models import DailyFigure, Pledge
@@ -34,15 +35,11 @@ class MonthFigure:
     is_complete: bool = True
 
 
-def agency_today(agency) -> date:
-    return now().astimezone(ZoneInfo(agency.timezone)).date()
-
-
 def month_or_last(text: str | None, agency) -> date:
     """'2026-10' -> 1 Oct 2026; empty -> the last complete month in the agency's time zone."""
     if text:
         return parse_month(text)
-    today = agency_today(agency)
+    today = local_today(agency)
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
@@ -73,7 +70,7 @@ def _figure(pledge, rows) -> tuple[float | None, int]:
 def build_monthly(agency, month: date) -> dict:
     last = period_end(month, "month")
     # A month not over yet is reported so far: a pledge behind its target may still be met.
-    month_over = last < agency_today(agency)
+    month_over = last < local_today(agency)
     months = _months_back(month, TREND_MONTHS)
     pledges = list(
         Pledge.objects.filter(agency=agency, is_active=True).select_related(

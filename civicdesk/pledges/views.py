@@ -313,12 +313,8 @@ def staff_edit(request: HttpRequest, pk: int):
 @login_required
 def staff_report(request: HttpRequest):
     """The monthly report for the management committee, in the browser or as a PDF."""
-    from civicdesk.pledges.report import (
-        agency_today,
-        month_or_last,
-        render_monthly_html,
-        render_monthly_pdf,
-    )
+    from civicdesk.core.zones import local_today
+    from civicdesk.pledges.report import month_or_last, render_monthly_html, render_monthly_pdf
 
     require(request.user, Area.PLEDGES, Access.READ)
     profile = request.user.staff_profile
@@ -334,7 +330,7 @@ def staff_report(request: HttpRequest):
     except ValueError:
         # Never a report of another month than the one asked for, nor a 500 for a far year.
         raise ApplicationError(_("Enter the month as a year and month, like 2026-10.")) from None
-    if month > agency_today(agency):
+    if month > local_today(agency):
         # A month not begun has no figures: its report would say every site met every pledge.
         raise ApplicationError(
             _("%(month)s has not begun yet: choose this month or an earlier one.")

@@ -18,6 +18,7 @@ from civicdesk.queues.lookups import service_for_join
 from civicdesk.queues.models import Channel, Counter, Service, Ticket, TicketStatus
 from civicdesk.queues.selectors import (
     open_counter_count,
+    open_counters_while_waiting,
     people_ahead,
     service_list_public,
     site_for_codes,
@@ -140,9 +141,7 @@ def ticket_out(
 ) -> TicketOut:
     """`ahead`, `wait`: when the caller knows them already (a join just computed them; its
     answer leaves `open_counters` out, to keep a join to its two statements)."""
-    counters = None
-    if ahead is None and ticket.status == TicketStatus.WAITING:
-        counters = open_counter_count(ticket.service)
+    counters = open_counters_while_waiting(ticket) if ahead is None else None
     if ahead is None:
         ahead = people_ahead(ticket)
     if wait is None:

@@ -149,13 +149,13 @@ class PersonForm(forms.Form):
 
     def set_purpose(self, *, waitlist: bool) -> None:
         """The email hint for booking the time, or for waiting for a place in it."""
-        self.fields["email"].help_text = (
+        hint = (
             _("We email you here if a place comes free.")
             if waitlist
             else _("We send the confirmation and calendar invite here.")
         )
-        # A bound field copies its hint when first made (by is_valid): make it again.
-        self._bound_fields_cache.pop("email", None)
+        # The bound field (made by is_valid) copied the field's hint: both get the new one.
+        self.fields["email"].help_text = self["email"].help_text = hint
 
 
 class ReferenceForm(forms.Form):

@@ -129,6 +129,14 @@ def open_counter_count(service: Service) -> int:
     return Counter.objects.filter(services=service, is_open=True, is_active=True).count()
 
 
+def open_counters_while_waiting(ticket: Ticket) -> int | None:
+    """Counters open now that serve a waiting ticket's service (None once it is not waiting):
+    with none, its pages say so rather than an estimate that assumes one opens."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    return open_counter_count(ticket.service)
+
+
 def ticket_by_token(token: str) -> Ticket | None:
     return (
         Ticket.objects.select_related("service", "site", "site__agency", "counter")

@@ -27,6 +27,7 @@ from civicdesk.queues.lanes import NORMAL, lane_choices, lane_label
 from civicdesk.queues.models import Channel, TicketStatus
 from civicdesk.queues.selectors import (
     open_counter_count,
+    open_counters_while_waiting,
     people_ahead,
     service_list_public,
     site_for_codes,
@@ -214,7 +215,7 @@ def kiosk_ticket(request: HttpRequest, token: str):
         ticket=ticket,
         ahead=people_ahead(ticket),
         wait_minutes=_minutes(_wait(ticket)),
-        counters_open=_counters_open(ticket),
+        counters_open=open_counters_while_waiting(ticket),
         lane=lane_label(ticket.lane),
         ticket_url=settings.CIVICDESK_PUBLIC_URL.rstrip("/")
         + reverse("queues:ticket", kwargs={"token": ticket.token}),
@@ -241,14 +242,6 @@ def _wait(ticket) -> timedelta:
     )
 
 
-def _counters_open(ticket) -> int | None:
-    """Counters open now that serve the ticket's service (None once it is not waiting): with
-    none, the page says so rather than an estimate that assumes one opens."""
-    if ticket.status != TicketStatus.WAITING:
-        return None
-    return open_counter_count(ticket.service)
-
-
 # --- the ticket -----------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def ticket_page(request: HttpRequest, token: str):
@@ -269,7 +262,7 @@ def ticket_page(request: HttpRequest, token: str):
         "lane": lane_label(ticket.lane),
         "ahead": people_ahead(ticket),
         "wait_minutes": _minutes(_wait(ticket)),
-        "counters_open": _counters_open(ticket),
+        "counters_open": open_counters_while_waiting(ticket),
     }
     return render_in_zone(ticket.site, request, "queues/ticket.html", context)
 

@@ -157,19 +157,24 @@ def _plan_level(row: dict) -> str:
     fewer; beyond those, the bound the simulations give (more counters do no worse, fewer no
     better)."""
     planned, gap = row["planned"], row["gap"]
+    at_required, one_fewer = row["simulated_level"], row["simulated_one_fewer"]
+
+    def shown(level: float) -> str:
+        return f"{_percent(level):.1f}%"
+
     if planned is None:
         return "–"
     if gap == 0:
-        return f"{_percent(row['simulated_level']):.1f}%"
+        return shown(at_required)
     if planned == 0:
-        return "0.0%"
-    if gap == -1 and row["simulated_one_fewer"] is not None:
-        return f"{_percent(row['simulated_one_fewer']):.1f}%"
+        return shown(0.0)
+    if gap == -1 and one_fewer is not None:
+        return shown(one_fewer)
     if gap > 0:
-        return _("at least %(level)s") % {"level": f"{_percent(row['simulated_level']):.1f}%"}
-    if row["simulated_one_fewer"] is None:
+        return _("at least %(level)s") % {"level": shown(at_required)}
+    if one_fewer is None:
         return "–"
-    return _("below %(level)s") % {"level": f"{_percent(row['simulated_one_fewer']):.1f}%"}
+    return _("below %(level)s") % {"level": shown(one_fewer)}
 
 
 @login_required
