@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 
 from uvicorn import Config
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
@@ -86,13 +87,28 @@ class OneSocketPerWorker(Multiprocess):
             self.processes[index] = process
 
 
-def run_workers(app: str, *, host: str, port: int, workers: int, **options) -> None:
-    """Serve `app` with `workers` processes, one SO_REUSEPORT socket each."""
+def run_workers(
+    app: str,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    stopping: Callable[[], bool] = lambda: False,
+    **options,
+) -> None:
+    """Serve `app` with `workers` processes, one SO_REUSEPORT socket each.
+
+    `stopping`: whether the caller's own signal handlers caught a stop signal. The supervisor
+    installs its handlers when it is made; a signal that came just before went to the caller,
+    so it is asked once they are in place, and nothing is started if so."""
     config = Config(app, host=host, port=port, workers=workers, **options)
     sockets = [_listening_socket(host, port) for _ in range(workers)]
-    log.info(f"Uvicorn running on http://{host}:{port} ({workers} workers, one socket each)")
     try:
-        OneSocketPerWorker(config, sockets).run()
+        supervisor = OneSocketPerWorker(config, sockets)
+        if stopping():
+            return
+        log.info(f"Uvicorn running on http://{host}:{port} ({workers} workers, one socket each)")
+        supervisor.run()
     finally:
         for sock in sockets:
             sock.close()

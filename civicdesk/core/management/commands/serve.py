@@ -68,7 +68,14 @@ class Command(BaseCommand):
             if workers > 1 and reuse_port_supported():
                 # One listening socket per worker, so that connections spread evenly. Its
                 # supervisor takes the signals over while it runs and returns when told to stop.
-                run_workers(APP, host=host, port=port, workers=workers, **options)
+                run_workers(
+                    APP,
+                    host=host,
+                    port=port,
+                    workers=workers,
+                    stopping=lambda: bool(stop.signum),
+                    **options,
+                )
             elif workers > 1:
                 uvicorn.run(APP, host=host, port=port, workers=workers, **options)
             else:
