@@ -107,3 +107,13 @@ def monday_30_november():
 
     with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=HK), tick=False):
         yield
+
+
+@pytest.mark.parametrize("name", ["TIME_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT"])
+def test_malay_times_are_on_the_24_hour_clock(name):
+    """Django's Malay formats read 14:13 as "2:13 malam" (night)."""
+    afternoon = MONDAY.replace(hour=14)
+    with override("ms"):
+        text = date_format(afternoon, name)
+    assert "14:13" in text
+    assert "malam" not in text and "p.m" not in text
