@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,9 +22,14 @@ def bar_chart(
     series: list[tuple[str, list[float | None]]],
     max_value: float | None = None,
     unit: str = "",
+    decimals: int | None = None,
 ) -> SafeString:
-    """Grouped horizontal bars: one group per label, one bar per series."""
+    """Grouped horizontal bars: one group per label, one bar per series. Each bar's value is
+    written in the reader's number format with `decimals` places, by default none when every
+    value is whole (counts) and two otherwise (averages: 3.00 beside 2.88, not 3)."""
     values = [v for _name, vs in series for v in vs if v is not None]
+    if decimals is None:
+        decimals = 0 if all(float(v).is_integer() for v in values) else 2
     top = max_value or (max(values) if values else 1) or 1
     bar_h, gap, label_w, chart_w = 16, 10, 190, 300
     group_h = bar_h * len(series) + gap
@@ -81,7 +87,7 @@ def bar_chart(
                     COLOURS[i % len(COLOURS)],
                     f"{label_w + w + 4:.1f}",
                     y + bar_h - 4,
-                    "–" if value is None else f"{value:g}{unit}",
+                    "–" if value is None else f"{number_format(value, decimal_pos=decimals)}{unit}",
                 )
             )
     parts.append("</svg>")

@@ -7,7 +7,7 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.models import Agency, Site, StaffProfile
@@ -17,6 +17,8 @@ from civicdesk.workforce import services
 from civicdesk.workforce.catalogue import PROFILES, TRAINING
 from civicdesk.workforce.models import (
     Assessment,
+    Behaviour,
+    Competency,
     CompetencyProfile,
     EnrolmentStatus,
     Idea,
@@ -62,6 +64,62 @@ IDEAS = [
 ]
 
 
+# The languages the demo gives its profiles' and training's words in, beside English.
+LANGUAGES = ("zh-hant", "zh-hans", "ms")
+
+
+def _in_languages(text) -> dict[str, str]:
+    """A catalogue text in the other languages, from civicdesk's own translations."""
+    with translation.override("en"):
+        english = str(text)
+    words = {}
+    for code in LANGUAGES:
+        with translation.override(code):
+            words[code] = str(text)
+    return {code: word for code, word in words.items() if word and word != english}
+
+
+def _catalogue_words() -> dict[str, dict[str, str]]:
+    """Every English text of the starter profiles and training, with its other languages."""
+    texts = []
+    for spec in PROFILES.values():
+        texts += [spec["title"], spec["introduction"]]
+        for competency in spec["competencies"]:
+            texts += [competency["name"], *competency["behaviours"]]
+    for spec in TRAINING:
+        texts += [spec["title"], spec["description"]]
+    words = {}
+    for text in texts:
+        with translation.override("en"):
+            words[str(text)] = _in_languages(text)
+    return words
+
+
+def give_local_names() -> None:
+    """The demo's profiles and training in Chinese and Malay: on records made from the
+    catalogue that have no other-language words yet (a demo made before they existed gets
+    them on the next run; words a person has given are kept)."""
+    words = _catalogue_words()
+    fields = [
+        (CompetencyProfile, [("title", "titles"), ("introduction", "introductions")]),
+        (Competency, [("name", "names"), ("description", "descriptions")]),
+        (Behaviour, [("text", "texts")]),
+        (TrainingProgramme, [("title", "titles"), ("description", "descriptions")]),
+    ]
+    for model, pairs in fields:
+        for item in model.objects.all():
+            changed = [
+                many
+                for one, many in pairs
+                if not getattr(item, many) and words.get(getattr(item, one))
+            ]
+            for one, many in pairs:
+                if many in changed:
+                    setattr(item, many, words[getattr(item, one)])
+            if changed:
+                item.save(update_fields=changed)
+
+
 def _staff(username: str) -> StaffProfile | None:
     return StaffProfile.objects.select_related("user").filter(user__username=username).first()
 
@@ -74,7 +132,8 @@ def _backdate(model, pk: int, **fields) -> None:
 @transaction.atomic
 def load(*, stdout, stderr) -> None:
     if PilotProgramme.objects.filter(name=PROGRAMME_NAME).exists():
-        stdout.write("Workforce demo already loaded; nothing changed.")
+        give_local_names()
+        stdout.write("Workforce demo already loaded; names in other languages checked.")
         return
     agencies = {a.code: a for a in Agency.objects.filter(code__in=PILOT_SITES)}
     if len(agencies) != len(PILOT_SITES):
@@ -143,6 +202,7 @@ def load(*, stdout, stderr) -> None:
                 actor=hsg["admin"].user, milestone=m, completed_on=today + timedelta(days=done)
             )
     _load_training(people, agencies, pilot_sites)
+    give_local_names()
     stdout.write(f"Workforce: pilot programme '{PROGRAMME_NAME}' with {len(pilot_sites)} sites.")
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.workforce.models import Rating, StaffGroup
@@ -7,6 +8,46 @@ from civicdesk.workforce.models import Rating, StaffGroup
 def _site_label(site) -> str:
     """A site in a choice list: its agency and code, then its name in the reader's language."""
     return f"{site.agency.code}/{site.code} {site.local_name()}"
+
+
+def other_languages(agency) -> list[tuple[str, str]]:
+    """The languages other than English the agency serves, as (code, name)."""
+    names = dict(settings.LANGUAGES)
+    codes = (agency.languages or []) if agency is not None else []
+    return [(code, names[code]) for code in codes if code in names and code != "en"]
+
+
+class OtherLanguagesForm(forms.Form):
+    """A form that asks, after each field named in `translated`, for its words in each other
+    language the agency serves (fields `<field>_<code>`), as the queues service form does;
+    `texts(field)` gives them back as {code: text} for the model's JSON field."""
+
+    # field -> label with %(language)s, e.g. {"name": _("Name in %(language)s")}
+    translated: dict = {}
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = other_languages(agency)
+        fields = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            for code, language in languages if name in self.translated else ():
+                fields[f"{name}_{code}"] = forms.CharField(
+                    label=self.translated[name] % {"language": language},
+                    max_length=field.max_length,
+                    required=False,
+                    widget=type(field.widget)(),
+                    help_text=_("Leave empty to show the English words."),
+                )
+        self.fields = fields
+
+    def texts(self, field: str) -> dict[str, str]:
+        prefix = f"{field}_"
+        return {
+            name.removeprefix(prefix): (value or "").strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith(prefix) and (value or "").strip()
+        }
 
 
 class DateInput(forms.DateInput):
@@ -112,6 +153,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, trainings, sites, trainers, pilot_site_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training"].queryset = trainings
+        self.fields["training"].label_from_instance = lambda training: training.display_title
         self.fields["site"].queryset = sites
         self.fields["trainer"].queryset = trainers
         # Say which sites are pilot sites: trainers schedule the programme's sessions there.
@@ -177,11 +219,11 @@ def assessment_form_class(behaviours):
     """A form with one required 1–4 radio field per behaviour, named b<id>."""
     fields = {
         f"b{b.id}": forms.TypedChoiceField(
-            label=b.text,
+            label=b.display_text,
             choices=Rating.choices,
             coerce=int,
             widget=forms.RadioSelect,
-            error_messages={"required": _("Choose a rating for “%(b)s”.") % {"b": b.text}},
+            error_messages={"required": _("Choose a rating for “%(b)s”.") % {"b": b.display_text}},
         )
         for b in behaviours
     }
@@ -261,7 +303,8 @@ class PilotSiteForm(forms.Form):
         self.fields["owner"].queryset = staff
 
 
-class ProfileStartForm(forms.Form):
+class ProfileStartForm(OtherLanguagesForm):
+    translated = {"title": _("Title in %(language)s")}
     staff_group = forms.ChoiceField(
         label=_("Staff group"),
         choices=StaffGroup.choices,
@@ -284,3 +327,27 @@ class ProgrammeRoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff
         self.fields["role"].choices = roles
+
+
+class CompetencyForm(OtherLanguagesForm):
+    translated = {
+        "name": _("Name in %(language)s"),
+        "description": _("Description in %(language)s"),
+    }
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Enter the competency's name.")},
+    )
+    description = forms.CharField(
+        label=_("Description (optional)"), widget=forms.Textarea, required=False, max_length=4000
+    )
+
+
+class BehaviourForm(OtherLanguagesForm):
+    translated = {"text": _("Behaviour in %(language)s")}
+    text = forms.CharField(
+        label=_("Observable behaviour"),
+        max_length=300,
+        error_messages={"required": _("Describe the behaviour someone can observe.")},
+    )

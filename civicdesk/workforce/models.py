@@ -2,13 +2,67 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.core.models import TimeStampedModel
+from civicdesk.core.clock import now
+from civicdesk.core.models import LocalNames, TimeStampedModel, validate_names
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
+
+
+@deconstructible
+class LocalTextsValidator:
+    """{language code: text} for the languages civicdesk speaks, each at most `max_length`
+    characters (`core.models.validate_names` is the same for names of 200)."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def __call__(self, value) -> None:
+        known = {code for code, _name in settings.LANGUAGES}
+        if not isinstance(value, dict) or not set(value) <= known:
+            raise ValidationError(
+                _("Give names by language code, one of: %(codes)s."),
+                params={"codes": ", ".join(sorted(known))},
+            )
+        if any(not isinstance(text, str) or len(text) > self.max_length for text in value.values()):
+            raise ValidationError(
+                _("Each text is at most %(n)s characters."), params={"n": self.max_length}
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LocalTextsValidator) and other.max_length == self.max_length
+
+
+def in_language(texts: dict | None, fallback: str, language: str | None = None) -> str:
+    """The text for the reader's language, as `LocalNames.local_name` picks a name: the exact
+    language, then another script of it (Traditional for a Simplified reader), then `fallback`."""
+    language = (language or get_language() or "").lower()
+    texts = texts or {}
+    if texts.get(language):
+        return texts[language]
+    family = language.split("-")[0]
+    for code, text in texts.items():
+        if text and code.split("-")[0] == family:
+            return text
+    return fallback
+
+
+def _texts_in_other_languages(verbose_name, max_length: int | None = None):
+    """A JSON field with a text in other languages than its English field's, by language code."""
+    return models.JSONField(
+        verbose_name,
+        default=dict,
+        blank=True,
+        validators=[validate_names if max_length is None else LocalTextsValidator(max_length)],
+        help_text=_('By language code, e.g. {"zh-hant": "…", "zh-hans": "…", "ms": "…"}.'),
+    )
 
 
 class StaffGroup(models.TextChoices):
@@ -55,7 +109,9 @@ class CompetencyProfile(TimeStampedModel):
     staff_group = models.CharField(_("staff group"), max_length=20, choices=StaffGroup.choices)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
+    titles = _texts_in_other_languages(_("title in other languages"))
     introduction = models.TextField(_("introduction"), blank=True)
+    introductions = _texts_in_other_languages(_("introduction in other languages"), 4000)
     status = models.CharField(
         _("status"), max_length=20, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
     )
@@ -77,8 +133,16 @@ class CompetencyProfile(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
 
+    @property
+    def display_title(self) -> str:
+        return in_language(self.titles, self.title)
 
-class Competency(models.Model):
+    @property
+    def display_introduction(self) -> str:
+        return in_language(self.introductions, self.introduction)
+
+
+class Competency(LocalNames, models.Model):
     profile = models.ForeignKey(
         CompetencyProfile, on_delete=models.CASCADE, related_name="competencies"
     )
@@ -87,6 +151,7 @@ class Competency(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    descriptions = _texts_in_other_languages(_("description in other languages"), 4000)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -99,10 +164,15 @@ class Competency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_description(self) -> str:
+        return in_language(self.descriptions, self.description)
+
 
 class Behaviour(models.Model):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="behaviours")
     text = models.CharField(_("observable behaviour"), max_length=300)
+    texts = _texts_in_other_languages(_("behaviour in other languages"), 300)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -110,6 +180,10 @@ class Behaviour(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        return in_language(self.texts, self.text)
 
 
 class ProfileAcknowledgement(models.Model):
@@ -186,7 +260,9 @@ class TrainingProgramme(TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="training")
     code = models.SlugField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
+    titles = _texts_in_other_languages(_("title in other languages"))
     description = models.TextField(_("description"), blank=True)
+    descriptions = _texts_in_other_languages(_("description in other languages"), 4000)
     competency_codes = models.JSONField(
         _("competencies it develops"),
         default=list,
@@ -204,6 +280,14 @@ class TrainingProgramme(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        return in_language(self.titles, self.title)
+
+    @property
+    def display_description(self) -> str:
+        return in_language(self.descriptions, self.description)
 
 
 class TrainingSession(TimeStampedModel):
@@ -231,6 +315,14 @@ class TrainingSession(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.training.title} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= now()
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at <= now()
 
 
 class EnrolmentStatus(models.TextChoices):

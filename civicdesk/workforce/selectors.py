@@ -163,7 +163,10 @@ def person_summary(subject: StaffProfile) -> PersonSummary:
         for c in profile.competencies.all():
             for b in c.behaviours.all():
                 row = BehaviourRow(
-                    competency=c.name, behaviour=b.text, behaviour_id=b.id, competency_code=c.code
+                    competency=c.display_name,
+                    behaviour=b.display_text,
+                    behaviour_id=b.id,
+                    competency_code=c.code,
                 )
                 if summary.self_assessment:
                     row.self_rating = ratings.get((summary.self_assessment.id, b.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -56,6 +57,24 @@ def _agency_target(agency_id: int) -> Target:
     return Target(agency_id=agency_id)
 
 
+def _local_texts(model, field: str, value: Mapping | None) -> dict:
+    """A {language code: text} value for one of the model's other-language fields, checked by
+    that field's validators: empty texts dropped, each text stripped."""
+    texts = value
+    if isinstance(value or {}, Mapping):  # anything else: the validators say what is wrong
+        texts = {
+            code: text.strip() if isinstance(text, str) else text
+            for code, text in (value or {}).items()
+        }
+        texts = {code: text for code, text in texts.items() if text}
+    try:
+        for validator in model._meta.get_field(field).validators:
+            validator(texts)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field=field) from exc
+    return texts
+
+
 # --- staff groups and competency profiles ---------------------------------------------------
 @transaction.atomic
 def workforce_profile_set_group(
@@ -86,8 +105,12 @@ def competency_profile_create(
     title: str,
     introduction: str = "",
     competencies: Iterable[Mapping],
+    titles: Mapping | None = None,
+    introductions: Mapping | None = None,
 ) -> CompetencyProfile:
-    """A new draft version. `competencies`: [{"code", "name", "description", "behaviours": [str]}]."""
+    """A new draft version. `competencies`: [{"code", "name", "description", "behaviours"}],
+    each behaviour a text or {"text", "texts"}; `names` and `descriptions` of a competency, and
+    `titles`/`introductions`/`texts`, give those words in other languages by language code."""
     if actor is not None and (
         not can(actor, Area.WORKFORCE, Access.WRITE, _agency_target(agency.id))
         or profile_of(actor).role not in ("agency_admin", "system_admin")
@@ -111,19 +134,29 @@ def competency_profile_create(
         staff_group=staff_group,
         version=(last or 0) + 1,
         title=title.strip(),
+        titles=_local_texts(CompetencyProfile, "titles", titles),
         introduction=introduction,
+        introductions=_local_texts(CompetencyProfile, "introductions", introductions),
     )
     for i, spec in enumerate(competencies):
         competency = Competency.objects.create(
             profile=profile,
             code=spec["code"],
             name=spec["name"],
+            names=_local_texts(Competency, "names", spec.get("names")),
             description=spec.get("description", ""),
+            descriptions=_local_texts(Competency, "descriptions", spec.get("descriptions")),
             position=i,
         )
+        behaviours = [b if isinstance(b, Mapping) else {"text": b} for b in spec["behaviours"]]
         Behaviour.objects.bulk_create(
-            Behaviour(competency=competency, text=text, position=j)
-            for j, text in enumerate(spec["behaviours"])
+            Behaviour(
+                competency=competency,
+                text=b["text"],
+                texts=_local_texts(Behaviour, "texts", b.get("texts")),
+                position=j,
+            )
+            for j, b in enumerate(behaviours)
         )
     audit_record(
         actor=actor,
@@ -143,13 +176,17 @@ def competency_profile_new_version(*, actor, profile: CompetencyProfile) -> Comp
         agency=profile.agency,
         staff_group=profile.staff_group,
         title=profile.title,
+        titles=profile.titles,
         introduction=profile.introduction,
+        introductions=profile.introductions,
         competencies=[
             {
                 "code": c.code,
                 "name": c.name,
+                "names": c.names,
                 "description": c.description,
-                "behaviours": [b.text for b in c.behaviours.all()],
+                "descriptions": c.descriptions,
+                "behaviours": [{"text": b.text, "texts": b.texts} for b in c.behaviours.all()],
             }
             for c in profile.competencies.prefetch_related("behaviours")
         ],
@@ -194,7 +231,7 @@ def competency_profile_promulgate(*, actor, profile: CompetencyProfile) -> Compe
         notify_enqueue(
             channel="email",
             to=staff.user.email,
-            subject=_("Your competency profile: %(title)s") % {"title": profile.title},
+            subject=_("Your competency profile: %(title)s") % {"title": profile.display_title},
             body=_(
                 "A new version (%(version)s) of the competency profile for your staff group is "
                 "in force. Please read it and acknowledge it on the Workforce page."
@@ -237,7 +274,14 @@ def _require_draft_editor(actor, profile: CompetencyProfile) -> None:
 
 @transaction.atomic
 def competency_add(
-    *, actor, profile: CompetencyProfile, code: str, name: str, description: str = ""
+    *,
+    actor,
+    profile: CompetencyProfile,
+    code: str,
+    name: str,
+    description: str = "",
+    names: Mapping | None = None,
+    descriptions: Mapping | None = None,
 ) -> Competency:
     _require_draft_editor(actor, profile)
     if not name.strip():
@@ -248,7 +292,9 @@ def competency_add(
         profile=profile,
         code=code,
         name=name.strip(),
+        names=_local_texts(Competency, "names", names),
         description=description.strip(),
+        descriptions=_local_texts(Competency, "descriptions", descriptions),
         position=profile.competencies.count(),
     )
     audit_record(
@@ -258,12 +304,17 @@ def competency_add(
 
 
 @transaction.atomic
-def behaviour_add(*, actor, competency: Competency, text: str) -> Behaviour:
+def behaviour_add(
+    *, actor, competency: Competency, text: str, texts: Mapping | None = None
+) -> Behaviour:
     _require_draft_editor(actor, competency.profile)
     if not text.strip():
         raise ValidationFailed(_("Describe the behaviour someone can observe."), field="text")
     behaviour = Behaviour.objects.create(
-        competency=competency, text=text.strip()[:300], position=competency.behaviours.count()
+        competency=competency,
+        text=text.strip()[:300],
+        texts=_local_texts(Behaviour, "texts", texts),
+        position=competency.behaviours.count(),
     )
     audit_record(
         actor=actor,
@@ -396,6 +447,8 @@ def training_programme_create(
     description: str = "",
     competency_codes: list[str] = (),
     required_for: list[str] = (),
+    titles: Mapping | None = None,
+    descriptions: Mapping | None = None,
 ) -> TrainingProgramme:
     if actor is not None:
         require(actor, Area.TRAINING, Access.WRITE, _agency_target(agency.id))
@@ -407,7 +460,9 @@ def training_programme_create(
         agency=agency,
         code=code,
         title=title.strip(),
+        titles=_local_texts(TrainingProgramme, "titles", titles),
         description=description,
+        descriptions=_local_texts(TrainingProgramme, "descriptions", descriptions),
         competency_codes=list(competency_codes),
         required_for=[g for g in required_for if g in StaffGroup.values],
     )
@@ -484,7 +539,8 @@ def training_session_cancel(*, actor, session: TrainingSession, reason: str) -> 
             notify_enqueue(
                 channel="email",
                 to=enrolment.staff.user.email,
-                subject=_("Training cancelled: %(title)s") % {"title": session.training.title},
+                subject=_("Training cancelled: %(title)s")
+                % {"title": session.training.display_title},
                 body=_("The session on %(start)s at %(site)s is cancelled: %(reason)s")
                 % {
                     "start": session.starts_at.strftime("%Y-%m-%d %H:%M"),
@@ -553,10 +609,10 @@ def enrolment_create(*, actor, session: TrainingSession, staff: StaffProfile) ->
         notify_enqueue(
             channel="email",
             to=staff.user.email,
-            subject=_("Training booked: %(title)s") % {"title": session.training.title},
+            subject=_("Training booked: %(title)s") % {"title": session.training.display_title},
             body=_("You are enrolled in %(title)s at %(site)s, starting %(start)s.")
             % {
-                "title": session.training.title,
+                "title": session.training.display_title,
                 "site": session.site.name,
                 "start": session.starts_at.strftime("%Y-%m-%d %H:%M"),
             },

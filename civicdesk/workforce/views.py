@@ -23,6 +23,8 @@ from civicdesk.workforce.charts import bar_chart
 from civicdesk.workforce.forms import (
     ApproveForm,
     AwardForm,
+    BehaviourForm,
+    CompetencyForm,
     EnrolForm,
     IdeaForm,
     MilestoneForm,
@@ -89,6 +91,14 @@ def _post_action(request, action, *, success: str, back: str):
         messages.error(request, exc.message)
         return redirect(back)
     messages.success(request, success)
+    return redirect(back)
+
+
+def _form_errors(request, form, back: str):
+    """A small form posted from a page of several: its errors as a banner on that page."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
     return redirect(back)
 
 
@@ -166,7 +176,7 @@ def _is_admin(user) -> bool:
 @staff_view
 def profile_list(request: HttpRequest):
     profiles = selectors.competency_profile_list_for(request.user)
-    form = ProfileStartForm(request.POST or None)
+    form = ProfileStartForm(request.POST or None, agency=request.user.staff_profile.agency)
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.competency_profile_create(
@@ -174,6 +184,7 @@ def profile_list(request: HttpRequest):
                 agency=request.user.staff_profile.agency,
                 staff_group=form.cleaned_data["staff_group"],
                 title=form.cleaned_data["title"],
+                titles=form.texts("title"),
                 competencies=[],
             )
         except NotAllowed:
@@ -214,14 +225,20 @@ def _profile_action(request, profile):
         )
         return redirect("workforce:profile_detail", pk=new.pk)
     if action == "add_competency":
+        form = CompetencyForm(request.POST, agency=profile.agency)
+        if not form.is_valid():
+            return _form_errors(request, form, back)
+        data = form.cleaned_data
         return _post_action(
             request,
             lambda: services.competency_add(
                 actor=request.user,
                 profile=profile,
-                code=slugify(request.POST.get("name", ""))[:40],
-                name=request.POST.get("name", ""),
-                description=request.POST.get("description", ""),
+                code=slugify(data["name"])[:40],
+                name=data["name"],
+                description=data["description"],
+                names=form.texts("name"),
+                descriptions=form.texts("description"),
             ),
             success=_("Competency added."),
             back=back,
@@ -230,10 +247,16 @@ def _profile_action(request, profile):
         competency = profile.competencies.filter(pk=_posted_id(request, "competency")).first()
         if competency is None:
             raise Http404
+        form = BehaviourForm(request.POST, agency=profile.agency)
+        if not form.is_valid():
+            return _form_errors(request, form, back)
         return _post_action(
             request,
             lambda: services.behaviour_add(
-                actor=request.user, competency=competency, text=request.POST.get("text", "")
+                actor=request.user,
+                competency=competency,
+                text=form.cleaned_data["text"],
+                texts=form.texts("text"),
             ),
             success=_("Behaviour added."),
             back=back,
@@ -261,12 +284,19 @@ def profile_detail(request: HttpRequest, pk: int):
     if request.method == "POST":
         return _profile_action(request, profile)
     can_manage = _is_admin(request.user)
+    competencies = list(profile.competencies.prefetch_related("behaviours"))
     return render(
         request,
         "workforce/profile_detail.html",
         {
             "profile": profile,
-            "competencies": profile.competencies.prefetch_related("behaviours"),
+            "competencies": competencies,
+            # One form to add a behaviour under each competency, each with its own ids.
+            "behaviour_forms": [
+                (c, BehaviourForm(agency=profile.agency, auto_id=f"behaviour-{c.pk}-%s"))
+                for c in competencies
+            ],
+            "competency_form": CompetencyForm(agency=profile.agency, auto_id="competency-%s"),
             "acknowledged": profile.acknowledgements.count(),
             "can_manage": can_manage,
             "is_draft": profile.status == ProfileStatus.DRAFT,
