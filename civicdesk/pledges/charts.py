@@ -18,6 +18,7 @@ def trend_svg(
     title: str,
     lower_is_better: bool,
     description: str | None = None,
+    target_text: str | None = None,
 ) -> SafeString:
     """Bars per period and a dashed target line; bars that met the target are green."""
     known = [r.value for r in results if r.value is not None]
@@ -55,7 +56,7 @@ def trend_svg(
         description = _(
             "Bar chart of the achievement in each period; the dashed line is the target of "
             "%(target)s. The same figures are in the table below."
-        ) % {"target": f"{target:g}"}
+        ) % {"target": target_text or f"{target:g}"}
     if lower_is_better:
         description += " " + _("Lower is better.")
     cid = escape(chart_id)

@@ -126,3 +126,108 @@ def _then(first: str, second: str) -> str:
 def channel_label(channel: str) -> str:
     """A channel as a sentence says it ("made by web form")."""
     return metrics_channel_label(channel).lower()
+
+
+# A figure resting on fewer items than this is shown with a word of caution: with so few, one
+# item more or less moves a percentage by several points, so "met" says little.
+FEW_ITEMS = 30
+
+
+def counted(pledge, result) -> str:
+    """What a period's figure is made of, in words: the count behind a percentage, never the
+    percentage alone ("4056 of 4722 visitors were called in time.")."""
+    n, hits = result.count, result.hits
+    values = {"n": n, "hits": hits, "detractors": result.aux}
+    metric = pledge.metric
+    if metric == Metric.TICKETS_WITHIN:
+        text = ngettext(
+            "%(hits)s of %(n)s visitor was called in time.",
+            "%(hits)s of %(n)s visitors were called in time.",
+            n,
+        )
+    elif metric == Metric.CASES_ACK_WITHIN:
+        text = ngettext(
+            "%(hits)s of %(n)s case was acknowledged in time.",
+            "%(hits)s of %(n)s cases were acknowledged in time.",
+            n,
+        )
+    elif metric == Metric.CASES_REPLY_WITHIN:
+        text = ngettext(
+            "%(hits)s of %(n)s case was replied to in time.",
+            "%(hits)s of %(n)s cases were replied to in time.",
+            n,
+        )
+    elif metric == Metric.CASES_FIRST_CONTACT:
+        text = ngettext(
+            "%(hits)s of %(n)s case was resolved at first contact.",
+            "%(hits)s of %(n)s cases were resolved at first contact.",
+            n,
+        )
+    elif metric == Metric.CSAT:
+        text = ngettext(
+            "%(hits)s of %(n)s person who answered was satisfied.",
+            "%(hits)s of %(n)s people who answered were satisfied.",
+            n,
+        )
+    elif metric == Metric.CES:
+        text = ngettext(
+            "%(hits)s of %(n)s person who answered found us easy to deal with.",
+            "%(hits)s of %(n)s people who answered found us easy to deal with.",
+            n,
+        )
+    elif metric == Metric.APPOINTMENTS_ON_TIME:
+        text = ngettext(
+            "%(hits)s of %(n)s appointment started on time.",
+            "%(hits)s of %(n)s appointments started on time.",
+            n,
+        )
+    elif metric == Metric.NPS:
+        values["promoters"] = hits
+        text = ngettext(
+            "Based on %(n)s answer: %(promoters)s promoters, %(detractors)s detractors.",
+            "Based on %(n)s answers: %(promoters)s promoters, %(detractors)s detractors.",
+            n,
+        )
+    else:  # the waits: an average or a percentile of visitors' waits
+        text = ngettext("Based on %(n)s visitor.", "Based on %(n)s visitors.", n)
+    text = text % values
+    if 0 < n < FEW_ITEMS:
+        text = _then(text, _("Too few to be sure: one more or one fewer changes the figure a lot."))
+    return text
+
+
+def target_words(pledge) -> str:
+    """The target with its unit, as the pages print it ("at least 90.0%", "at most 30.0 min")."""
+    from civicdesk.pledges.metrics import lower_is_better
+
+    v = f"{float(pledge.target):.1f}"
+    if lower_is_better(pledge.metric):
+        return _("at most %(v)s min") % {"v": v}
+    if pledge.metric != Metric.NPS:
+        return _("at least %(v)s%%") % {"v": v}
+    return _("at least %(v)s") % {"v": v}
+
+
+def measure(pledge) -> str:
+    """What a pledge measures, in a few words ("Customer satisfaction (CSAT)")."""
+    return str(dict(Metric.choices)[pledge.metric])
+
+
+def chart_title(pledge) -> str:
+    """The accessible name of a pledge's trend chart and the caption of its table: one per
+    pledge, so that a list of a page's graphics or tables tells them apart."""
+    return _("Achievement by period: %(measure)s") % {"measure": measure(pledge)}
+
+
+def figure_words(pledge, value) -> str:
+    """A figure with its unit, as the pages print it ("61.8%", "21.0 min")."""
+    from civicdesk.pledges.metrics import lower_is_better
+
+    if value is None:
+        return _("no data yet")
+    v = f"{float(value):.1f}"
+    if lower_is_better(pledge.metric):
+        return _("%(v)s min") % {"v": v}
+    if pledge.metric != Metric.NPS:
+        return f"{v}%"
+    return v

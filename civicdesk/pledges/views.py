@@ -22,7 +22,7 @@ from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.organisations.models import Agency, Site
 from civicdesk.organisations.permissions import Access, Area, Target, can, require
-from civicdesk.pledges import opendata, selectors
+from civicdesk.pledges import opendata, selectors, sentences
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.forms import PledgeForm
 from civicdesk.pledges.models import PeriodResult, Pledge
@@ -35,11 +35,14 @@ CACHE_SECONDS = 3600
 
 def _with_charts(items):
     for item in items:
+        item.measure = sentences.measure(item.pledge)
+        item.chart_title = sentences.chart_title(item.pledge)
         item.chart = trend_svg(
             results=item.trend,
             target=float(item.pledge.target),
+            target_text=sentences.target_words(item.pledge),
             chart_id=f"chart-{item.pledge.pk}",
-            title=_("Achievement by period"),
+            title=item.chart_title,
             lower_is_better=item.lower_is_better,
         )
     return items

@@ -55,7 +55,7 @@ def test_agency_page_shows_target_achievement_trend_sites_and_peers(
     assert hidden.sentence not in html
     # September: 8 tickets at HSG, 6 within 20 minutes -> 75%, missed against 80%.
     assert "75.0%" in html and "Missed" in html
-    assert "Based on 8 items." in html
+    assert "6 of 8 visitors were called in time." in html  # the count behind the 75% (h7)
     assert 'role="img"' in html and "<desc" in html  # the chart, described
     assert "HSG North" in html and "HSG South" in html  # sites compared
     assert "Agencies compared on the same measure" in html and "Agency TRN" not in html
