@@ -2,8 +2,9 @@
 
 Entries keep their data as written (ids, codes, references). Labels are translated where the
 key is known and humanised otherwise; the ids a reassignment stores are shown as the names of
-the officer, category and department (looked up for a whole page in at most three queries).
-Texts are plain strings: the template escapes them.
+the officer, category and department, and a reply's message id as its first words (looked up
+for a whole page in one query per kind of name). Shares (a routing confidence) are shown as
+percentages, as the case page shows them. Texts are plain strings: the template escapes them.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ KEY_LABELS = {
 
 # Where one action gives a key its own meaning.
 ACTION_KEY_LABELS = {
+    ("case.reply", "message"): gettext_lazy("Reply to the citizen"),
+    ("case.citizen_add", "message"): gettext_lazy("Message from the citizen"),
     ("case.merge", "source"): gettext_lazy("Merged case"),
     ("case.merge", "target"): gettext_lazy("Merged into"),
     ("case.duplicate_dismiss", "of"): gettext_lazy("Not a duplicate of"),
@@ -90,6 +93,13 @@ ASSIGN_LABELS = {
 # Keys other actions store a staff member's or a site's id under: shown by name.
 STAFF_KEYS = ("assignee", "owner", "staff")
 SITE_KEYS = ("site",)
+
+# Keys that store a case message's id: shown as the message's first words.
+MESSAGE_KEYS = ("message",)
+MESSAGE_WORDS = 12
+
+# Keys that store a share (0..1), shown as a percentage as the case and routing pages show it.
+SHARE_KEYS = ("confidence", "threshold", "top1", "coverage", "precision_target")
 
 # Keys whose values name a case by its reference: the audit page's record filter reads them.
 CASE_REFERENCE_KEYS = ("source", "target", "of", "part", "reference")
@@ -115,9 +125,23 @@ def _details(entry: AuditEntry, names: dict) -> list[tuple[str, str]]:
         if value in ("", None, [], {}):
             continue
         field = _id_field(key, value)
-        text = _name(names, field, value) if field else _text(value)
+        if field:
+            text = _name(names, field, value)
+        elif key in SHARE_KEYS and _is_share(value):
+            text = _percent(value)
+        else:
+            text = _text(value)
         rows.append((_label(entry.action, key), text))
     return rows
+
+
+def _is_share(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _percent(value: float) -> str:
+    """93% for 0.9316: rounded as the pages' {% widthratio value 1 100 %} rounds it."""
+    return f"{round(value * 100)}%"
 
 
 def _assign_rows(data: dict, names: dict) -> list[tuple[str, str]]:
@@ -139,16 +163,19 @@ def _id_field(key: str, value) -> str | None:
         return "assignee"
     if key in SITE_KEYS:
         return "site"
+    if key in MESSAGE_KEYS:
+        return "message"
     return None
 
 
 def _assign_names(entries: list[AuditEntry]) -> dict:
-    """{("assignee"|"category"|"department"|"site", id): name} for the ids reassignments stored
-    and the staff and site ids other entries stored."""
+    """{("assignee"|"category"|"department"|"site"|"message", id): name} for the ids
+    reassignments stored, the staff and site ids other entries stored, and the messages
+    replies and citizens' additions stored (their first words)."""
     from civicdesk.cases.models import Category
     from civicdesk.organisations.models import Department, Site, StaffProfile
 
-    wanted: dict[str, set] = {field: set() for field in (*ASSIGN_LABELS, "site")}
+    wanted: dict[str, set] = {field: set() for field in (*ASSIGN_LABELS, "site", "message")}
     for entry in entries:
         if not isinstance(entry.data, dict):
             continue
@@ -167,6 +194,9 @@ def _assign_names(entries: list[AuditEntry]) -> dict:
     models = {"assignee": (StaffProfile, "display_name"), "category": (Category, "name"),
               "department": (Department, "name"), "site": (Site, None)}  # fmt: skip
     names = {}
+    message_ids = wanted.pop("message")
+    if message_ids:
+        names.update(_message_words(message_ids))
     for field, ids in wanted.items():
         if ids:
             model, attribute = models[field]
@@ -177,6 +207,18 @@ def _assign_names(entries: list[AuditEntry]) -> dict:
             for pk, name in model.objects.filter(pk__in=ids).values_list("pk", attribute):
                 names[field, pk] = name
     return names
+
+
+def _message_words(ids: set[int]) -> dict:
+    """{("message", id): its first words, quoted} for the case messages `ids` (one query)."""
+    from civicdesk.cases.models import CaseMessage
+
+    words = {}
+    for pk, body in CaseMessage.objects.filter(pk__in=ids).values_list("pk", "body"):
+        first = Truncator(" ".join(body.split())).words(MESSAGE_WORDS)
+        first = Truncator(first).chars(MAX_VALUE_CHARS // 2)  # Chinese has no spaces
+        words["message", pk] = _("“%(words)s”") % {"words": first}
+    return words
 
 
 def _name(names: dict, field: str, pk) -> str:

@@ -7,6 +7,7 @@ import binascii
 import hashlib
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -352,15 +353,19 @@ def list_cases(
     category: str = "",
     due: str = "",
     q: str = "",
+    sort: Literal["due", "newest", "oldest", "priority"] = "due",
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
-    """Cases you may see, soonest due first. `due`: soon | breached. `status`: open or one status."""
+    """Cases you may see. `due`: soon | breached. `status`: open or one status. `sort`: due (the
+    next clock to run out first: the acknowledgement while it is owed, then the reply; with `q`,
+    the best matches first), newest, oldest (received) or priority (highest first)."""
     if isinstance(request.auth, IntakeKey):
         raise NotAllowed("An intake key can create cases, not read them.")
     qs = selectors.case_list(
-        user=request.user, status=status, kind=kind, category=category, due=due, query=q
-    ).select_related("possible_duplicate_of", "merged_into", "coordinating_case")
+        user=request.user, status=status, kind=kind, category=category, due=due, query=q,
+        sort=sort,
+    ).select_related("possible_duplicate_of", "merged_into", "coordinating_case")  # fmt: skip
     return CasePageOut(
         count=qs.count(), items=[CaseOut.from_case(c) for c in qs[offset : offset + limit]]
     )

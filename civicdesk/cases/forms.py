@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.cases import selectors
 from civicdesk.cases.models import CaseStatus, Category, Kind, Priority, ReferralBody
 from civicdesk.cases.services import AttachmentIn, attachment_check
-from civicdesk.cases.services.common import max_attachments, phone_is_valid
+from civicdesk.cases.services.common import EXTENSIONS, max_attachments, phone_is_valid
+from civicdesk.cases.services.intake import CONTROL_CHARACTERS, name_control_message
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.models import Agency
 
@@ -64,23 +65,75 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+# The types attachment_check takes. Told to the browser too: a phone then offers only these,
+# and an iPhone sends its HEIC photos as JPG instead of a file we would refuse.
+ACCEPTED_FILES = ",".join(
+    [*(f".{extension}" for extension in EXTENSIONS), *dict.fromkeys(EXTENSIONS.values())]
+)
+HEIC_EXTENSIONS = ("heic", "heif")
+
+
 class AttachmentsField(forms.FileField):
     widget = MultipleFileInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": ACCEPTED_FILES}
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         files = [f for f in files if f]
+        self.refused: list[str] = []  # each form has its own copy of its fields
         if len(files) > max_attachments():
             raise forms.ValidationError(_("Attach at most %(n)s files.") % {"n": max_attachments()})
-        items = []
-        for upload in files:
-            item = AttachmentIn(filename=upload.name, content=upload.read())
+        items, errors = [], []
+        for upload in files:  # every file that cannot be taken is named, not only the first
             try:
-                attachment_check(item)
-            except ValidationFailed as exc:
-                raise forms.ValidationError(exc.message) from exc
-            items.append(item)
+                items.append(_attachment_in(upload))
+            except forms.ValidationError as exc:
+                self.refused.append(upload.name)
+                errors.append(exc)
+        if errors:
+            raise forms.ValidationError(errors)
         return items
+
+
+def _attachment_in(upload) -> AttachmentIn:
+    if upload.name.rsplit(".", 1)[-1].lower() in HEIC_EXTENSIONS:
+        heic = _("%(name)s is a HEIC photo, which we cannot open. Save it as a JPG and attach that.")  # fmt: skip
+        raise forms.ValidationError(heic % {"name": upload.name})
+    item = AttachmentIn(filename=upload.name, content=upload.read())
+    try:
+        attachment_check(item)
+    except ValidationFailed as exc:
+        raise forms.ValidationError(exc.message) from exc
+    return item
+
+
+class AsksFilesAgain:
+    """A browser never sends a chosen file back: when the form comes back with a problem, the
+    files she attached are gone. Say so at the file field, naming them, so she attaches them
+    again instead of sending the form without them."""
+
+    attachment_fields = ("attachments",)
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.ask_files_again()
+
+    def ask_files_again(self) -> None:
+        if not self._errors or not self.files:
+            return
+        for name in self.attachment_fields:
+            refused = getattr(self.fields[name], "refused", [])
+            uploads = self.files.getlist(self.add_prefix(name))
+            chosen = [f.name for f in uploads if f and f.name not in refused]
+            if not chosen:
+                continue
+            message = _("Attach your files again: %(names)s. We cannot keep them while something on the form needs correcting.")  # fmt: skip
+            message %= {"names": ", ".join(chosen)}
+            if message not in self._errors.get(name, []):
+                self.add_error(name, message)
+        self._govuk()  # the file field now shows as in error
 
 
 def topic_choices(language: str) -> list:
@@ -114,6 +167,12 @@ class ContactFields(GovukForm):
         label=_("Phone number (optional)"), max_length=30, required=False
     )
 
+    def clean_contact_name(self) -> str:
+        name = self.cleaned_data["contact_name"].strip()
+        if CONTROL_CHARACTERS.search(name):
+            raise forms.ValidationError(name_control_message())
+        return name
+
     def clean_contact_phone(self) -> str:
         phone = self.cleaned_data["contact_phone"].strip()
         if phone and not phone_is_valid(phone):
@@ -121,7 +180,7 @@ class ContactFields(GovukForm):
         return phone
 
 
-class PublicCaseForm(ContactFields):
+class PublicCaseForm(AsksFilesAgain, ContactFields):
     topic = forms.ChoiceField(label=_("What is it about?"))
     kind = forms.ChoiceField(
         label=_("What would you like to do?"),
@@ -210,7 +269,7 @@ class TrackForm(GovukForm):
     )
 
 
-class CitizenAddForm(GovukForm):
+class CitizenAddForm(AsksFilesAgain, GovukForm):
     body = forms.CharField(
         label=_("Add information"),
         max_length=10000,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from civicdesk.cases.models import Case, CaseMessage, IntakeChannel, Kind
 from civicdesk.cases.selectors import REFERENCE_RE, case_find_for_citizen, case_merged_root
 from civicdesk.cases.services import AttachmentIn, case_citizen_add, case_create
+from civicdesk.cases.services.intake import name_without_controls
 from civicdesk.core.errors import Conflict, ValidationFailed
 from civicdesk.organisations.models import Agency
 
@@ -172,7 +173,7 @@ def inbound_email_accept(*, raw: bytes, default_agency: Agency | None = None) ->
         channel=IntakeChannel.EMAIL,
         subject=subject,
         description=body or subject or _("(The email had no text.)"),
-        contact_name=name[:200],
+        contact_name=name_without_controls(name)[:200],  # a sender's name is tidied, not refused
         contact_email=sender,
         attachments=attachments,
         email_message_id=message_id,

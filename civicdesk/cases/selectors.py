@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from django.db.models import Case as CaseWhen
-from django.db.models import F, Q, QuerySet, When
+from django.db.models import DateTimeField, F, Q, QuerySet, Value, When
 
 from civicdesk.cases import search
 from civicdesk.cases.models import (
@@ -27,6 +27,9 @@ from civicdesk.organisations.permissions import Access, Area, Scope, scope_for, 
 
 SOON = timedelta(hours=24)
 REFERENCE_RE = search.REFERENCE_RE
+# The queue's orders (`case_list`): the next clock to run out, newest, oldest, priority.
+SORT_DUE, SORT_NEWEST, SORT_OLDEST, SORT_PRIORITY = "due", "newest", "oldest", "priority"
+QUEUE_SORTS = (SORT_DUE, SORT_NEWEST, SORT_OLDEST, SORT_PRIORITY)
 
 
 def _scoped(user, access: Access) -> QuerySet:
@@ -66,9 +69,14 @@ def case_list(
     due: str = "",
     query: str = "",
     mine: bool = False,
+    sort: str = SORT_DUE,
 ) -> QuerySet:
     """The queue: filters, and a search over reference, subject, description and the citizen's
-    name (`civicdesk.cases.search`: full-text, best matches first; Chinese by substring)."""
+    name (`civicdesk.cases.search`: full-text, best matches first; Chinese by substring).
+
+    `sort` (QUEUE_SORTS): the next clock to run out first (default; with a search, the best
+    matches first and then that), newest or oldest received first, or highest priority first.
+    Sorted by the database (`next_due`), never in Python."""
     qs = case_queryset_for(user).select_related("agency", "category", "department", "assignee")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -92,11 +100,27 @@ def case_list(
         qs = qs.filter(assignee_id=profile.pk if profile else None)
     # PostgreSQL text cannot hold NUL; nobody searches for one, so drop it.
     query = (query or "").replace("\x00", "").strip()
+    sort = sort if sort in QUEUE_SORTS else SORT_DUE
+    if sort in (SORT_DUE, SORT_PRIORITY):
+        qs = qs.annotate(next_due_at=next_due())
     if query:
         qs, ranked = search.search(qs, query)
-        if ranked:
-            return search.order_by_rank(qs, "reply_due_at", "received_at")
-    return qs.order_by("reply_due_at", "received_at")
+        if ranked and sort == SORT_DUE:
+            return search.order_by_rank(qs, *_queue_order(sort))
+    return qs.order_by(*_queue_order(sort))
+
+
+def _queue_order(sort: str) -> tuple:
+    """The queue's order for `sort` (one of QUEUE_SORTS). Each ends in the primary key, so
+    that pages never repeat or skip a case."""
+    due = (F("next_due_at").asc(nulls_last=True), "received_at", "pk")
+    if sort == SORT_NEWEST:
+        return ("-received_at", "-pk")
+    if sort == SORT_OLDEST:
+        return ("received_at", "pk")
+    if sort == SORT_PRIORITY:
+        return ("-priority", *due)
+    return due
 
 
 def case_get(*, user, reference: str) -> Case:
@@ -152,12 +176,25 @@ def _about_to_breach(at) -> Q:
     )
 
 
-def _next_due():
-    """The time the case's clock counts down to (as its clock tag says): the acknowledgement
-    while it is owed, then the reply."""
+def next_due():
+    """When the case's next clock runs out, as its clock tag counts down to it: the
+    acknowledgement while it is owed (the reply, if that is owed and falls due sooner), then
+    the reply while it is owed. NULL when no clock runs: finished, paused while waiting for
+    the citizen, or everything owed sent. One SQL expression: the queue and the QSM's "about
+    to breach" list are sorted by it in the database."""
+    unacknowledged = Q(acknowledged_at__isnull=True, acknowledge_due_at__isnull=False)
     return CaseWhen(
-        When(acknowledged_at__isnull=True, then=F("acknowledge_due_at")),
-        default=F("reply_due_at"),
+        When(~Q(status__in=OPEN_STATUSES) | Q(paused_at__isnull=False), then=Value(None)),
+        When(
+            unacknowledged,
+            replied_at__isnull=True,
+            reply_due_at__lt=F("acknowledge_due_at"),
+            then=F("reply_due_at"),
+        ),
+        When(unacknowledged, then=F("acknowledge_due_at")),
+        When(replied_at__isnull=True, then=F("reply_due_at")),
+        default=Value(None),
+        output_field=DateTimeField(),
     )
 
 
@@ -173,7 +210,7 @@ def qsm_dashboard(*, user) -> dict:
     return {
         "about_to_breach": list(
             base.filter(_about_to_breach(at))
-            .annotate(next_due_at=_next_due())
+            .annotate(next_due_at=next_due())
             .order_by(F("next_due_at").asc(nulls_last=True), "reply_due_at")[:100]
         ),
         "breached": list(base.filter(breached_at__isnull=False).order_by("breached_at")[:100]),

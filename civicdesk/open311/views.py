@@ -24,6 +24,7 @@ from civicdesk.cases.services.common import (
     max_attachments,
     phone_is_valid,
 )
+from civicdesk.cases.services.intake import CONTROL_CHARACTERS
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.open311 import selectors
@@ -80,6 +81,7 @@ def open311(*methods: str):
                 # PostgreSQL cannot even compare text with a NUL byte: refuse it here.
                 return error_response(fmt, Open311Error(404, _("Not found.")))
             try:
+                _refuse_nul(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except SuspiciousOperation:  # too big a body, too many fields
                 return error_response(fmt, Open311Error(400, _("The request is too large.")))
@@ -95,6 +97,20 @@ def open311(*methods: str):
 
 
 # --- parameters -----------------------------------------------------------------------------
+def _refuse_nul(request) -> None:
+    """A NUL byte in any parameter (query or form body; jurisdiction_id, say) is a 400 in the
+    spec's error list, before the api_key is even looked at: never meaningful, and PostgreSQL
+    text cannot hold it. (The site's middleware leaves /open311/ to this.)"""
+    sources = [request.GET]
+    if request.method == "POST":
+        sources.append(request.POST)
+    for source in sources:
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                shown = name.replace("\x00", "")[:40] or "?"
+                raise Open311Error(400, _("%(name)s contains a NUL character.") % {"name": shown})
+
+
 def _param(request, name: str) -> str:
     source = request.POST if request.method == "POST" else request.GET
     value = source.get(name)
@@ -181,6 +197,17 @@ def _location(request) -> tuple[Decimal | None, Decimal | None]:
     return lat_d, long_d
 
 
+def _person_name(request, name: str) -> str:
+    value = _param(request, name)
+    if CONTROL_CHARACTERS.search(value):
+        raise Open311Error(
+            400,
+            _("%(name)s must not contain tabs, line breaks or other control characters.")
+            % {"name": name},
+        )
+    return value
+
+
 def _phone(value: str) -> str:
     if value and not phone_is_valid(value):
         raise Open311Error(400, _("phone must be a phone number of 8 to 15 digits."))
@@ -254,8 +281,10 @@ def _notice(category) -> str | None:
     ) % {"hours": standard.acknowledge_within_hours, "days": standard.reply_within_days}
 
 
-def _name(category) -> str | None:
-    return category.local_name(get_language() or "en") if category is not None else None
+def _name(category) -> str:
+    """The service's name in the reader's language; "" for a request whose new agency has not
+    picked its category yet, as its service_code is "" (a string the schema requires)."""
+    return category.local_name(get_language() or "en") if category is not None else ""
 
 
 def _service(category) -> dict:
@@ -408,8 +437,8 @@ def _post_request(request, fmt: str):
         address=_param(request, "address_string"),
         address_id=_param(request, "address_id"),
         email=_email(_param(request, "email")),
-        first_name=_param(request, "first_name"),
-        last_name=_param(request, "last_name"),
+        first_name=_person_name(request, "first_name"),
+        last_name=_person_name(request, "last_name"),
         phone=_phone(_param(request, "phone")),
         device_id=_param(request, "device_id"),
         account_id=_param(request, "account_id"),
@@ -467,10 +496,12 @@ def updates(request, *, fmt: str):
     ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
     found = selectors.update_list(api_key=api_key, start=start, end=end, agency=agency,
                                   references=ids[:MAX_RESULTS])  # fmt: skip
-    if _param(request, "start_date"):
-        events = list(found[:MAX_RESULTS])  # from start_date on: a client pages forward
-    else:  # the latest updates, not the first of the last 90 days (still oldest first)
-        events = list(found.reverse()[:MAX_RESULTS])[::-1]
+    page_size = _positive(request, "page_size", MAX_RESULTS, MAX_RESULTS)
+    offset = (_positive(request, "page", 1, 100000) - 1) * page_size
+    if _param(request, "start_date"):  # from start_date on: a client pages forward
+        events = list(found[offset : offset + page_size])
+    else:  # the latest updates (page 2: those before them), still oldest first
+        events = list(found.reverse()[offset : offset + page_size])[::-1]
     media = dict(
         Update.objects.filter(event__in=events)
         .exclude(media_url="")

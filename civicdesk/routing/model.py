@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import f1_score
@@ -420,6 +420,8 @@ class RoutingModel:
                 continue  # "channel=web" is a hint, not a word of the case (the page lists words)
             if kind == "embed":
                 continue  # an embedding dimension is not something a person can read
+            if _is_stop_term(term):
+                continue  # "from", "the", 的: weighed, but name nothing a person can check
             terms[term] = terms.get(term, 0.0) + float(weight)
         ranked = sorted(terms.items(), key=lambda kv: -kv[1])
         chosen: list[Term] = []
@@ -431,6 +433,38 @@ class RoutingModel:
                 continue
             chosen.append(Term(term, round(weight, 4)))
         return chosen
+
+
+# Words that say nothing of a case's topic ("from", "the", 的): never listed among the words
+# that weighed most, though the model still reads them. English: scikit-learn's list, less the
+# words in it that do name a topic here (a fire, a bill, bins full or empty). Chinese, which
+# the model reads in runs of characters: a run with a particle in it (板的漏) spans two words;
+# one that begins or ends with a conjunction, preposition or pronoun (在大廈) is a fragment;
+# except in the few words these characters are part of (的士, a taxi).
+EXPLAIN_STOP_WORDS = ENGLISH_STOP_WORDS - {
+    "amount", "bill", "bottom", "call", "detail", "empty", "fill", "fire", "front", "full",
+    "interest", "mill", "part", "side", "system", "thick", "thin", "top",
+}  # fmt: skip
+CHINESE_PARTICLES = frozenset("的了着著嗎吗呢吧啊呀")
+CHINESE_EDGE_STOP = CHINESE_PARTICLES | frozenset(
+    "是在和與与及或也都就而之把被這这那個个們们我你他她它"
+)
+CHINESE_WORDS_WITH_PARTICLES = ("的士", "目的", "了解", "著名", "顯著", "显著", "除了")
+
+
+def _is_stop_term(term: str) -> bool:
+    """A stop word, or a phrase or run of characters that is a fragment around one ("from
+    the", "the lift", 的漏水, 板的漏): not a word a person would point to."""
+    words = term.split()
+    if not words:
+        return True
+    if words[0] in EXPLAIN_STOP_WORDS or words[-1] in EXPLAIN_STOP_WORDS:
+        return True
+    for word in CHINESE_WORDS_WITH_PARTICLES:
+        term = term.replace(word, "□")  # a whole word: neither a particle nor an edge
+    if any(character in CHINESE_PARTICLES for character in term):
+        return True
+    return term[0] in CHINESE_EDGE_STOP or term[-1] in CHINESE_EDGE_STOP
 
 
 def _linear(estimator):

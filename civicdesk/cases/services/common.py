@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from civicdesk.cases.models import Case, CaseAttachment, CaseMessage, MessageKind
 from civicdesk.core.clock import now
@@ -165,8 +165,11 @@ def tell_citizen(
     author_label: str = "",
     kind: str = MessageKind.TO_CITIZEN,
     dedupe_key: str | None = None,
+    asks_citizen: bool = False,
 ) -> CaseMessage:
-    """Store a message to the citizen on the case, and send it by email (or SMS) via the outbox."""
+    """Store a message to the citizen on the case, and send it by email (or SMS) via the outbox.
+    `asks_citizen`: the message asks her something and the case waits for her; the email says
+    where to answer."""
     message_id = outbound_message_id(case) if case.contact_email else None
     message = CaseMessage.objects.create(
         case=case,
@@ -186,6 +189,9 @@ def tell_citizen(
             "ref": followed,
             "url": tracking,
         }
+        if asks_citizen:
+            waiting = _("We are waiting for your answer to go on with your case. Give it on your case page, with any photos or documents, at the link below.")  # fmt: skip
+            footer = f"{waiting}\n\n{footer}"
     full_subject = f"[{case.reference}] {subject}"
     with override(case.language):
         # A text message: the subject, then the footer, joined as her language writes it.
@@ -214,6 +220,13 @@ def tell_citizen(
             related=case,
         )
     return message
+
+
+def sentences(*parts: str) -> str:
+    """Sentences in the active language, one after another: Chinese puts no space after its
+    full stop (。), the other languages one space."""
+    joiner = "" if (get_language() or "").lower().startswith("zh") else " "
+    return joiner.join(part.strip() for part in parts if part and part.strip())
 
 
 PHONE_CHARACTERS = re.compile(r"\+?[0-9 ().-]+")

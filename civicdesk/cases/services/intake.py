@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from contextlib import nullcontext
@@ -229,21 +230,15 @@ def _similar(a: str, b: str) -> float:
 
 
 def find_possible_duplicate(*, case: Case) -> Case | None:
-    """An open case of the same agency in the window with the same contact, or close by with
-    similar text."""
+    """An open case of the same agency in the window about the same thing: from the same
+    contact with the same category or similar text, or close by with similar text. (A citizen
+    writing twice about different things has two cases, not a duplicate.)"""
     since = case.received_at - DUPLICATE_WINDOW
+    text = f"{case.subject} {case.description}"
     if case.contact_email or case.contact_phone:
-        # "<> ''" lets PostgreSQL use the partial indexes on the contact (anonymous cases, most
-        # of them, are not in those).
-        contact = Q()
-        if case.contact_email:
-            contact |= Q(contact_email__iexact=case.contact_email) & ~Q(contact_email="")
-        if case.contact_phone:
-            contact |= Q(contact_phone=case.contact_phone) & ~Q(contact_phone="")
-        same_contact = _open_since(case, since).filter(contact).first()
+        same_contact = _same_contact_same_matter(case=case, since=since, text=text)
         if same_contact is not None:
             return same_contact
-    text = f"{case.subject} {case.description}"
     if case.latitude is None or case.longitude is None:
         # The web form asks for an address, not coordinates: the same address is close by.
         return _same_address_similar(case=case, since=since, text=text)
@@ -255,6 +250,25 @@ def find_possible_duplicate(*, case: Case) -> Case | None:
 
 
 _NEARBY_FIELDS = ("id", "reference", "subject", "description")
+
+
+def _same_contact_same_matter(*, case: Case, since: datetime, text: str) -> Case | None:
+    """The agency's oldest open, unmerged case in the window from the same email or phone in
+    the same category (when the case has one) or with similar text."""
+    # "<> ''" lets PostgreSQL use the partial indexes on the contact (anonymous cases, most
+    # of them, are not in those).
+    contact = Q()
+    if case.contact_email:
+        contact |= Q(contact_email__iexact=case.contact_email) & ~Q(contact_email="")
+    if case.contact_phone:
+        contact |= Q(contact_phone=case.contact_phone) & ~Q(contact_phone="")
+    rows = _open_since(case, since).filter(contact).only(*_NEARBY_FIELDS, "category_id")[:20]
+    for row in rows:
+        if case.category_id is not None and row.category_id == case.category_id:
+            return row
+        if _similar(text, f"{row.subject} {row.description}") >= DUPLICATE_TEXT_RATIO:
+            return row
+    return None
 
 
 def _open_since(case: Case, since: datetime):
@@ -339,6 +353,29 @@ def category_from_rules(*, agency: Agency, text: str) -> Category | None:
         if hits > best_hits:
             best, best_hits = category, hits
     return best
+
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: a tab or a
+# line break in a person's name means nothing, and breaks the lines it is printed on.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def name_check(value: str) -> str:
+    """A person's name as given, trimmed; refused if it holds a control character."""
+    value = _check_text(value, _("Name"), 200)
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationFailed(name_control_message(), code="contact_name")
+    return value
+
+
+def name_control_message() -> str:
+    return _("Enter the name without tabs, line breaks or other control characters.")
+
+
+def name_without_controls(value: str) -> str:
+    """A name another system wrote (an email's From header): each run of control characters
+    and spaces becomes one space."""
+    return re.sub(r"\s+", " ", CONTROL_CHARACTERS.sub(" ", value or "")).strip()
 
 
 def _check_text(value: str, label: str, limit: int) -> str:
@@ -554,7 +591,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         language=language or "en",
         subject=subject,
         description=description,
-        contact_name=_check_text(contact_name, _("Name"), 200),
+        contact_name=name_check(contact_name),
         contact_email=_check_text(contact_email, _("Email"), 254).lower(),
         contact_phone=_check_text(contact_phone, _("Phone"), 30),
         address=_check_text(address, _("Address"), 300),
@@ -628,6 +665,9 @@ def case_acknowledge_to_citizen(*, case: Case) -> None:
             "subject": case.subject,
             "promise": promise,
         }
+        # Who "we" are: the email comes from the system's address, not the agency's.
+        holder = _("%(agency)s has your case.") % {"agency": case.agency.display_name}
+        body = f"{body}\n\n{holder}"
         subject = _("We have received your message")
     # No dedupe key: case_create is idempotent, so this runs once per case.
     tell_citizen(case=case, body=body, subject=subject)

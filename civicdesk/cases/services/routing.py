@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -21,7 +22,7 @@ from civicdesk.cases.models import (
     Category,
     ReferralBody,
 )
-from civicdesk.cases.services.common import require_case, tell_citizen
+from civicdesk.cases.services.common import require_case, sentences, tell_citizen
 from civicdesk.cases.services.intake import case_create, pick_assignee
 from civicdesk.cases.services.work import _locked, _who
 from civicdesk.cases.workflows import case_event, case_transition
@@ -86,12 +87,20 @@ def case_transfer(
         data={"from": from_agency.code, "to": to_agency.code},
     )
     with override(case.language):
-        body = _(
-            "Your case %(ref)s is now with %(agency)s, who can act on it. You keep the same "
-            "reference and do not need to write again."
-        ) % {"ref": case.reference, "agency": to_agency.display_name}
+        parts = [
+            _(
+                "Your case %(ref)s is now with %(agency)s, who can act on it. You keep the same "
+                "reference and do not need to write again."
+            )
+            % {"ref": case.reference, "agency": to_agency.display_name}
+        ]
+        if case.reply_due_at is not None and case.paused_at is None:
+            # The new holder's promise, which the tracking page now shows.
+            due = case.reply_due_at.astimezone(zone_of(to_agency)).date()
+            parts.append(_("They will reply by %(date)s.") % {"date": date_format(due, "j F Y")})
         if to_agency.email:
-            body += " " + _("Their contact: %(email)s.") % {"email": to_agency.email}
+            parts.append(_("Their contact: %(email)s.") % {"email": to_agency.email})
+        body = sentences(*parts)
         subject = _("Your case has moved to %(agency)s") % {"agency": to_agency.display_name}
     tell_citizen(case=case, body=body, subject=subject, author=actor,
                  author_label=f"{_who(actor)}, {from_agency.name}")  # fmt: skip

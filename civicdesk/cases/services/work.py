@@ -141,7 +141,12 @@ def case_reply(
         with override(citizen_case.language):  # the citizen's language, not the officer's
             subject = _("A reply about your case") if not interim else _("An update on your case")
         sent = tell_citizen(
-            case=citizen_case, body=body, subject=subject, author=actor, author_label=author_label
+            case=citizen_case,
+            body=body,
+            subject=subject,
+            author=actor,
+            author_label=author_label,
+            asks_citizen=then_status == CaseStatus.AWAITING_CITIZEN and citizen_case.pk == case.pk,
         )
         if citizen_case.pk != case.pk:
             sent.case, sent.original_reference = case, citizen_case.reference

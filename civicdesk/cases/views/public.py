@@ -75,6 +75,7 @@ def report(request: HttpRequest):
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
+            form.ask_files_again()
         else:
             # A resubmitted form finds its first case; anything else must not reveal one.
             if case.created or case.description == data["description"].strip():
@@ -164,6 +165,7 @@ def tracked(request: HttpRequest, reference: str):
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
+            form.ask_files_again()
         else:
             from django.contrib import messages
 

@@ -58,7 +58,10 @@ def queue(request: HttpRequest):
         "due": request.GET.get("due", ""),
         "query": request.GET.get("q", "")[:200],
         "mine": request.GET.get("mine") == "1",
+        "sort": request.GET.get("sort", selectors.SORT_DUE),
     }
+    if filters["sort"] not in selectors.QUEUE_SORTS:
+        filters["sort"] = selectors.SORT_DUE
     cases = selectors.case_list(user=request.user, **filters)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     profile = request.user.staff_profile
@@ -70,6 +73,12 @@ def queue(request: HttpRequest):
         "filters": filters,
         "statuses": [("open", _("All open")), *staff_status_choices(), ("", _("Any status"))],
         "kinds": Kind.choices,
+        "sorts": [
+            (selectors.SORT_DUE, _("Next due first")),
+            (selectors.SORT_NEWEST, _("Newest first")),
+            (selectors.SORT_OLDEST, _("Oldest first")),
+            (selectors.SORT_PRIORITY, _("Highest priority first")),
+        ],
         "categories": [(c.code, c.local_name()) for c in categories],
         "now": now(),
         "is_qsm": scope_for(request.user, Area.CASES, Access.READ) >= Scope.AGENCY,
