@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,6 +19,7 @@ from civicdesk.core.zones import render_in_zone
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.queues import appointments as appts
 from civicdesk.queues.forms import PersonForm, ReferenceForm
+from civicdesk.queues.lanes import APPOINTMENT
 from civicdesk.queues.models import (
     Appointment,
     AppointmentSlot,
@@ -140,16 +143,20 @@ def appointment_page(request: HttpRequest, token: str):
             except ApplicationError as exc:
                 error = exc.message
             else:
+                _say_if_late(request, appointment, ticket)
                 return redirect("queues:ticket", token=ticket.token)
         if error is None:
             return redirect("queues:appointment", token=appointment.token)
-    opens, closes = appts.checkin_window(appointment)
+    opens, _closes = appts.checkin_window(appointment)
     tz = site_calendar(appointment.slot.service.site).tz
+    state = appts.check_in_state(appointment, at=now())
     context = {
         "appointment": appointment,
         "slot": appointment.slot,
         "local_start": appointment.slot.starts_at.astimezone(tz),
-        "can_check_in": appointment.status == AppointmentStatus.BOOKED and opens <= now() <= closes,
+        # Late or not, the kiosk checks in all day; this page says which queue it will be.
+        "check_in_state": state,
+        "can_check_in": state in ("on_time", "late"),
         "check_in_opens": opens.astimezone(tz),
         "error": error,
     }
@@ -177,6 +184,8 @@ def appointment_cancel(request: HttpRequest, token: str):
         "appointment": appointment,
         "slot": appointment.slot,
         "local_start": appointment.slot.starts_at.astimezone(tz),
+        # Once the time has started nobody is offered the place (nobody could get there).
+        "started": appointment.slot.starts_at <= now(),
         "error": error,
     }
     return render_in_zone(
@@ -187,9 +196,11 @@ def appointment_cancel(request: HttpRequest, token: str):
 def appointment_invite(request: HttpRequest, token: str):
     appointment = _appointment_or_404(token)
     cancelled = appointment.status == AppointmentStatus.CANCELLED
-    response = HttpResponse(
-        appts.appointment_ics(appointment, cancelled=cancelled), content_type="text/calendar"
-    )
+    # In the booking's language, as the invite emailed with the confirmation: the same event
+    # reads the same whichever browser downloads it.
+    with translation.override(appointment.language):
+        invite = appts.appointment_ics(appointment, cancelled=cancelled)
+    response = HttpResponse(invite, content_type="text/calendar")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response
 
@@ -218,15 +229,20 @@ def offer(request: HttpRequest, token: str):
         slot = entry.slot
         slot.local_start = slot.starts_at.astimezone(tz)
         return render_in_zone(
-            slot.service.site, request, "queues/waitlist_joined.html", {"slot": slot}
+            slot.service.site,
+            request,
+            "queues/waitlist_joined.html",
+            {"slot": slot, "entry": entry},
         )
+    state = appts.offer_state(entry, at=now())
     context = {
         "entry": entry,
         "slot": entry.slot,
         "local_start": entry.slot.starts_at.astimezone(tz),
         "expires": entry.offer_expires_at.astimezone(tz) if entry.offer_expires_at else None,
         "expires_text": appts.offer_until_text(entry, at=now()) if entry.offer_expires_at else "",
-        "open_offer": entry.status == "offered" and entry.offer_expires_at > now(),
+        "offer_state": state,
+        "open_offer": state == "open",
         "error": error,
     }
     return render_in_zone(
@@ -249,10 +265,26 @@ def kiosk_check_in(request: HttpRequest, agency_code: str, site_code: str):
             except ApplicationError as exc:
                 form.add_error("reference", exc.message)
             else:
+                _say_if_late(request, appointment, ticket)
                 url = reverse("queues:kiosk_ticket", kwargs={"token": ticket.token})
                 return redirect(f"{url}?text=large" if context["large"] else url)
     context["form"] = form
     return render_in_zone(site, request, "queues/kiosk_check_in.html", context)
+
+
+def _say_if_late(request: HttpRequest, appointment: Appointment, ticket) -> None:
+    """After the grace the ticket is a walk-in's (the module rule): the ticket page says why, so
+    that nobody waits to be called ahead of walk-ins in vain."""
+    if ticket.lane == APPOINTMENT:
+        return
+    messages.info(
+        request,
+        _(
+            "You checked in more than %(grace)s minutes after your appointment time, so you "
+            "queue as a walk-in from when you checked in."
+        )
+        % {"grace": appointment.slot.service.late_grace_minutes},
+    )
 
 
 def _just_taken() -> str:

@@ -207,6 +207,11 @@ def _confirm(appointment: Appointment) -> None:
             "ref": appointment.reference,
             "link": public_url("queues:appointment", appointment.token),
         }
+        # The late rule, as the appointment page says it: nobody learns it only at the kiosk.
+        body += "\n\n" + _(
+            "Up to %(grace)s minutes late you are still called ahead of walk-ins; later, you "
+            "queue as a walk-in."
+        ) % {"grace": slot.service.late_grace_minutes}
         invite = appointment_ics(appointment)
     _email_with_invite(to=appointment.email, subject=subject, body=body, invite=invite,
                        filename="appointment.ics", related=appointment, agency=slot.service.site.agency,
@@ -226,6 +231,16 @@ def appointment_book(
         raise NotFound(_("This service does not take appointments."))
     if slot.starts_at <= now():
         raise Conflict(_("This time has passed. Choose a later one."), code="slot_past")
+    # Book pressed twice, or the form sent again from the browser's history: one place, not two
+    # (two would leave others only the waitlist). Said after the slot is locked, so no gap.
+    if slot.appointments.filter(email__iexact=email, status__in=ACTIVE).exists():
+        raise Conflict(
+            _(
+                "You already have an appointment at this time: the confirmation email has its "
+                "link and reference."
+            ),
+            code="already_booked",
+        )
     if _taken(slot) >= slot.capacity:
         raise Conflict(
             _("This time is fully booked. Choose another, or join its waitlist."),
@@ -253,7 +268,18 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
     appointment.save(update_fields=["status", "cancelled_at"])
     with translation.override(appointment.language):
         subject = _("Appointment cancelled: %(ref)s") % {"ref": appointment.reference}
-        body = _("Your appointment on %(when)s is cancelled.") % {"when": _when(slot)}
+        body = _(
+            "Dear %(name)s,\n\nYour appointment for %(service)s at %(site)s on %(when)s "
+            "(reference %(ref)s) is cancelled. The calendar update attached removes it from your "
+            "calendar.\n\nYou can book another time here: %(link)s"
+        ) % {
+            "name": appointment.name,
+            "service": slot.service.display_name,
+            "site": slot.service.site.display_name,
+            "when": _when(slot),
+            "ref": appointment.reference,
+            "link": _appointments_url(slot),
+        }
         invite = appointment_ics(appointment, cancelled=True)
     _email_with_invite(to=appointment.email, subject=subject, body=body, invite=invite,
                        filename="appointment.ics", related=appointment, agency=slot.service.site.agency,
@@ -352,6 +378,37 @@ def offer_until_text(entry: WaitlistEntry, *, at: datetime) -> str:
     return date_format(until, "l j F, H:i")
 
 
+def offer_state(entry: WaitlistEntry, *, at: datetime) -> str:
+    """Where an offer stands for the person holding its link: "waiting", "open", "ran_out"
+    (its time passed, whether or not the periodic job has moved it on yet), "declined",
+    "left" (declined before any offer: off the waitlist) or "accepted"."""
+    if entry.status == WaitlistStatus.OFFERED:
+        return "open" if entry.offer_expires_at > at else "ran_out"
+    if entry.status == WaitlistStatus.EXPIRED:
+        return "ran_out"
+    if entry.status == WaitlistStatus.DECLINED:
+        return "declined" if entry.offered_at else "left"
+    return str(entry.status)
+
+
+def _no_open_offer(entry: WaitlistEntry, *, accepting: bool) -> Conflict:
+    """The refusal for a link whose offer cannot be taken or declined, saying why."""
+    state = offer_state(entry, at=now())
+    if state == "ran_out":
+        message = _("Sorry, this offer has run out, so the place is no longer held for you.")
+    elif state == "accepted" and accepting:
+        message = _("You accepted this place and then cancelled the appointment.")
+    elif state == "accepted":
+        message = _("You have already accepted this place. To give it up, cancel your appointment.")
+    elif state == "declined":
+        message = _("You declined this place, so it is no longer held for you.")
+    elif state == "left":
+        message = _("You left the waitlist for this time.")
+    else:
+        message = _("There is no open offer on this link.")
+    return Conflict(message, code="offer_expired" if state == "ran_out" else "no_offer")
+
+
 def _lock_entry(entry: WaitlistEntry) -> WaitlistEntry:
     return WaitlistEntry.objects.select_for_update(of=("self",), no_key=True).get(pk=entry.pk)
 
@@ -366,13 +423,8 @@ def waitlist_accept(*, entry: WaitlistEntry) -> Appointment:
         appointment = Appointment.objects.get(pk=entry.appointment_id)
         if appointment.status in ACTIVE:
             return appointment
-    if entry.status != WaitlistStatus.OFFERED:
-        raise Conflict(_("There is no open offer on this link."), code="no_offer")
-    if entry.offer_expires_at <= now():
-        raise Conflict(
-            _("Sorry, this offer ran out. The place went to the next person."),
-            code="offer_expired",
-        )
+    if offer_state(entry, at=now()) != "open":
+        raise _no_open_offer(entry, accepting=True)
     if _taken(slot, excluding_offer=entry) >= slot.capacity:  # pragma: no cover - held for them
         raise Conflict(_("This time is fully booked."), code="slot_full")
     appointment = Appointment.objects.create(
@@ -389,7 +441,7 @@ def waitlist_decline(*, entry: WaitlistEntry) -> WaitlistEntry:
     entry = _lock_entry(entry)
     slot = _lock_slot(entry.slot)
     if entry.status not in (WaitlistStatus.OFFERED, WaitlistStatus.WAITING):
-        raise Conflict(_("There is no open offer on this link."), code="no_offer")
+        raise _no_open_offer(entry, accepting=False)
     was_offered = entry.status == WaitlistStatus.OFFERED
     entry.status = WaitlistStatus.DECLINED
     entry.save(update_fields=["status"])
@@ -447,7 +499,8 @@ def _appointments_url(slot: AppointmentSlot) -> str:
     site = slot.service.site
     path = reverse("queues:appointments", kwargs={"agency_code": site.agency.code,
                                                   "site_code": site.code})  # fmt: skip
-    return settings.CIVICDESK_PUBLIC_URL.rstrip("/") + path
+    # With the service chosen, the link opens on its days and times, not on an empty form.
+    return f"{settings.CIVICDESK_PUBLIC_URL.rstrip('/')}{path}?service={slot.service_id}"
 
 
 @transaction.atomic
@@ -497,18 +550,19 @@ def appointment_check_in(*, appointment: Appointment, channel: str = Channel.KIO
         raise Conflict(_("This appointment was cancelled."), code="cancelled")
     slot, at = appointment.slot, now()
     tz = site_calendar(slot.service.site).tz
-    if at < slot.starts_at - CHECK_IN_EARLY:
+    state = check_in_state(appointment, at=at)
+    if state == "early":
         opens = (slot.starts_at - CHECK_IN_EARLY).astimezone(tz)
         raise Conflict(
             _("Too early: check-in opens at %(time)s on %(day)s.")
             % {"time": opens.strftime("%H:%M"), "day": date_format(opens, "j F")},
             code="too_early",
         )
-    if at.astimezone(tz).date() != slot.starts_at.astimezone(tz).date():
+    if state == "over":
         raise Conflict(
             _("This appointment was on another day. Please book again."), code="wrong_day"
         )
-    on_time = at <= slot.starts_at + timedelta(minutes=slot.service.late_grace_minutes)
+    on_time = state == "on_time"
     ticket = ticket_issue(
         service=slot.service,
         channel=Channel.APPOINTMENT,
@@ -527,6 +581,23 @@ def appointment_check_in(*, appointment: Appointment, channel: str = Channel.KIO
 def checkin_window(appointment: Appointment) -> tuple[datetime, datetime]:
     slot = appointment.slot
     return slot.starts_at - CHECK_IN_EARLY, slot.ends_at
+
+
+def check_in_state(appointment: Appointment, *, at: datetime) -> str:
+    """What checking in would do at `at`, by the rule in this module's docstring: "early" (not
+    open yet), "on_time" (called ahead of walk-ins), "late" (after the grace, the rest of the
+    day: seen as a walk-in), "over" (its day has passed) or "none" (not booked)."""
+    if appointment.status != AppointmentStatus.BOOKED:
+        return "none"
+    slot = appointment.slot
+    tz = site_calendar(slot.service.site).tz
+    if at < slot.starts_at - CHECK_IN_EARLY:
+        return "early"
+    if at.astimezone(tz).date() != slot.starts_at.astimezone(tz).date():
+        return "over"
+    if at <= slot.starts_at + timedelta(minutes=slot.service.late_grace_minutes):
+        return "on_time"
+    return "late"
 
 
 def upcoming_slots(service: Service, day: date):

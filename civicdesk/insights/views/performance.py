@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -18,9 +17,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicdesk.core.clock import now
 from civicdesk.core.dates import InRangeDateField
 from civicdesk.core.errors import ValidationFailed
+from civicdesk.core.zones import local_today
 from civicdesk.insights import performance as perf
 from civicdesk.organisations.models import Site
 from civicdesk.organisations.permissions import Access, Area, Scope, require
@@ -92,8 +91,9 @@ class PerformanceFilterForm(forms.Form):
         )
         self.fields["site"].label_from_instance = lambda s: s.local_name()
         self.fields["team"].queryset = perf.teams_for(user, agency)
+        # Departments have no names in other languages (yet): their one name.
         self.fields["team"].label_from_instance = lambda d: d.name
-        self.fields["agency"].label_from_instance = lambda a: a.name
+        self.fields["agency"].label_from_instance = lambda a: a.display_name
         self.fields["officer"].queryset = perf.visible_officers(user, agency).order_by(
             "display_name"
         )
@@ -269,7 +269,10 @@ def _bucket_name(bucket: str) -> str:
 def performance(request: HttpRequest) -> HttpResponse:
     require(request.user, Area.PERFORMANCE, Access.READ)
     agency = _agency_for(request)
-    today = now().astimezone(ZoneInfo(agency.timezone)).date() if agency else now().date()
+    # The figures are the agency's, so its wall calendar says which weeks are "before this
+    # one". A system admin who has not chosen sees the first agency (so its today); with no
+    # agency at all, the deployment's own zone (TIME_ZONE), never UTC, nobody's wall clock.
+    today = local_today(agency)
     default_from, default_to = default_range(today)
     form = PerformanceFilterForm(
         request.GET or None,

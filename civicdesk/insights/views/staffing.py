@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from civicdesk.audit.services import audit_record
 from civicdesk.cases.models import IntakeChannel
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.zones import local_time, render_in_zone
 from civicdesk.insights import redeploy, staffing
 from civicdesk.insights.models import StaffingRun
 from civicdesk.insights.report import advice_rows
@@ -99,11 +100,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "site_id", "status", "finished_at", "result"
         )
     }
+    # Each site's time on its own clock; the zone is named only when the sites do not share one.
+    several_zones = len({site.timezone for site in sites}) > 1
     items = []
     for site in sites:
         run = runs.get(site.pk)
         summary = _summary(run.result) if run and run.result else None
-        items.append({"site": site, "run": run, "summary": summary})
+        computed = _site_time(run.finished_at, site, several_zones) if run else None
+        items.append({"site": site, "run": run, "summary": summary, "computed": computed})
     agencies = []
     if scope_for(request.user, Area.INSIGHTS, Access.READ) >= Scope.AGENCY:
         agencies = sorted({site.agency for site in sites}, key=lambda a: a.code)
@@ -112,6 +116,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "insights/home.html",
         {"items": items, "week": week, "agencies": agencies},
     )
+
+
+def _site_time(moment, site: Site, with_zone: bool) -> dict | None:
+    """When, on the wall clock of `site`: an ISO value for <time> and the words shown."""
+    if moment is None:
+        return None
+    local = local_time(moment, site)
+    text = date_format(local, "j M Y H:i")  # Django's Malay "P" says 2:02 malam for 14:02
+    if with_zone:
+        offset = local.strftime("%z")
+        text = f"{text} (UTC{offset[:3]}:{offset[3:]})"
+    return {"iso": local.isoformat(), "text": text}
 
 
 def _summary(result: dict) -> dict:
@@ -186,7 +202,7 @@ def site(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"site": site, "week": week, "run": run}
     if run is not None and run.result:  # also the earlier advice while it is computed again
         context.update(_site_context(request, run.result))
-    return render(request, "insights/site.html", context)
+    return render_in_zone(site, request, "insights/site.html", context)  # "computed 14:02" there
 
 
 def _site_context(request, result: dict) -> dict:
@@ -309,14 +325,19 @@ def _site_context(request, result: dict) -> dict:
         "forecast_by_day": forecast_by_day,
         "backtest": result.get("backtest") or {},
         "computed_at": result.get("computed_at"),
-        "history_from": result.get("history_from"),
-        "history_to": result.get("history_to"),
+        # ISO dates stored; shown as the reader writes a date ("9 Jun 2026", "2026年6月9日").
+        "history_from": _date_label(result.get("history_from")),
+        "history_to": _date_label(result.get("history_to")),
     }
 
 
 def _day_label(iso: str) -> str:
     """Like "Mon 14 Dec", in the language of the request."""
     return date_format(date.fromisoformat(iso), "D j M")
+
+
+def _date_label(iso: str | None) -> str:
+    return date_format(date.fromisoformat(iso), "j M Y") if iso else "–"
 
 
 def _percent(level: float | None) -> float | None:

@@ -64,7 +64,7 @@ def test_ticket_page_drops_the_promise_of_messages_once_the_visit_is_over(
 ):
     ticket = services.ticket_issue(service=service, channel=Channel.REMOTE, email="a@example.org")
     url = f"/queues/ticket/{ticket.token}/"
-    promise = "We will send a message when your turn is near"
+    promise = "We will send a message when"  # h4: the promise now says which messages
     assert promise in client.get(url).content.decode()
     services.ticket_call_next(actor=officer, counter=counter)
     services.ticket_start(actor=officer, ticket=ticket)

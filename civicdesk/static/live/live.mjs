@@ -187,6 +187,9 @@ function ticket() {
     el("called-panel").hidden = mine.status !== "called";
     el("hold-only").hidden = mine.status !== "on_hold";
     el("counter").textContent = mine.counter || "";
+    const closed = FINAL.has(mine.status); // nothing more will change: say so (see ticket.html)
+    root.querySelectorAll("[data-open-only]").forEach((node) => { node.hidden = closed; });
+    root.querySelectorAll("[data-closed-only]").forEach((node) => { node.hidden = !closed; });
     const changed = mine.status !== state.status;
     const recalls = Number(mine.recalls || 0);
     const moved = state.service !== previousService;

@@ -31,4 +31,9 @@ document.addEventListener("keydown", (event) => {
 // After an action the page reloads: put focus on the main action so Enter works too.
 const main = document.querySelector("[data-shortcut='n'], [data-shortcut='s'], [data-shortcut='f']");
 if (main && !document.querySelector(".govuk-error-summary")) main.focus({ preventScroll: true });
+// Say the outcome of the last action (see counter.html): filled after load, so it is announced.
+const outcome = [...document.querySelectorAll(".govuk-notification-banner__content")]
+  .map((banner) => banner.textContent.trim()).join(" ");
+const announce = document.querySelector("[data-counter-announce]");
+if (announce && outcome) setTimeout(() => { announce.textContent = outcome; }, 100);
 document.body.dataset.shortcutsReady = "true";
