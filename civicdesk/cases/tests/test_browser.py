@@ -1,6 +1,7 @@
 """Journey 1 in a real browser: Mrs Chan complains in Traditional Chinese with a photo."""
 
 import pytest
+from playwright.sync_api import expect
 
 from civicdesk.cases.models import Case, CaseStatus
 from civicdesk.cases.services import case_reply
@@ -25,7 +26,7 @@ def test_mrs_chan_complains_in_chinese_tracks_reads_reply_and_adds_detail(page, 
     assert axe(page) == []
     # An empty form is refused with a linked error summary, and still passes axe.
     page.locator("button[type=submit]").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the answer
     assert axe(page) == []
     page.locator("select[name=topic]").select_option(label="天花板漏水")
     page.locator("input[name=kind][value=complaint]").check()
