@@ -150,6 +150,8 @@ def build_monthly(agency, month: date) -> dict:
         "lines": lines,
         "month_over": month_over,
         "met": [line for line in lines if line["this"].met],
+        # In a month not over a pledge on target is on track so far, not met: see the summary.
+        "on_track": [line for line in lines if line["this"].met and not line["this"].is_complete],
         "missed": [
             line for line in lines if line["this"].met is False and line["this"].is_complete
         ],

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import mean
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.models import StaffProfile
@@ -247,6 +247,20 @@ def team_overview(user) -> list[dict]:
 
 def training_list_for(user) -> QuerySet[TrainingProgramme]:
     return scope_queryset(user, Area.TRAINING, Access.READ, TrainingProgramme.objects.all())
+
+
+def active_trainings_in_reader_order(user) -> QuerySet[TrainingProgramme]:
+    """The active programmes the user may see, sorted by the title the reader sees (in Chinese,
+    by code point): the model's order is the English title. Sorted in Python, as the reader's
+    title comes from a JSON field; a queryset still, for a form's choice."""
+    trainings = training_list_for(user).filter(is_active=True)
+    shown = sorted(
+        trainings.only("pk", "title", "titles"),
+        key=lambda t: (t.display_title.casefold(), t.title.casefold(), t.pk),
+    )
+    if not shown:
+        return trainings
+    return trainings.order_by(Case(*[When(pk=t.pk, then=Value(i)) for i, t in enumerate(shown)]))
 
 
 def session_list_for(user, *, upcoming_only: bool = False) -> QuerySet[TrainingSession]:

@@ -440,7 +440,7 @@ def training(request: HttpRequest):
         "workforce/training.html",
         {
             "sessions": sessions,
-            "trainings": selectors.training_list_for(request.user).filter(is_active=True),
+            "trainings": selectors.active_trainings_in_reader_order(request.user),
             "can_schedule": can(request.user, Area.TRAINING, Access.WRITE),
             "show_all": request.GET.get("all") == "1",
         },
@@ -463,7 +463,7 @@ def _session_choices(user):
         agency_id=me.agency_id, role__in=["trainer", "agency_admin"]
     )
     return {
-        "trainings": selectors.training_list_for(user).filter(is_active=True),
+        "trainings": selectors.active_trainings_in_reader_order(user),
         "sites": sites.select_related("agency").distinct().order_by("agency__code", "name"),
         "trainers": trainers,
         "pilot_site_ids": pilot_site_ids,

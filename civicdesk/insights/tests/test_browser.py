@@ -36,7 +36,10 @@ def test_staffing_page_passes_axe(page, axe, agency):
     page.get_by_role("link", name="North Office").click()
     assert page.get_by_role("heading", level=1).inner_text().endswith("North Office")
     assert page.get_by_role("img", name="Mean arrivals per hour of the day").count() == 1
-    assert page.get_by_role("table", name="Required and planned staff on 2026-06-01").count() == 1
+    assert (
+        page.get_by_role("table", name="Required and planned staff on Monday 1 June 2026").count()
+        == 1
+    )
     # The gap is said in words, not only in colour.
     assert "Short by 1" in page.inner_text("#roster")
     assert axe(page) == []

@@ -64,7 +64,7 @@ def test_each_days_total_is_the_sum_of_the_services_shown(qsm_client, office):
 
     html = qsm_client.get(f"/staff/insights/sites/{office.pk}/?week={WEEK}").content.decode()
     table = _table(html, "forecast-table")
-    row = table[table.index(f">{day}<") :]
+    row = table[table.index(f'datetime="{day}"') :]
     row = row[: row.index("</tr>")]
     cells = [int(c) for c in re.findall(r'numeric">(\d+)</td>', row)]
     assert cells == [1, 1, 2]

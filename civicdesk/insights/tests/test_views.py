@@ -75,7 +75,7 @@ def test_site_page_shows_demand_forecast_staffing_and_csv(client, city, agency):
     )
     text = page.text
     for part in ("Mean visitors arriving per hour", "Forecast error (WAPE)", "Simulated service level",
-                 'role="img"', "Required and planned staff on 2026-06-01"):  # fmt: skip
+                 'role="img"', "Required and planned staff on Monday 1 June 2026"):  # fmt: skip
         assert part in text
     csv = _get(
         client, qsm.user, f"/staff/insights/sites/{city['north'].pk}/staffing.csv?week={WEEK}"

@@ -301,9 +301,18 @@ def _site_context(request, result: dict) -> dict:
             )
             for s in services
         ]
-        forecast_by_day.append({"day": d, "per_service": per_service, "total": sum(per_service)})
+        # The day's ISO date stays in the page as <time datetime>, its label as the reader writes.
+        forecast_by_day.append(
+            {
+                "day": d,
+                "label": _day_label(d),
+                "per_service": per_service,
+                "total": sum(per_service),
+            }
+        )
     return {
         "day": day,
+        "day_label": _full_day_label(day),
         "days": [{"iso": d, "label": _day_label(d)} for d in days],
         "services": [
             {
@@ -334,6 +343,11 @@ def _site_context(request, result: dict) -> dict:
 def _day_label(iso: str) -> str:
     """Like "Mon 14 Dec", in the language of the request."""
     return date_format(date.fromisoformat(iso), "D j M")
+
+
+def _full_day_label(iso: str) -> str:
+    """Like "Monday 14 December 2026" ("2026年12月14日（星期一）"), in the language of the request."""
+    return date_format(date.fromisoformat(iso), "l j F Y")
 
 
 def _date_label(iso: str | None) -> str:
