@@ -2,13 +2,20 @@
 they wait.
 
 Each event's frame is serialised once (`frame`) and the same bytes go to every stream; idle
-streams get a comment line from the hub's one heartbeat timer per event loop, so waiting costs a
+streams get a keep-alive from the hub's one heartbeat timer per event loop, so waiting costs a
 stream nothing but its queue.
+
+The keep-alive is a comment (for proxies) and an `alive` event without an id (a comment never
+reaches the page's script): a phone whose connection died silently (no close: a tunnel, sleep)
+hears nothing more, and live.mjs reconnects when nothing came for a few intervals. Having no id,
+it leaves the browser's Last-Event-ID alone, so a reconnect replays from the last real event.
+Its data is the interval in seconds; every stream opens with one, so the page knows at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import types
 from collections import deque
@@ -20,7 +27,15 @@ from django.http import StreamingHttpResponse
 
 from civicdesk.live import bus
 
-KEEP_ALIVE = b": keep-alive\n\n"
+
+@functools.cache
+def _keep_alive(seconds: float) -> bytes:
+    return f": keep-alive\nevent: alive\ndata: {seconds:g}\n\n".encode()
+
+
+def keep_alive() -> bytes:
+    """The keep-alive frame: a comment and an `alive` event with no id (see above)."""
+    return _keep_alive(float(settings.CIVICDESK_LIVE_HEARTBEAT_SECONDS))
 
 
 def last_event_id_from(header: str | None, query: str | None) -> int | None:
@@ -73,7 +88,9 @@ class Seen:
 
 
 def retry_hint() -> bytes:
-    return f"retry: {settings.CIVICDESK_LIVE_RETRY_MS}\n\n".encode()
+    """A stream's first bytes: the reconnect delay, and a first keep-alive (it tells the page
+    how often to expect one)."""
+    return f"retry: {settings.CIVICDESK_LIVE_RETRY_MS}\n\n".encode() + keep_alive()
 
 
 async def replay_in_thread(channels: list[str], after: int) -> list[dict]:
@@ -96,7 +113,7 @@ async def event_stream(channels: list[str], after: int | None) -> AsyncIterator[
         while not subscriber.overflowed:
             message = await get()
             if message is bus.HEARTBEAT:
-                yield KEEP_ALIVE
+                yield keep_alive()
                 continue
             if message is bus.RESYNC:
                 for missed in await replay(channels, seen.last):
@@ -153,7 +170,7 @@ class DirectStream:
                     self.busy = self.loop.create_task(self._catch_up(None))
             return
         if message is bus.HEARTBEAT:
-            self._write(KEEP_ALIVE)
+            self._write(keep_alive())
         elif self.seen.accept(message):
             self._write(frame(message))
 

@@ -6,6 +6,7 @@ app_name = "queues"
 urlpatterns = [
     path("", views.index, name="index"),
     path("ticket/<str:token>/", views.ticket_page, name="ticket"),
+    path("ticket/<str:token>/leave/", views.ticket_leave, name="ticket_leave"),
     path("kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("kiosk/ticket/<str:token>/qr.svg", views.kiosk_ticket_qr, name="kiosk_ticket_qr"),
     path("appointments/slot/<int:slot_id>/", appointment_views.slot_book, name="slot_book"),

@@ -250,6 +250,9 @@ def ticket_page(request: HttpRequest, token: str):
         raise Http404
     error = None
     if request.method == "POST" and request.POST.get("action") == "cancel":
+        if request.POST.get("confirm") != "yes":
+            # One slip of a thumb must not lose her place: ask first (a page from before too).
+            return redirect("queues:ticket_leave", token=ticket.token)
         try:
             services.ticket_cancel(ticket=ticket)
         except ApplicationError as exc:
@@ -265,6 +268,19 @@ def ticket_page(request: HttpRequest, token: str):
         "counters_open": open_counters_while_waiting(ticket),
     }
     return render_in_zone(ticket.site, request, "queues/ticket.html", context)
+
+
+@require_http_methods(["GET"])
+def ticket_leave(request: HttpRequest, token: str):
+    """Ask "are you sure?" before leaving the queue, saying what she would lose. The answer
+    "yes" is posted to the ticket page, the one place that cancels."""
+    ticket = ticket_by_token(token[:64])
+    if ticket is None:
+        raise Http404
+    if ticket.status not in (TicketStatus.WAITING, TicketStatus.CALLED):
+        return redirect("queues:ticket", token=ticket.token)  # nothing left to leave
+    context = {"ticket": ticket, "ahead": people_ahead(ticket)}
+    return render_in_zone(ticket.site, request, "queues/ticket_leave.html", context)
 
 
 def index(request: HttpRequest):

@@ -69,7 +69,7 @@ def test_kiosk_two_steps_to_a_priority_ticket(client, clock, service):
 
 def test_citizen_leaves_the_queue(client, clock, service):
     ticket = services.ticket_issue(service=service, channel="remote")
-    client.post(f"/queues/ticket/{ticket.token}/", {"action": "cancel"})
+    client.post(f"/queues/ticket/{ticket.token}/", {"action": "cancel", "confirm": "yes"})
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CANCELLED
 

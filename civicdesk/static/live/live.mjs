@@ -32,13 +32,35 @@ function connect(onEvent) {
   }
   let source = null;
   let delay = 2000;
+  // A connection that died without closing (a phone in a tunnel, or asleep) tells the browser
+  // nothing, and the page would show old news for ever. The server sends an "alive" event every
+  // few seconds (its data: how many); when nothing at all came for 2.5 times that, start again
+  // from the last event seen, as the browser does after a dropped stream.
+  let aliveSeconds = 15;
+  let watchdog = null;
+  function hear() {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      // Closed: the error path opens it again later, or the page was left (pagehide).
+      if (source.readyState === EventSource.CLOSED) return;
+      source.close();
+      show(true);
+      open();
+    }, aliveSeconds * 2500);
+  }
   function open() {
     const url = new URL(root.dataset.streamUrl, window.location.href);
     url.searchParams.set("last_event_id", root.dataset.lastEventId || "0");
+    hear();
     source = new EventSource(url);
     source.addEventListener("open", () => {
+      hear();
       delay = 2000;
       show(false);
+    });
+    source.addEventListener("alive", (event) => {
+      if (Number(event.data) > 0) aliveSeconds = Number(event.data);
+      hear();
     });
     source.addEventListener("error", () => {
       show(true);
@@ -49,6 +71,7 @@ function connect(onEvent) {
     });
     for (const kind of KINDS) {
       source.addEventListener(kind, (event) => {
+        hear();
         root.dataset.lastEventId = event.lastEventId;
         onEvent(kind, JSON.parse(event.data));
       });
