@@ -27,6 +27,21 @@ def validate_names(value) -> None:
         raise ValidationError(_("Each name is a text of at most 200 characters."))
 
 
+def in_language(texts: dict | None, fallback: str, language: str | None = None) -> str:
+    """The text for the reader's language (by default the active one) from texts by language
+    code: the exact language, then another script of it (Traditional for a Simplified
+    reader), then `fallback` (the English)."""
+    language = (language or get_language() or "").lower()
+    texts = texts or {}
+    if texts.get(language):
+        return texts[language]
+    family = language.split("-")[0]
+    for code, text in texts.items():
+        if text and code.split("-")[0] == family:
+            return text
+    return fallback
+
+
 class LocalNames(models.Model):
     """A name that citizens read in their own language: `names` holds it in other languages
     than `name`'s, and `display_name` picks the one for the language in use (a name in
@@ -45,15 +60,7 @@ class LocalNames(models.Model):
         abstract = True
 
     def local_name(self, language: str | None = None) -> str:
-        language = (language or get_language() or "").lower()
-        names = self.names or {}
-        if names.get(language):
-            return names[language]
-        family = language.split("-")[0]
-        for code, text in names.items():
-            if text and code.split("-")[0] == family:
-                return text
-        return self.name
+        return in_language(self.names, self.name, language)
 
     @property
     def display_name(self) -> str:

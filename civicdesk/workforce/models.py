@@ -8,11 +8,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.deconstruct import deconstructible
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
-from civicdesk.core.models import LocalNames, TimeStampedModel, validate_names
+from civicdesk.core.models import LocalNames, TimeStampedModel, in_language, validate_names
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
 
 
@@ -38,20 +37,6 @@ class LocalTextsValidator:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, LocalTextsValidator) and other.max_length == self.max_length
-
-
-def in_language(texts: dict | None, fallback: str, language: str | None = None) -> str:
-    """The text for the reader's language, as `LocalNames.local_name` picks a name: the exact
-    language, then another script of it (Traditional for a Simplified reader), then `fallback`."""
-    language = (language or get_language() or "").lower()
-    texts = texts or {}
-    if texts.get(language):
-        return texts[language]
-    family = language.split("-")[0]
-    for code, text in texts.items():
-        if text and code.split("-")[0] == family:
-            return text
-    return fallback
 
 
 def _texts_in_other_languages(verbose_name, max_length: int | None = None):
