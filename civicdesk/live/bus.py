@@ -33,7 +33,7 @@ PG_CHANNEL = "civicdesk_live"
 # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; bigger events are fetched by id.
 PG_PAYLOAD_LIMIT = 7800
 RESYNC = {"type": "__resync__"}  # listener lost events (reconnected): streams replay from the table
-HEARTBEAT = {"type": "__heartbeat__"}  # an idle stream sends a comment line (keeps proxies open)
+HEARTBEAT = {"type": "__heartbeat__"}  # an idle stream sends a keep-alive (streams.py)
 BACKLOG = 1000  # messages a stream may fall behind by before it is dropped (and replays)
 
 
