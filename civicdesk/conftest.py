@@ -136,3 +136,23 @@ def serious_axe_violations(page) -> list[str]:
 @pytest.fixture
 def axe():
     return serious_axe_violations
+
+
+def wait_until_true(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's wait_for_function re-evaluates its predicate with eval() inside the page,
+    which our Content-Security-Policy (no 'unsafe-eval') refuses whenever the first check is
+    false; page.evaluate goes through the DevTools protocol, which the policy does not cover.
+    """
+    waited = 0
+    while not page.evaluate(expression):
+        if waited >= timeout_ms:
+            raise AssertionError(f"{expression!r} still false after {timeout_ms} ms")
+        page.wait_for_timeout(50)
+        waited += 50
+
+
+@pytest.fixture
+def wait_js():
+    return wait_until_true

@@ -68,7 +68,7 @@ def test_live_ticket_tells_a_recall_serving_and_a_transfer(asgi_server, browser,
     expect(announce).to_have_text("Your ticket is closed: Served.")
 
 
-def test_board_rereads_the_call_only_when_it_changes(asgi_server, browser, desk):
+def test_board_rereads_the_call_only_when_it_changes(asgi_server, browser, desk, wait_js):
     service, _payments, counter, officer = desk
     first = services.ticket_issue(service=service, channel=Channel.KIOSK)
     services.ticket_call_next(actor=officer, counter=counter)
@@ -84,7 +84,7 @@ def test_board_rereads_the_call_only_when_it_changes(asgi_server, browser, desk)
     expect(board.get_by_test_id("next-A")).to_have_text(later.number)
     assert board.evaluate("window.nowChanges") == 0
     services.ticket_recall(actor=officer, ticket=first)
-    board.wait_for_function("window.nowChanges > 0")
+    wait_js(board, "window.nowChanges > 0")
 
 
 def test_board_comes_back_after_its_stream_was_refused(asgi_server, browser, desk):
@@ -113,17 +113,19 @@ def test_board_comes_back_after_its_stream_was_refused(asgi_server, browser, des
     assert refused
 
 
-def test_counter_transfer_by_keyboard_chooses_the_service_first(asgi_server, browser, desk):
+def test_counter_transfer_by_keyboard_chooses_the_service_first(
+    asgi_server, browser, desk, wait_js
+):
     service, payments, counter, officer = desk
     third = ServiceFactory(site=service.site, name="Licences", prefix="C")
     ticket = services.ticket_issue(service=service, channel=Channel.KIOSK)
     page = _page(browser, asgi_server)
     sign_in(page, officer)
     page.goto(f"/queues/staff/counters/{counter.id}/")
-    page.wait_for_function("document.body.dataset.shortcutsReady === 'true'")
+    wait_js(page, "document.body.dataset.shortcutsReady === 'true'")
     with page.expect_navigation():
         page.keyboard.press("n")  # the counter was closed: calling opens it
-    page.wait_for_function("document.body.dataset.shortcutsReady === 'true'")
+    wait_js(page, "document.body.dataset.shortcutsReady === 'true'")
     page.keyboard.press("t")  # the list of services gets focus; nothing is sent yet
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CALLED

@@ -27,7 +27,7 @@ def test_ticket_snapshot_does_not_depend_on_the_active_language(open_site):
 
 @pytest.mark.browser
 def test_malay_live_ticket_page_stays_malay_when_called_and_served(
-    asgi_server, browser, axe, open_site
+    asgi_server, browser, axe, open_site, wait_js
 ):
     service = ServiceFactory(site=open_site, name="Passport renewal", prefix="A")
     counter = CounterFactory(site=open_site, name="3", services=[service])
@@ -40,7 +40,7 @@ def test_malay_live_ticket_page_stays_malay_when_called_and_served(
     page.goto(f"/language/ms/?next=/live/ticket/{mine.token}/")
     assert page.locator("html").get_attribute("lang") == "ms"
     expect(page.get_by_test_id("status")).to_have_text("Menunggu")
-    page.wait_for_function("document.querySelector('[data-connection]').hidden")
+    wait_js(page, "document.querySelector('[data-connection]').hidden")
 
     with translation.override("en"):  # the officer works in English
         services.ticket_call_next(actor=officer, counter=counter)
