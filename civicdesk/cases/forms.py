@@ -9,7 +9,7 @@ from civicdesk.cases import selectors
 from civicdesk.cases.models import CaseStatus, Category, Kind, Priority, ReferralBody
 from civicdesk.cases.services import AttachmentIn, attachment_check
 from civicdesk.cases.services.common import EXTENSIONS, max_attachments, phone_is_valid
-from civicdesk.cases.services.intake import CONTROL_CHARACTERS, name_control_message
+from civicdesk.cases.services.intake import name_check
 from civicdesk.core.errors import ValidationFailed
 from civicdesk.organisations.models import Agency
 
@@ -168,10 +168,10 @@ class ContactFields(GovukForm):
     )
 
     def clean_contact_name(self) -> str:
-        name = self.cleaned_data["contact_name"].strip()
-        if CONTROL_CHARACTERS.search(name):
-            raise forms.ValidationError(name_control_message())
-        return name
+        try:
+            return name_check(self.cleaned_data["contact_name"])
+        except ValidationFailed as refused:
+            raise forms.ValidationError(refused.message) from refused
 
     def clean_contact_phone(self) -> str:
         phone = self.cleaned_data["contact_phone"].strip()

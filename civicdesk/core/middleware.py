@@ -19,6 +19,16 @@ class ApplicationErrorMiddleware:
         return None
 
 
+def nul_parameter(*sources) -> str | None:
+    """The name of the first parameter (of QueryDicts: GET, POST) whose name or value holds a
+    NUL byte, shown without it ("?" if nothing else is left); None when there is none."""
+    for source in sources:
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "")[:40] or "?"
+    return None
+
+
 class RejectNulBytesMiddleware:
     """A NUL byte in the query string is never meaningful, and PostgreSQL text cannot hold one:
     answer 400 with a message instead of letting a query fail deep inside a view. (A NUL in the
@@ -30,10 +40,7 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         if request.path.startswith("/open311/"):
             return self.get_response(request)  # its views answer in the spec's error list
-        if any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
+        if nul_parameter(request.GET) is not None:
             message = "The query contains a character that is not allowed (NUL)."
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message, "code": "invalid_character"}, status=400)

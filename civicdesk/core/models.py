@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -15,16 +16,33 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+@deconstructible
+class LocalTextsValidator:
+    """{language code: text} for the languages civicdesk speaks, each at most `max_length`
+    characters."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def __call__(self, value) -> None:
+        known = {code for code, _name in settings.LANGUAGES}
+        if not isinstance(value, dict) or not set(value) <= known:
+            raise ValidationError(
+                _("Give names by language code, one of: %(codes)s."),
+                params={"codes": ", ".join(sorted(known))},
+            )
+        if any(not isinstance(text, str) or len(text) > self.max_length for text in value.values()):
+            raise ValidationError(
+                _("Each text is at most %(n)s characters."), params={"n": self.max_length}
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LocalTextsValidator) and other.max_length == self.max_length
+
+
 def validate_names(value) -> None:
-    """{language code: name} for the languages civicdesk speaks, each a short text."""
-    known = {code for code, _name in settings.LANGUAGES}
-    if not isinstance(value, dict) or not set(value) <= known:
-        raise ValidationError(
-            _("Give names by language code, one of: %(codes)s."),
-            params={"codes": ", ".join(sorted(known))},
-        )
-    if any(not isinstance(text, str) or len(text) > 200 for text in value.values()):
-        raise ValidationError(_("Each name is a text of at most 200 characters."))
+    """{language code: name}, each at most 200 characters (a function, as migrations name it)."""
+    LocalTextsValidator(200)(value)
 
 
 def in_language(texts: dict | None, fallback: str, language: str | None = None) -> str:

@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.core.clock import now
-from civicdesk.core.models import LocalNames, TimeStampedModel, in_language, validate_names
+from civicdesk.core.models import (
+    LocalNames,
+    LocalTextsValidator,  # named by migration 0002
+    TimeStampedModel,
+    in_language,
+    validate_names,
+)
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
-
-
-@deconstructible
-class LocalTextsValidator:
-    """{language code: text} for the languages civicdesk speaks, each at most `max_length`
-    characters (`core.models.validate_names` is the same for names of 200)."""
-
-    def __init__(self, max_length: int):
-        self.max_length = max_length
-
-    def __call__(self, value) -> None:
-        known = {code for code, _name in settings.LANGUAGES}
-        if not isinstance(value, dict) or not set(value) <= known:
-            raise ValidationError(
-                _("Give names by language code, one of: %(codes)s."),
-                params={"codes": ", ".join(sorted(known))},
-            )
-        if any(not isinstance(text, str) or len(text) > self.max_length for text in value.values()):
-            raise ValidationError(
-                _("Each text is at most %(n)s characters."), params={"n": self.max_length}
-            )
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, LocalTextsValidator) and other.max_length == self.max_length
 
 
 def _texts_in_other_languages(verbose_name, max_length: int | None = None):

@@ -364,12 +364,11 @@ def name_check(value: str) -> str:
     """A person's name as given, trimmed; refused if it holds a control character."""
     value = _check_text(value, _("Name"), 200)
     if CONTROL_CHARACTERS.search(value):
-        raise ValidationFailed(name_control_message(), code="contact_name")
+        raise ValidationFailed(
+            _("Enter the name without tabs, line breaks or other control characters."),
+            code="contact_name",
+        )
     return value
-
-
-def name_control_message() -> str:
-    return _("Enter the name without tabs, line breaks or other control characters.")
 
 
 def name_without_controls(value: str) -> str:
