@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from math import ceil
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+# Room for the axis figures and period labels when a phone draws them at twice the size.
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+# On a phone pledges.css draws chart text larger (up to this, in the chart's own units) so that
+# it stays readable when the chart shrinks; period labels that would then overlap are marked
+# `data-minor` and give way there, the last one always shown. The table beside has them all.
+PHONE_FONT = 30
 
 
 def trend_svg(
@@ -31,6 +38,7 @@ def trend_svg(
         return TOP + plot_h * (1 - (v - bottom) / span)
 
     slot = plot_w / max(len(results), 1)
+    step = _label_step([_short(r.label) for r in results], slot)
     parts = []
     for i, r in enumerate(results):
         x = LEFT + i * slot + slot * 0.15
@@ -42,14 +50,14 @@ def trend_svg(
                 f'<rect class="{css}" fill="{fill}" x="{x:.1f}" y="{y0:.1f}" width="{slot * 0.7:.1f}" '
                 f'height="{max(y1 - y0, 1):.1f}"></rect>'
             )
-        label = r.label[2:] if len(r.label) > 4 else r.label
+        minor = ' data-minor=""' if (len(results) - 1 - i) % step else ""
         parts.append(
-            f'<text class="pledge-chart__label" x="{LEFT + i * slot + slot / 2:.1f}" '
-            f'y="{HEIGHT - 12}" text-anchor="middle">{escape(label)}</text>'
+            f'<text class="pledge-chart__label"{minor} x="{LEFT + i * slot + slot / 2:.1f}" '
+            f'y="{HEIGHT - 10}" text-anchor="middle">{escape(_short(r.label))}</text>'
         )
     for v in sorted({round(bottom, 1), round(top, 1)}):
         parts.append(
-            f'<text class="pledge-chart__axis" x="{LEFT - 6}" y="{y(v) + 4:.1f}" '
+            f'<text class="pledge-chart__axis" x="{LEFT - 6}" y="{y(v):.1f}" dy="0.35em" '
             f'text-anchor="end">{v:g}</text>'
         )
     if description is None:
@@ -71,3 +79,14 @@ def trend_svg(
         f'stroke-dasharray="6 4" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
         f'y1="{y(float(target)):.1f}" y2="{y(float(target)):.1f}"></line></svg>'
     )
+
+
+def _short(label: str) -> str:
+    return label[2:] if len(label) > 4 else label
+
+
+def _label_step(labels: list[str], slot: float) -> int:
+    """Show every n-th period label on a phone: labels at PHONE_FONT (about 0.55 em a
+    character, and a gap of 0.3 em) must not run into each other."""
+    widest = max((len(label) for label in labels), default=0)
+    return max(1, ceil((widest * 0.55 + 0.3) * PHONE_FONT / slot))

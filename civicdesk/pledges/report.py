@@ -19,6 +19,7 @@ from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.metrics import SPECS, Kind, figure, is_met, lower_is_better
 from civicdesk.pledges.models import DailyFigure, Pledge
 from civicdesk.pledges.periods import parse_month, period_end, period_label, period_start
+from civicdesk.pledges.selectors import Standing, standing
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -149,21 +150,22 @@ def build_monthly(agency, month: date) -> dict:
         "label": period_label(month, "month"),
         "lines": lines,
         "month_over": month_over,
-        "met": [line for line in lines if line["this"].met],
-        # In a month not over a pledge on target is on track so far, not met: see the summary.
-        "on_track": [line for line in lines if line["this"].met and not line["this"].is_complete],
-        "missed": [
-            line for line in lines if line["this"].met is False and line["this"].is_complete
-        ],
-        "behind": [
-            line for line in lines if line["this"].met is False and not line["this"].is_complete
-        ],
-        "no_data": [line for line in lines if line["this"].met is None],
+        # Met and missed only over a finished period: in a month not over, and for a quarterly
+        # or yearly pledge in a month that ends no quarter (year), on track or behind so far.
+        # The transparency page counts the same way (selectors.standing).
+        **_by_standing(lines),
         "worst_sites": site_gaps[:8],
         **_worst_categories(agency, month, last),
         "survey": _survey(agency, month, last),
         "generated_at": now(),
     }
+
+
+def _by_standing(lines) -> dict[str, list]:
+    grouped: dict[str, list] = {str(s): [] for s in Standing}
+    for line in lines:
+        grouped[str(standing(line["this"]))].append(line)
+    return grouped
 
 
 def _bounds(agency, first: date, last: date):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -62,6 +63,27 @@ class PledgeSummary:
     @property
     def is_percent(self) -> bool:
         return self.pledge.metric not in (Metric.WAIT_MEAN, Metric.WAIT_P90, Metric.NPS)
+
+
+class Standing(StrEnum):
+    """Where a pledge stands on a figure. Met and missed are said only of a finished period; a
+    figure of a period still running (a quarter or year part-way, the current month) is on
+    track or behind so far. The transparency page and the monthly report count by this."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    MISSED = "missed"
+    BEHIND = "behind"
+    NO_DATA = "no_data"
+
+
+def standing(result) -> Standing:
+    """`result`: anything with `met` (None without data) and `is_complete`, or None."""
+    if result is None or result.met is None:
+        return Standing.NO_DATA
+    if result.met:
+        return Standing.MET if result.is_complete else Standing.ON_TRACK
+    return Standing.MISSED if result.is_complete else Standing.BEHIND
 
 
 def _trend_cutoff(period: str, today: date) -> date:

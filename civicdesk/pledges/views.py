@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -26,11 +27,14 @@ from civicdesk.pledges import opendata, selectors, sentences
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.forms import PledgeForm
 from civicdesk.pledges.models import PeriodResult, Pledge
+from civicdesk.pledges.selectors import Standing
 from civicdesk.pledges.services import pledge_create, pledge_retire, pledge_update
 from civicdesk.queues.models import Service
 
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
 CACHE_SECONDS = 3600
+# The agencies table's columns after the total, in the order city_body.html prints them.
+CITY_COLUMNS = (Standing.MET, Standing.MISSED, Standing.ON_TRACK, Standing.BEHIND, Standing.NO_DATA)
 
 
 def _with_charts(items):
@@ -89,10 +93,10 @@ def _city_body(request) -> str:
         agencies.setdefault(item.pledge.agency, []).append(item)
     rows = []
     for agency, group in agencies.items():
-        met = sum(1 for i in group if i.latest and i.latest.met)
-        missed = sum(1 for i in group if i.latest and i.latest.met is False)
-        # The rest have no figure yet: said, so that the row adds up to the pledges.
-        rows.append((agency, len(group), met, missed, len(group) - met - missed))
+        # Met and missed only over a finished period; a quarter or year still running is on
+        # track or behind so far (as in the monthly report). The columns add up to the pledges.
+        counts = Counter(selectors.standing(i.latest) for i in group)
+        rows.append((agency, len(group), *(counts[s] for s in CITY_COLUMNS)))
     return render_to_string(
         "pledges/city_body.html",
         {"agencies": rows, "benchmarks": selectors.benchmarks(items)},
@@ -145,8 +149,21 @@ def _agency_or_none(code: str | None) -> Agency | None:
     return agency
 
 
-def _csv(rows, columns: list[str], filename: str) -> HttpResponse:
+EXCEL_BOM = "\ufeff"
+
+
+def _for_excel(request, fmt: str) -> bool:
+    """`?excel=1` on a CSV address: the same file led by a byte order mark, without which
+    Excel reads UTF-8 as the computer's legacy code page and garbles Chinese names. The plain
+    file stays as documented (no BOM) for programs."""
+    return fmt == "csv" and request.GET.get("excel") == "1"
+
+
+def _csv(rows, columns: list[str], filename: str, *, for_excel: bool = False) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    if for_excel:
+        filename = filename.removesuffix(".csv") + "-excel.csv"
+        response.write(EXCEL_BOM)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
@@ -168,8 +185,11 @@ def _csv_cell(value):
 @PUBLIC_CACHE
 def results_data(request: HttpRequest, fmt: str, code: str | None = None):
     agency = _agency_or_none(code)
+    excel = _for_excel(request, fmt)
     content, content_type, disposition = _cached(
-        request, f"results:{fmt}:{code}", lambda: _freeze(_results_data(agency, fmt))
+        request,
+        f"results:{fmt}:{code}:{'excel' if excel else ''}",
+        lambda: _freeze(_results_data(agency, fmt, for_excel=excel)),
     )
     return _thaw(content, content_type, disposition)
 
@@ -185,11 +205,11 @@ def _thaw(content, content_type, disposition) -> HttpResponse:
     return response
 
 
-def _results_data(agency, fmt: str) -> HttpResponse:
+def _results_data(agency, fmt: str, *, for_excel: bool = False) -> HttpResponse:
     rows = opendata.result_rows(selectors.published_results(agency))
     name = f"pledge-results{'-' + agency.code if agency else ''}"
     if fmt == "csv":
-        return _csv(rows, opendata.RESULT_COLUMNS, f"{name}.csv")
+        return _csv(rows, opendata.RESULT_COLUMNS, f"{name}.csv", for_excel=for_excel)
     return JsonResponse(
         {
             "schema": opendata.RESULT_SCHEMA,
@@ -209,7 +229,9 @@ def pledges_data(request: HttpRequest, fmt: str, code: str | None = None):
     rows = opendata.pledge_rows(selectors.published_pledges(agency))
     name = f"pledges{'-' + agency.code if agency else ''}"
     if fmt == "csv":
-        return _csv(rows, opendata.PLEDGE_COLUMNS, f"{name}.csv")
+        return _csv(
+            rows, opendata.PLEDGE_COLUMNS, f"{name}.csv", for_excel=_for_excel(request, fmt)
+        )
     return JsonResponse(
         {
             "schema": opendata.PLEDGE_SCHEMA,
