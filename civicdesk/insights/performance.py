@@ -43,6 +43,7 @@ from django.utils.translation import gettext
 from civicdesk.audit.services import audit_record
 from civicdesk.cases.models import Case
 from civicdesk.core.errors import ValidationFailed
+from civicdesk.insights.staffing import week_words
 from civicdesk.organisations.models import Agency, Department, StaffProfile
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for, scope_queryset
 from civicdesk.queues.models import Service, TicketPeriod
@@ -621,8 +622,7 @@ def bucket_starts(query: PerformanceQuery, bucket: str) -> list[date]:
 
 def bucket_label(day: date, bucket: str) -> str:
     if bucket == "week":
-        year, week, _weekday = day.isocalendar()
-        return f"{year}-W{week:02d}"
+        return week_words(day)  # "Week of 14 December 2026", not the code "2026-W51"
     if bucket == "month":
         return f"{day:%Y-%m}"
     return day.isoformat()

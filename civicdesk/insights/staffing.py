@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
@@ -69,6 +70,12 @@ def parse_week(text: str) -> date:
 def week_label(monday: date) -> str:
     year, week, _weekday = monday.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_words(monday: date) -> str:
+    """The week as a manager reads it, in the active language: "Week of 14 December 2026",
+    "2026年12月14日起的一週". week_label's code is for addresses, files and the database."""
+    return _("Week of %(date)s") % {"date": date_format(monday, "j F Y")}
 
 
 def next_week(today: date | None = None) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from civicdesk.core.errors import NotFound, ValidationFailed
 from civicdesk.organisations.models import Site, StaffProfile
@@ -45,7 +45,11 @@ class IdeaTransitionIn(Schema):
 
 class SessionOut(Schema):
     id: int
-    training: str
+    training: str = Field(
+        description="The training's title in the language of the request (Accept-Language, as "
+        "the pages choose it; as competencies and behaviours in the assessment), else English"
+    )
+    training_en: str = Field(description="The training's title as written, in English")
     site: str
     trainer: str
     starts_at: datetime
@@ -145,7 +149,8 @@ def list_sessions(request: HttpRequest):
     return [
         SessionOut(
             id=s.pk,
-            training=s.training.title,
+            training=s.training.display_title,
+            training_en=s.training.title,
             site=s.site.code,
             trainer=s.trainer.display_name,
             starts_at=s.starts_at,
@@ -220,7 +225,11 @@ class PersonAssessmentOut(Schema):
     staff_id: int
     name: str
     staff_group: str
-    profile: str | None
+    profile: str | None = Field(
+        description="The competency profile's title and version in the language of the request "
+        "(Accept-Language), as competency and behaviour, else English"
+    )
+    profile_en: str | None = Field(description="The profile's title and version in English")
     self_period: str | None
     supervisor_period: str | None
     self_average: float | None
@@ -229,6 +238,10 @@ class PersonAssessmentOut(Schema):
     behaviours: list[BehaviourRatingOut]
     trend: list[dict]
     training_needed: list[str]
+
+
+def _profile_words(profile) -> str | None:
+    return f"{profile.display_title} v{profile.version}" if profile else None
 
 
 @router.get("/people/{staff_id}/assessment", response=PersonAssessmentOut)
@@ -245,7 +258,8 @@ def person_assessment(request: HttpRequest, staff_id: int):
         staff_id=subject.pk,
         name=subject.display_name,
         staff_group=staff_group_of(subject),
-        profile=str(summary.profile) if summary.profile else None,
+        profile=_profile_words(summary.profile),
+        profile_en=str(summary.profile) if summary.profile else None,
         self_period=summary.self_assessment.period if summary.self_assessment else None,
         supervisor_period=(
             summary.supervisor_assessment.period if summary.supervisor_assessment else None

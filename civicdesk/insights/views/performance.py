@@ -234,9 +234,11 @@ class _Bar:
 
 
 def _short_label(day: date, bucket: str) -> str:
-    # pledges' trend chart shortens labels longer than four characters; keep them short.
+    # pledges' trend chart shortens labels longer than four characters; keep them short. A
+    # week is its Monday's day of the month (the caption says so; the table gives the dates),
+    # not the ISO week number nobody reads.
     if bucket == "week":
-        return f"W{day.isocalendar()[1]:02d}"
+        return f"{day.day}"
     if bucket == "month":
         return f"{day:%m}"
     return f"{day.day}"
@@ -370,8 +372,10 @@ def _csv(report: perf.Report, table: str) -> HttpResponse:
         return "" if value is None else round(value, digits)
 
     for row in rows:
+        # A week is the date of its Monday, as days are: a spreadsheet sorts and reads it.
+        label = row.key.isoformat() if table == "periods" and report.bucket == "week" else row.label
         values = [
-            _csv_safe(row.label),
+            _csv_safe(label),
             row.visits,
             row.served,
             num(row.hours, 2),

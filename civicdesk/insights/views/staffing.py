@@ -78,6 +78,8 @@ def _sites(user):
 
 
 def _week(request) -> str:
+    """The ISO week code, for addresses and the database; pages show people its Monday's date
+    ("Week of 14 December 2026") from the `monday` in their context."""
     week = request.GET.get("week") or staffing.next_week()
     staffing.parse_week(week)  # a BadWeek becomes a 400 with its message
     return week
@@ -114,7 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/home.html",
-        {"items": items, "week": week, "agencies": agencies},
+        {"items": items, "week": week, "monday": staffing.parse_week(week), "agencies": agencies},
     )
 
 
@@ -199,7 +201,7 @@ def site(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_or_404(request.user, pk)
     week = _week(request)
     run = StaffingRun.objects.filter(site=site, week=week).first()
-    context = {"site": site, "week": week, "run": run}
+    context = {"site": site, "week": week, "monday": staffing.parse_week(week), "run": run}
     if run is not None and run.result:  # also the earlier advice while it is computed again
         context.update(_site_context(request, run.result))
     return render_in_zone(site, request, "insights/site.html", context)  # "computed 14:02" there
@@ -433,7 +435,13 @@ def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "insights/redeploy.html",
-        {"agency": agency, "week": week, "plan": plan, "can_accept": can_accept},
+        {
+            "agency": agency,
+            "week": week,
+            "monday": staffing.parse_week(week),
+            "plan": plan,
+            "can_accept": can_accept,
+        },
     )
 
 
