@@ -232,7 +232,11 @@ def offer(request: HttpRequest, token: str):
             slot.service.site,
             request,
             "queues/waitlist_joined.html",
-            {"slot": slot, "entry": entry},
+            {
+                "slot": slot,
+                "entry": entry,
+                "offer_hold": appts.offer_hold_text(phone=bool(entry.phone)),
+            },
         )
     state = appts.offer_state(entry, at=now())
     context = {

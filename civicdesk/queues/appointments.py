@@ -4,9 +4,11 @@ The rules, as shown to citizens:
 - Slots follow the site's opening hours; public holidays and closures have none.
 - A slot has a number of places. When it is full you can join its waitlist. When someone cancels,
   the first person on the waitlist is offered the place by email (with a tentative calendar
-  invite, invites.py) and SMS if given, with a link that works for OFFER_HOURS hours (never past
-  the start of the slot); the place is held for them meanwhile. If they decline or the offer
-  runs out, the next person is offered it.
+  invite, invites.py) and SMS if given, with a link that works for OFFER_HOURS hours of the
+  site's opening hours (its working-time calendar: hours while it is closed do not count, so an
+  offer made at night runs from the next opening), never past the start of the slot; the place
+  is held for them meanwhile. If they decline or the offer runs out, the next person is offered
+  it. Joining the waitlist is confirmed by email, with the link to leave it.
 - Check-in (at the kiosk with the reference, or on the appointment page) opens CHECK_IN_EARLY
   minutes before the slot. Checked in up to the service's `late_grace_minutes` after the start,
   you join the appointment priority lane, so you are called ahead of walk-ins by the lane rule
@@ -26,12 +28,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
 from civicdesk.core.zones import local_time
 from civicdesk.notify.services import notify_enqueue
-from civicdesk.organisations.calendar import site_calendar
+from civicdesk.organisations.calendar import NeverOpen, site_calendar
 from civicdesk.queues.invites import appointment_ics, offer_ics, public_url
 from civicdesk.queues.lanes import APPOINTMENT, NORMAL
 from civicdesk.queues.models import (
@@ -303,12 +306,76 @@ def waitlist_join(
     if slot.waitlist.filter(
         email__iexact=email, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
     ).exists():
-        raise Conflict(_("You are already on the waitlist for this time."), code="already_waiting")
+        raise Conflict(
+            _("You are already on the waitlist for this time: the email we sent you has its link."),
+            code="already_waiting",
+        )
     if slot.appointments.filter(email__iexact=email, status__in=ACTIVE).exists():
         raise Conflict(_("You already have an appointment at this time."), code="already_booked")
-    return WaitlistEntry.objects.create(
+    entry = WaitlistEntry.objects.create(
         slot=slot, name=name, email=email, phone=phone, language=language[:10]
     )
+    _confirm_waitlist(entry)
+    return entry
+
+
+def offer_hold_text(*, phone: bool) -> str:
+    """What happens when a place comes free, in the active language: the waitlist page and the
+    email confirming a join say it in the same words."""
+    if phone:
+        told = _("If a place comes free we will email you and text you a link to take it.")
+    else:
+        told = _("If a place comes free we will email you a link to take it.")
+    held = ngettext(
+        "The place is then held for you for %(hours)s hour while the office is open (hours "
+        "when it is closed do not count), and never past the start of the appointment.",
+        "The place is then held for you for %(hours)s hours while the office is open (hours "
+        "when it is closed do not count), and never past the start of the appointment.",
+        OFFER_HOURS,
+    ) % {"hours": OFFER_HOURS}
+    return f"{told} {held}"
+
+
+def _confirm_waitlist(entry: WaitlistEntry) -> None:
+    """The join confirmed by email: the link in it is the way back to leave the waitlist."""
+    if not entry.email:
+        return
+    slot = entry.slot
+    with translation.override(entry.language):
+        subject = _("On the waitlist: %(service)s, %(when)s") % {
+            "service": slot.service.display_name,
+            "when": _when(slot),
+        }
+        body = _(
+            "Dear %(name)s,\n\nYou are on the waitlist for %(service)s at %(site)s on "
+            "%(when)s.\n\n%(offer)s\n\nTo leave the waitlist, use this page: %(link)s"
+        ) % {
+            "name": entry.name,
+            "service": slot.service.display_name,
+            "site": slot.service.site.display_name,
+            "when": _when(slot),
+            "offer": offer_hold_text(phone=bool(entry.phone)),
+            "link": public_url("queues:offer", entry.token),
+        }
+    notify_enqueue(
+        channel="email",
+        to=entry.email,
+        subject=subject,
+        body=body,
+        dedupe_key=f"queues:waitlist:{entry.pk}:joined:email",
+        agency=slot.service.site.agency,
+        related=entry,
+    )
+
+
+def offer_expiry(slot: AppointmentSlot, *, at: datetime) -> datetime:
+    """When an offer made at `at` runs out: OFFER_HOURS of the site's opening hours later (its
+    working-time calendar, so a night does not eat the time), but never after the slot starts."""
+    try:
+        deadline = site_calendar(slot.service.site).add_working_hours(at, OFFER_HOURS)
+    except NeverOpen:  # no opening hours left at all: only the slot's start bounds it
+        return slot.starts_at
+    return min(deadline, slot.starts_at)
 
 
 def _offer_free_places(slot: AppointmentSlot) -> int:
@@ -318,11 +385,13 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         return 0
     offers = 0
     free = slot.capacity - _taken(slot)
-    for entry in slot.waitlist.filter(status=WaitlistStatus.WAITING).order_by("created_at", "id")[
-        : max(free, 0)
-    ]:
+    waiting = slot.waitlist.filter(status=WaitlistStatus.WAITING).order_by("created_at", "id")
+    expires_at = None
+    for entry in waiting[: max(free, 0)]:
+        if expires_at is None:  # one calendar read per slot, and only when someone is offered
+            expires_at = offer_expiry(slot, at=at)
         entry.status, entry.offered_at = WaitlistStatus.OFFERED, at
-        entry.offer_expires_at = min(at + timedelta(hours=OFFER_HOURS), slot.starts_at)
+        entry.offer_expires_at = expires_at
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
         link = public_url("queues:offer", entry.token)
         with translation.override(entry.language):

@@ -129,7 +129,8 @@ def test_waitlist_page_lets_you_leave_and_you_are_not_offered_a_place(client, cl
     appts.appointment_cancel(appointment=first)
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.DECLINED
-    assert not OutboxMessage.objects.filter(to="aisha@example.org").exists()
+    sent = OutboxMessage.objects.filter(to="aisha@example.org")
+    assert [m.dedupe_key for m in sent] == [f"queues:waitlist:{entry.pk}:joined:email"]  # q1
 
 
 # --- booking and cancelling ----------------------------------------------------------------------

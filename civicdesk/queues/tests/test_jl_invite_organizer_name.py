@@ -29,7 +29,9 @@ def test_offer_and_appointment_invites_name_the_agency_in_her_language(clock, se
         slot=slot, name="王小明", email="wang@example.cn", language="zh-hans"
     )
     appts.appointment_cancel(appointment=first)
-    offer = OutboxMessage.objects.get(to="wang@example.cn", channel="email")
+    offer = OutboxMessage.objects.get(
+        to="wang@example.cn", channel="email", dedupe_key__endswith=":offer:email"
+    )
     assert _organizer_name(offer) == "房屋委员会"
     entry.refresh_from_db()
     appts.waitlist_accept(entry=entry)

@@ -82,4 +82,5 @@ def test_leaving_the_waitlist_before_any_offer_sends_nothing(clock, service):
     book(slot)
     entry = appts.waitlist_join(slot=slot, name="Ali", email="ali@example.org")
     appts.waitlist_decline(entry=entry)
-    assert not OutboxMessage.objects.filter(to="ali@example.org").exists()
+    sent = OutboxMessage.objects.filter(to="ali@example.org")
+    assert [m.dedupe_key for m in sent] == [f"queues:waitlist:{entry.pk}:joined:email"]  # q1
