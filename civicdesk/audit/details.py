@@ -3,8 +3,9 @@
 Entries keep their data as written (ids, codes, references). Labels are translated where the
 key is known and humanised otherwise; the ids a reassignment stores are shown as the names of
 the officer, category and department, and a reply's message id as its first words (looked up
-for a whole page in one query per kind of name). Shares (a routing confidence) are shown as
-percentages, as the case page shows them. Texts are plain strings: the template escapes them.
+for a whole page in one query per kind of name). A case's status code is shown as its label
+in the reader's language, as the staff pages show it. Shares (a routing confidence) are shown
+as percentages, as the case page shows them. Texts are plain strings: the template escapes them.
 """
 
 from __future__ import annotations
@@ -101,6 +102,14 @@ MESSAGE_WORDS = 12
 # Keys that store a share (0..1), shown as a percentage as the case and routing pages show it.
 SHARE_KEYS = ("confidence", "threshold", "top1", "coverage", "precision_target")
 
+# Where an action stores a case's status code: shown as its label, as the staff pages show it.
+CASE_STATUS_KEYS = {
+    ("case.status", "from"),
+    ("case.status", "to"),
+    ("case.reply", "status"),
+    ("open311.update", "status"),
+}
+
 # Keys whose values name a case by its reference: the audit page's record filter reads them.
 CASE_REFERENCE_KEYS = ("source", "target", "of", "part", "reference")
 
@@ -129,6 +138,8 @@ def _details(entry: AuditEntry, names: dict) -> list[tuple[str, str]]:
             text = _name(names, field, value)
         elif key in SHARE_KEYS and _is_share(value):
             text = _percent(value)
+        elif (entry.action, key) in CASE_STATUS_KEYS and isinstance(value, str):
+            text = _case_status(value)
         else:
             text = _text(value)
         rows.append((_label(entry.action, key), text))
@@ -142,6 +153,13 @@ def _is_share(value) -> bool:
 def _percent(value: float) -> str:
     """93% for 0.9316: rounded as the pages' {% widthratio value 1 100 %} rounds it."""
     return f"{round(value * 100)}%"
+
+
+def _case_status(code: str) -> str:
+    """A case status code ("resolved") as the label staff read, in the language in use."""
+    from civicdesk.cases.models import staff_status_choices
+
+    return str(dict(staff_status_choices()).get(code, code))
 
 
 def _assign_rows(data: dict, names: dict) -> list[tuple[str, str]]:

@@ -112,6 +112,13 @@ class CaseOut(Schema):
     possible_duplicate_of: str | None
     merged_into: str | None
     coordinating_case: str | None
+    next_due_at: datetime | None = Field(
+        description="When the next clock runs out, as the staff queue sorts by it; null while "
+        "no clock runs (paused waiting for the citizen, finished, or everything owed sent)"
+    )
+    next_due_clock: Literal["acknowledgement", "reply"] | None = Field(
+        description="Which clock next_due_at belongs to: acknowledgement or reply; null with it"
+    )
 
     @staticmethod
     def from_case(case: Case) -> CaseOut:
@@ -147,6 +154,9 @@ class CaseOut(Schema):
             possible_duplicate_of=_ref(case, "possible_duplicate_of"),
             merged_into=_ref(case, "merged_into"),
             coordinating_case=_ref(case, "coordinating_case"),
+            # Annotated by the selectors (`selectors.with_next_due`): the queue's own rule.
+            next_due_at=case.next_due_at,
+            next_due_clock=case.next_due_clock,
         )
 
 
