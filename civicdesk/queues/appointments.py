@@ -373,8 +373,8 @@ def offer_expiry(slot: AppointmentSlot, *, at: datetime) -> datetime:
     working-time calendar, so a night does not eat the time), but never after the slot starts."""
     try:
         deadline = site_calendar(slot.service.site).add_working_hours(at, OFFER_HOURS)
-    except NeverOpen:  # no opening hours left at all: only the slot's start bounds it
-        return slot.starts_at
+    except NeverOpen:  # no opening hours left at all: plain hours, not months of holding
+        deadline = at + timedelta(hours=OFFER_HOURS)
     return min(deadline, slot.starts_at)
 
 

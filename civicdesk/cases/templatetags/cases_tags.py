@@ -3,7 +3,7 @@ from django.utils.html import avoid_wrapping
 from django.utils.timesince import TIME_STRINGS, timesince, timeuntil
 from django.utils.translation import gettext as _
 
-from civicdesk.cases.selectors import SOON
+from civicdesk.cases.selectors import CLOCK_ACKNOWLEDGEMENT, SOON, case_next_due
 from civicdesk.core.clock import now
 
 register = template.Library()
@@ -22,8 +22,8 @@ def case_clock(case):
         if case.reply_due_at is not None and case.replied_at > case.reply_due_at:
             return {"colour": "orange", "text": _("Replied late")}
         return {"colour": "green", "text": _("Replied")}
-    due = case.reply_due_at if case.acknowledged_at else case.acknowledge_due_at
-    what = _("reply") if case.acknowledged_at else _("acknowledgement")
+    clock, due = case_next_due(case)  # the queue's own order: the clock that runs out first
+    what = _("acknowledgement") if clock == CLOCK_ACKNOWLEDGEMENT else _("reply")
     if case.breached_at is not None or (due is not None and due < at):
         since = timesince(due, at) if due else ""
         return {

@@ -131,3 +131,19 @@ def test_the_schema_shows_both_fields(client):
     assert "date-time" in json.dumps(properties["next_due_at"])
     detail = schema["components"]["schemas"]["CaseDetailOut"]["properties"]
     assert {"next_due_at", "next_due_clock"} <= set(detail)
+
+
+def test_the_staff_clock_tag_reads_the_same_rule_as_the_queue(clocks):
+    """A case loaded without the annotation (the clock tag's way) gets the clock and the time
+    the SQL rule gives, case by case; the tag names that clock."""
+    from civicdesk.cases.selectors import case_next_due, with_next_due
+    from civicdesk.cases.templatetags.cases_tags import case_clock
+
+    annotated = {c.pk: c for c in with_next_due(Case.objects.all())}
+    for name, (clock, _field) in EXPECTED.items():
+        case = Case.objects.get(pk=clocks[name].pk)
+        assert case_next_due(case) == case_next_due(annotated[case.pk]), name
+        assert case_next_due(case)[0] == clock, name
+    reply_first = Case.objects.get(pk=clocks["reply_first"].pk)
+    assert "reply" in case_clock(reply_first)["text"].lower()
+    assert "acknowledgement" not in case_clock(reply_first)["text"].lower()

@@ -91,3 +91,14 @@ def test_an_offer_in_opening_hours_is_held_as_before(booking):
         appts.appointment_cancel(appointment=other)
         bo.refresh_from_db()
         assert bo.offer_expires_at == OPEN_MORNING + timedelta(hours=appts.OFFER_HOURS)
+
+
+def test_a_site_with_no_opening_hours_left_holds_an_offer_two_plain_hours(booking):
+    """Hours cleared while booked slots remain: the offer must not hold the place for months."""
+    with time_machine.travel(OPEN_MORNING, tick=False):
+        far_slot = slot_at(booking, 14, day=OPEN_MORNING.date() + timedelta(days=90))
+        site = booking.site
+        site.opening_hours = {}
+        site.save()
+        expiry = appts.offer_expiry(far_slot, at=OPEN_MORNING)
+        assert expiry == OPEN_MORNING + timedelta(hours=appts.OFFER_HOURS)
