@@ -257,8 +257,8 @@ def performance_report(*, user, query: PerformanceQuery) -> Report:
     cases = cases_by_officer(query, officer_ids)
 
     teams_of = _teams_of(officer_ids, only=query.team_id)
-    team_names = dict(Department.objects.filter(agency=query.agency).values_list("pk", "name"))
-    # Services and sites in the reader's language, as the queue pages name them.
+    team_names = {d.pk: d.local_name() for d in Department.objects.filter(agency=query.agency)}
+    # Teams, services and sites in the reader's language, as the queue pages name them.
     agency_services = Service.objects.filter(site__agency=query.agency).select_related("site")
     service_names = {s.pk: s.local_name() for s in agency_services}
     service_sites = {s.pk: s.site.local_name() for s in agency_services}

@@ -84,7 +84,7 @@ def names_by_language(hant: str, hans: str, ms: str) -> dict[str, str]:
     return {"zh-hant": hant, "zh-hans": hans, "ms": ms}
 
 
-# What citizens read in their language (`LocalNames.names`), by the English name.
+# What citizens and staff read in their language (`LocalNames.names`), by the English name.
 NAMES = {
     "Harbour City Housing Authority": names_by_language(
         "海港城房屋委員會", "海港城房屋委员会", "Lembaga Perumahan Bandar Raya Harbour"
@@ -95,6 +95,30 @@ NAMES = {
     "Harbour City Environment Agency": names_by_language(
         "海港城環境局", "海港城环境局", "Agensi Alam Sekitar Bandar Raya Harbour"
     ),
+    # Departments (teams)
+    "Estate Maintenance": names_by_language("屋邨維修組", "屋邨维修组", "Penyelenggaraan Estet"),
+    "Allocation and Tenancy": names_by_language(
+        "編配及租約組", "编配及租约组", "Peruntukan dan Penyewaan"
+    ),
+    "Rent and Payments": names_by_language("租金及繳費組", "租金及缴费组", "Sewa dan Bayaran"),
+    "Estate Management": names_by_language("屋邨管理組", "屋邨管理组", "Pengurusan Estet"),
+    "Road Maintenance": names_by_language("道路維修組", "道路维修组", "Penyelenggaraan Jalan"),
+    "Bus and Ferry Services": names_by_language(
+        "巴士及渡輪服務組", "巴士及渡轮服务组", "Perkhidmatan Bas dan Feri"
+    ),
+    "Vehicle and Driver Licensing": names_by_language(
+        "車輛及駕駛執照組", "车辆及驾驶执照组", "Pelesenan Kenderaan dan Pemandu"
+    ),
+    "Parking": names_by_language("泊車組", "泊车组", "Tempat Letak Kereta"),
+    "Street Cleansing": names_by_language("街道清潔組", "街道清洁组", "Pembersihan Jalan"),
+    "Trees and Parks": names_by_language("樹木及公園組", "树木及公园组", "Pokok dan Taman"),
+    "Noise and Air Quality": names_by_language(
+        "噪音及空氣質素組", "噪音及空气质素组", "Bunyi Bising dan Kualiti Udara"
+    ),
+    "Waste and Recycling": names_by_language(
+        "廢物及回收組", "废物及回收组", "Sisa dan Kitar Semula"
+    ),
+    # Sites
     "Harbour Central Customer Centre": names_by_language(
         "海港中區客戶服務中心", "海港中区客户服务中心", "Pusat Pelanggan Harbour Central"
     ),
@@ -180,6 +204,7 @@ def load_organisations() -> list[tuple[str, str, str]]:
                 Department.objects.filter(agency=agency, code=code).first()
                 or department_create(actor=None, agency=agency, code=code, name=name)
             )
+            give_names(departments[-1], NAMES)
         sites = []
         for code, name, address, hours in spec["sites"]:
             sites.append(

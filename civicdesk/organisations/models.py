@@ -84,7 +84,9 @@ class Agency(LocalNames, CalendarFields, TimeStampedModel):
         return f"{self.code} {self.name}"
 
 
-class Department(TimeStampedModel):
+class Department(LocalNames, TimeStampedModel):
+    """A team of an agency; `name` is its English name, `names` the others (`display_name`)."""
+
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="departments")
     code = models.CharField(_("code"), max_length=10, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)

@@ -50,11 +50,12 @@ def agency_create(
 
 @transaction.atomic
 def department_create(
-    *, actor, agency: Agency, code: str, name: str, email: str = ""
+    *, actor, agency: Agency, code: str, name: str, email: str = "", names: dict | None = None
 ) -> Department:
+    """`name` in English; `names` the department's name in other languages, by language code."""
     if actor is not None:
         require(actor, Area.ORGANISATION, Access.WRITE, Target(agency_id=agency.id))
-    department = Department(agency=agency, code=code, name=name, email=email)
+    department = Department(agency=agency, code=code, name=name, email=email, names=names or {})
     department.full_clean()
     department.save()
     audit_record(actor=actor, action="department.create", target=department)

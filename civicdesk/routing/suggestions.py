@@ -29,6 +29,8 @@ class Candidate:
     confidence: float  # calibrated probability, 0..1
     department_id: int | None = None
     agency_id: int | None = None
+    # The name in the reader's language, for pages; `name` (the English) stays the API's.
+    display_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,20 @@ def serving_version(agency: Agency | None) -> ModelVersion | None:
     )
 
 
-def _destinations(agency: Agency | None, codes: list[str]) -> dict[str, tuple[str, int, int]]:
-    """code -> (name, department_id or None, agency_id) for active destinations only."""
+def _destinations(
+    agency: Agency | None, codes: list[str]
+) -> dict[str, tuple[str, int | None, int, str]]:
+    """code -> (name, department_id or None, agency_id, name in the reader's language) for
+    active destinations only."""
     if agency is None:
-        rows = Agency.objects.filter(code__in=codes, is_active=True).values_list(
-            "code", "name", "id"
+        agencies = Agency.objects.filter(code__in=codes, is_active=True).only(
+            "code", "name", "names"
         )
-        return {code: (name, None, pk) for code, name, pk in rows}
-    rows = Department.objects.filter(agency=agency, code__in=codes, is_active=True).values_list(
-        "code", "name", "id"
+        return {a.code: (a.name, None, a.pk, a.local_name()) for a in agencies}
+    departments = Department.objects.filter(agency=agency, code__in=codes, is_active=True).only(
+        "code", "name", "names"
     )
-    return {code: (name, pk, agency.pk) for code, name, pk in rows}
+    return {d.code: (d.name, d.pk, agency.pk, d.local_name()) for d in departments}
 
 
 def routing_suggest(
@@ -111,9 +116,9 @@ def routing_suggest(
     for i in order:
         code = model.labels[i]
         if code in places:
-            name, department_id, agency_id = places[code]
+            name, department_id, agency_id, local = places[code]
             candidates.append(
-                Candidate(code, name, round(float(proba[i]), 4), department_id, agency_id)
+                Candidate(code, name, round(float(proba[i]), 4), department_id, agency_id, local)
             )
         if len(candidates) == 3:
             break

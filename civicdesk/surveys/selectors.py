@@ -144,14 +144,14 @@ def scores_by(queryset: QuerySet[Response], dimension: str) -> list[ResultRow]:
     else:
         fields = list(dict.fromkeys([key_field, label_field]))
     rows = list(queryset.values(*fields).annotate(**_aggregates()).order_by(*fields))
-    sites = _sites([v[key_field] for v in rows]) if dimension == "site" else {}
+    places = _places(dimension, [v[key_field] for v in rows])
     result = []
     for values in rows:
         key = values[key_field]
         if dimension == "month":
             label = timezone.localtime(key).strftime("%Y-%m") if key else ""
-        elif key in sites:
-            label = sites[key].local_name()
+        elif key in places:
+            label = places[key].local_name()
         elif dimension == "channel":
             label = channel_label(key or "")
         else:
@@ -166,18 +166,36 @@ def _sites(ids) -> dict:
     return Site.objects.in_bulk([i for i in ids if i])
 
 
+def _departments(ids) -> dict:
+    from civicdesk.organisations.models import Department
+
+    return Department.objects.in_bulk([i for i in ids if i])
+
+
+def _places(dimension: str, ids) -> dict:
+    """{id: site or department} for the rows of a breakdown by either (named in the reader's
+    language); {} for other dimensions."""
+    if dimension == "site":
+        return _sites(ids)
+    if dimension == "department":
+        return _departments(ids)
+    return {}
+
+
 def filter_names(user, filters: Filters) -> dict[str, str]:
     """What each narrowing filter is called, by parameter (site, department, officer, service),
-    read from the responses the user may see: a site in the reader's language, an officer by
-    name. A value the user cannot see keeps no name."""
+    read from the responses the user may see: a site or department in the reader's language,
+    an officer by name. A value the user cannot see keeps no name."""
     visible = responses_for(user)
     names: dict[str, str] = {}
-    if filters.site_id:
-        site = _sites([filters.site_id]).get(filters.site_id)
-        if site and visible.filter(site_id=site.pk).exists():
-            names["site"] = site.local_name()
     for param, field, value in (
+        ("site", "site_id", filters.site_id),
         ("department", "department_id", filters.department_id),
+    ):
+        place = _places(param, [value]).get(value) if value else None
+        if place and visible.filter(**{field: place.pk}).exists():
+            names[param] = place.local_name()
+    for param, field, value in (
         ("officer", "officer_id", filters.officer_id),
         ("service", "service_key", filters.service_key),
     ):

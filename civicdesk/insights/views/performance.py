@@ -91,8 +91,7 @@ class PerformanceFilterForm(forms.Form):
         )
         self.fields["site"].label_from_instance = lambda s: s.local_name()
         self.fields["team"].queryset = perf.teams_for(user, agency)
-        # Departments have no names in other languages (yet): their one name.
-        self.fields["team"].label_from_instance = lambda d: d.name
+        self.fields["team"].label_from_instance = lambda d: d.local_name()
         self.fields["agency"].label_from_instance = lambda a: a.display_name
         self.fields["officer"].queryset = perf.visible_officers(user, agency).order_by(
             "display_name"
