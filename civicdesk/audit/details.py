@@ -210,7 +210,7 @@ def _assign_names(entries: list[AuditEntry]) -> dict:
                     if isinstance(values.get(field), int):
                         ids.add(values[field])
     models = {"assignee": (StaffProfile, "display_name"), "category": (Category, "name"),
-              "department": (Department, "name"), "site": (Site, None)}  # fmt: skip
+              "department": (Department, None), "site": (Site, None)}  # fmt: skip
     names = {}
     message_ids = wanted.pop("message")
     if message_ids:
@@ -218,9 +218,9 @@ def _assign_names(entries: list[AuditEntry]) -> dict:
     for field, ids in wanted.items():
         if ids:
             model, attribute = models[field]
-            if attribute is None:  # a site's name is in the reader's language
-                for site in model.objects.filter(pk__in=ids):
-                    names[field, site.pk] = site.local_name()
+            if attribute is None:  # a site's or team's name is in the reader's language
+                for named in model.objects.filter(pk__in=ids):
+                    names[field, named.pk] = named.local_name()
                 continue
             for pk, name in model.objects.filter(pk__in=ids).values_list("pk", attribute):
                 names[field, pk] = name

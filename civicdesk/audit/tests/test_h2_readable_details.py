@@ -94,3 +94,16 @@ def test_labels_are_translated(replied):
         (entry,) = audit_details(AuditEntry.objects.filter(action="case.reply"))
     labels = [label for label, _text in entry.details]
     assert "Reply to the citizen" not in labels
+
+
+def test_a_team_moved_is_named_in_the_readers_language(agency, qsm):
+    before = DepartmentFactory(agency=agency, code="MAINT", name="Estate Maintenance",
+                               names={"zh-hant": "屋邨維修組"})  # fmt: skip
+    after = DepartmentFactory(agency=agency, code="LIFT", name="Lifts",
+                              names={"zh-hant": "升降機組"})  # fmt: skip
+    audit_record(actor=qsm.user, action="case.assign", agency=agency,
+                 data={"before": {"department": before.pk}, "after": {"department": after.pk}})  # fmt: skip
+    with override("zh-hant"):
+        (entry,) = audit_details(AuditEntry.objects.filter(action="case.assign"))
+        shown = dict(entry.details)
+    assert "屋邨維修組" in shown.values() and "升降機組" in shown.values()
