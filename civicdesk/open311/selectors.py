@@ -6,13 +6,14 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from civicdesk.cases.models import Case, CaseEvent, Category, Kind
+from civicdesk.cases.models import Case, CaseEvent, CaseMessage, Category, Kind, MessageKind
 from civicdesk.open311.models import ApiKey, ServiceAttribute, hash_api_key
 from civicdesk.organisations.models import Agency
 
 # Events that another Open311 system syncs: status changes, posted updates and transfers to
 # another agency (the request keeps its id; the agency that sent it away still sees that).
-UPDATE_ACTIONS = ("status", "open311_update", "transferred")
+# A reply to the citizen is an update too: its description is the words she was sent.
+UPDATE_ACTIONS = ("status", "open311_update", "transferred", "replied")
 
 
 def service_code(category: Category | None) -> str:
@@ -63,13 +64,23 @@ def service_get(*, code: str, agency: Agency | None = None) -> Category | None:
     return qs.first()
 
 
-def request_list(*, agency: Agency | None = None) -> QuerySet[Case]:
+def citizen_replies() -> QuerySet[CaseMessage]:
+    """What the agency sent the citizen, oldest first: never internal notes, and never a message
+    a merge moved here from another citizen's case (`original_reference`)."""
+    return CaseMessage.objects.filter(kind=MessageKind.TO_CITIZEN, original_reference="").order_by(
+        "at", "pk"
+    )
+
+
+def request_list(*, agency: Agency | None = None, replies: bool = False) -> QuerySet[Case]:
     """Public service requests: cases of kind service request with a category, and every
     request posted through Open311 (one transferred to an agency that has not yet picked its
     category stays readable by the client that posted it).
 
     Never contacts, and never staff notes: a status note may be internal, so the public list
-    says only the status; the key-authenticated updates feed carries the notes."""
+    says only the status; the key-authenticated updates feed carries the notes.
+    `replies`: prefetch what was sent to each citizen (`case.citizen_replies`), for a client
+    with a key: a reply is a letter to one person and may name her."""
     qs = (
         Case.objects.filter(kind=Kind.SERVICE_REQUEST)
         .filter(Q(category__isnull=False) | Q(open311_submission__isnull=False))
@@ -78,6 +89,14 @@ def request_list(*, agency: Agency | None = None) -> QuerySet[Case]:
     )
     if agency is not None:
         qs = qs.filter(agency=agency)
+    if replies:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=citizen_replies().only("case_id", "at", "body"),
+                to_attr="citizen_replies",
+            )
+        )
     return qs
 
 
@@ -89,7 +108,8 @@ def update_list(
     agency: Agency | None = None,
     references: list[str] | None = None,
 ) -> QuerySet[CaseEvent]:
-    """Status changes of service requests, oldest first; `references`: only those requests'."""
+    """Status changes and replies to the citizen of service requests, oldest first;
+    `references`: only those requests'."""
     qs = (
         CaseEvent.objects.filter(
             action__in=UPDATE_ACTIONS,

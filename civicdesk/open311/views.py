@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -41,6 +43,9 @@ from civicdesk.organisations.models import Agency
 
 MAX_RESULTS = 1000
 MAX_SPAN = timedelta(days=90)
+# status_notes is a note on the status, not the letter: the start of the latest reply.
+STATUS_NOTES_LENGTH = 500
+UPDATE_DESCRIPTION_LENGTH = 4000
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-03-01T00:00:00Z"
@@ -320,13 +325,22 @@ def _submission(case: Case) -> Submission | None:
         return None
 
 
-def _request(case: Case) -> dict:
+def _status_notes(case: Case, api_key: ApiKey | None) -> str:
+    """The latest reply to the citizen, for a client with a key for the case's agency (a reply
+    is a letter to one person); else, and before any reply, the status in words."""
+    replies = getattr(case, "citizen_replies", None)
+    if api_key is not None and api_key.may_act_for(case.agency_id) and replies:
+        return Truncator(replies[-1].body.strip()).chars(STATUS_NOTES_LENGTH)
+    return str(case.get_status_display())
+
+
+def _request(case: Case, api_key: ApiKey | None = None) -> dict:
     submission = _submission(case)
     finished = not case.is_open
     return {
         "service_request_id": case.reference,
         "status": "closed" if finished else "open",
-        "status_notes": str(case.get_status_display()),
+        "status_notes": _status_notes(case, api_key),
         "service_name": _name(case.category),
         "service_code": selectors.service_code(case.category),
         "description": case.description[:4000],
@@ -346,9 +360,9 @@ def _request(case: Case) -> dict:
     }
 
 
-def _requests(fmt: str, cases, status: int = 200):
-    return respond(fmt, [_request(c) for c in cases], root="service_requests", item="request",
-                   status=status)  # fmt: skip
+def _requests(fmt: str, cases, status: int = 200, api_key: ApiKey | None = None):
+    return respond(fmt, [_request(c, api_key) for c in cases], root="service_requests",
+                   item="request", status=status)  # fmt: skip
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -396,10 +410,11 @@ def requests(request, *, fmt: str):
     if request.method == "POST":
         return _post_request(request, fmt)
     agency = _jurisdiction(request)
-    cases = selectors.request_list(agency=agency)
+    api_key = selectors.api_key_get(_param(request, "api_key"))  # optional here
+    cases = selectors.request_list(agency=agency, replies=api_key is not None)
     ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
     if ids:  # the spec: a list of ids overrides every other filter
-        return _requests(fmt, cases.filter(reference__in=ids[:MAX_RESULTS]))
+        return _requests(fmt, cases.filter(reference__in=ids[:MAX_RESULTS]), api_key=api_key)
     start, end = _window(request)
     cases = cases.filter(received_at__gte=start, received_at__lte=end)
     codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
@@ -416,7 +431,7 @@ def requests(request, *, fmt: str):
     page_size = _positive(request, "page_size", MAX_RESULTS, MAX_RESULTS)
     page = _positive(request, "page", 1, 100000)
     offset = (page - 1) * page_size
-    return _requests(fmt, cases[offset : offset + page_size])
+    return _requests(fmt, cases[offset : offset + page_size], api_key=api_key)
 
 
 def _post_request(request, fmt: str):
@@ -462,8 +477,9 @@ def _post_request(request, fmt: str):
 
 @open311("GET")
 def request_detail(request, service_request_id: str, *, fmt: str):
+    api_key = selectors.api_key_get(_param(request, "api_key"))  # optional here
     case = (
-        selectors.request_list(agency=_jurisdiction(request))
+        selectors.request_list(agency=_jurisdiction(request), replies=api_key is not None)
         .filter(reference=service_request_id[:30])
         .first()
     )
@@ -471,7 +487,7 @@ def request_detail(request, service_request_id: str, *, fmt: str):
         raise Open311Error(
             404, _("service_request_id %(id)s not found.") % {"id": service_request_id[:30]}
         )
-    return _requests(fmt, [case])
+    return _requests(fmt, [case], api_key=api_key)
 
 
 @open311("GET")
@@ -505,6 +521,7 @@ def updates(request, *, fmt: str):
         .exclude(media_url="")
         .values_list("event_id", "media_url")
     )
+    replies = _reply_words(events)
     moved_to = {
         agency.code: agency.display_name
         for agency in Agency.objects.filter(
@@ -524,12 +541,32 @@ def updates(request, *, fmt: str):
             "description": _("Transferred to %(agency)s")
             % {"agency": moved_to.get(event.data.get("to"), event.data.get("to"))}
             if event.action == "transferred"
-            else event.text or _status_label(event),
+            else replies.get(event.pk) or event.text or _status_label(event) or event.label,
             "media_url": media.get(event.pk),
         }
         for event in events
     ]
     return respond(fmt, data, root="service_request_updates", item="request_update")
+
+
+def _reply_words(events) -> dict[int, str]:
+    """Each reply event's words: the message to the citizen written just before it, in the same
+    transaction (the case row is locked while replying). One query for the page."""
+    replied = [e for e in events if e.action == "replied"]
+    if not replied:
+        return {}
+    sent = defaultdict(list)
+    found = selectors.citizen_replies().filter(
+        case_id__in={e.case_id for e in replied}, at__lte=max(e.at for e in replied)
+    )
+    for case_id, at, body in found.values_list("case_id", "at", "body"):
+        sent[case_id].append((at, body))
+    words = {}
+    for event in replied:
+        before = [body for at, body in sent[event.case_id] if at <= event.at]
+        if before:
+            words[event.pk] = Truncator(before[-1].strip()).chars(UPDATE_DESCRIPTION_LENGTH)
+    return words
 
 
 def _status_label(event) -> str:

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, NotFound, ValidationFailed
+from civicdesk.core.text import sentences
 from civicdesk.core.zones import local_time
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.calendar import NeverOpen, site_calendar
@@ -333,7 +334,7 @@ def offer_hold_text(*, phone: bool) -> str:
         "when it is closed do not count), and never past the start of the appointment.",
         OFFER_HOURS,
     ) % {"hours": OFFER_HOURS}
-    return f"{told} {held}"
+    return sentences(told, held)
 
 
 def _confirm_waitlist(entry: WaitlistEntry) -> None:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from civicdesk.cases.models import Case, CaseAttachment, CaseMessage, MessageKind
 from civicdesk.core.clock import now
 from civicdesk.core.errors import NotAllowed, ValidationFailed
+from civicdesk.core.text import sentences  # noqa: F401  (cases.services.common.sentences)
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.permissions import Access, Area, Scope, Target, require, scope_for
 
@@ -220,13 +221,6 @@ def tell_citizen(
             related=case,
         )
     return message
-
-
-def sentences(*parts: str) -> str:
-    """Sentences in the active language, one after another: Chinese puts no space after its
-    full stop (。), the other languages one space."""
-    joiner = "" if (get_language() or "").lower().startswith("zh") else " "
-    return joiner.join(part.strip() for part in parts if part and part.strip())
 
 
 PHONE_CHARACTERS = re.compile(r"\+?[0-9 ().-]+")

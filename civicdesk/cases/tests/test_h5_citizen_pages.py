@@ -111,7 +111,7 @@ def test_acknowledgement_says_which_agency_has_her_case_in_her_language(monday, 
                 description="天花板漏水", contact_email="chan@example.org",
                 language="zh-hant")  # fmt: skip
     email = OutboxMessage.objects.get(to="chan@example.org")
-    assert "海港城房屋委員會 正處理您的個案。" in email.body
+    assert "海港城房屋委員會正處理您的個案。" in email.body
 
 
 def test_transfer_email_gives_the_new_reply_date_and_chinese_sentences_run_on(
@@ -168,6 +168,6 @@ def test_confirmation_in_chinese_has_no_space_between_sentences(client, monday, 
     client.get("/language/zh-hant/?next=/cases/new/")
     response = _report(client, attachments=[])
     body = client.get(response["Location"]).content.decode()
-    assert "海港城房屋委員會 正處理您的個案。" in body
+    assert "海港城房屋委員會正處理您的個案。" in body
     # Each sentence ends its paragraph: no "。 我們…" run-on with a stray space.
     assert not re.search(r"個案。\s+我們會於", body)

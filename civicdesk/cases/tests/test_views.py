@@ -178,7 +178,7 @@ def test_assisted_mode_logs_phone_contact(client, monday, leak, officer):
 
 def test_qsm_dashboard_lists_and_is_hidden_from_frontline(client, monday, leak, officer, qsm):
     client.force_login(officer.user)
-    assert client.get("/cases/staff/dashboard/").status_code == 404
+    assert client.get("/cases/staff/dashboard/").status_code == 403
     client.force_login(qsm.user)
     assert client.get("/cases/staff/dashboard/").status_code == 200
 

@@ -37,7 +37,7 @@ from civicdesk.cases.models import (
 from civicdesk.cases.services.work import can_reopen, reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
-from civicdesk.core.errors import ApplicationError, Conflict, NotFound
+from civicdesk.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from civicdesk.core.zones import render_in_zone, zone_of
 from civicdesk.organisations.models import StaffProfile
 from civicdesk.organisations.permissions import Access, Area, Scope, scope_for
@@ -143,8 +143,13 @@ def absence_remove(request: HttpRequest, absence_id: int):
 
 @login_required
 def dashboard(request: HttpRequest):
-    if scope_for(request.user, Area.CASES, Access.READ) < Scope.AGENCY:
-        raise Http404
+    scope = scope_for(request.user, Area.CASES, Access.READ)
+    if scope < Scope.AGENCY:
+        # The QSM's oversight of the agency (DESIGN: roles). A team lead reads the same lists
+        # for her teams in the case list, filtered by service standard.
+        if scope is Scope.NONE:
+            raise NotAllowed(_("The quality dashboard is for quality service managers, agency admins and executives."))  # fmt: skip
+        raise NotAllowed(_("The quality dashboard is for quality service managers, agency admins and executives. For your teams' cases, filter the case list by service standard: due within a day, or breached."))  # fmt: skip
     return render(
         request,
         "cases/staff/dashboard.html",
