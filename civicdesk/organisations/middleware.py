@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, empty
 
 # Paths a signed-in admin may reach before passing two-factor.
 _OPEN_PREFIXES = (
@@ -20,6 +21,8 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _nobody_signed_in(request):
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             profile = getattr(user, "staff_profile", None)
@@ -32,3 +35,18 @@ class TwoFactorRequiredMiddleware:
                     )
                 return redirect(f"{reverse('staff:two_factor')}?next={request.path}")
         return self.get_response(request)
+
+
+def _nobody_signed_in(request) -> bool:
+    """Whether the request's user is certainly anonymous without loading it: still the lazy
+    user of the authentication middleware, and no session to sign anyone in (no session
+    cookie). Loading it (the session, then django-otp's wrapper) for every machine client's
+    API call and every page of a visitor cost more than the rest of this check."""
+    user = request.__dict__.get("user")
+    session = getattr(request, "session", None)
+    return (
+        isinstance(user, SimpleLazyObject)
+        and user._wrapped is empty
+        and session is not None
+        and session.session_key is None
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
@@ -12,12 +13,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, Max, Q
 from django.utils.formats import date_format
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 from rapidfuzz import fuzz
 
 from civicdesk.audit.models import AuditEntry
@@ -49,7 +50,13 @@ from civicdesk.cases.services.common import (
 from civicdesk.cases.workflows import case_event, case_event_new, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
-from civicdesk.core.inserts import bound_cursor, insert_casts, insert_values, mark_saved
+from civicdesk.core.inserts import (
+    bound_cursor,
+    insert_casts,
+    insert_columns,
+    insert_values,
+    mark_saved,
+)
 from civicdesk.core.zones import zone_of
 from civicdesk.organisations.models import Agency, Department, Site, StaffProfile
 from civicdesk.routing.integration import auto_route, auto_route_record
@@ -58,6 +65,11 @@ DUPLICATE_WINDOW = timedelta(days=30)
 DUPLICATE_DISTANCE_DEGREES = Decimal("0.002")  # about 200 m at Hong Kong's latitude
 DUPLICATE_TEXT_RATIO = 0.5
 ASSIGNABLE_ROLES = lookups.ASSIGNABLE_ROLES
+# The choices an intake is checked against, as sets: `Kind.values` builds its list anew on
+# every read.
+_KINDS = frozenset(Kind.values)
+_CHANNELS = frozenset(IntakeChannel.values)
+_PRIORITIES = frozenset(Priority.values)
 
 
 def reference_allocate(*, agency: Agency, year: int) -> str:
@@ -101,35 +113,13 @@ def _insert_numbered_at_once(
     row version with an entry in every one of the case's indexes.
     """
     year = case.received_at.astimezone(zone_of(case.agency)).year
-    qn = connection.ops.quote_name
-    c_cols, c_vals = insert_values(case, {"reference"})
-    m_cols, m_vals = insert_values(message, {"case_id"})
-    e_cols, e_vals = insert_values(event, {"case_id"})
+    _, c_vals = insert_values(case, {"reference"})
+    _, m_vals = insert_values(message, {"case_id"})
+    _, e_vals = insert_values(event, {"case_id"})
     # The entry names the case by id, "reference subject" and, in its data, the reference.
-    a_cols, a_vals = insert_values(entry, {"object_id", "object_repr", "data"})
+    _, a_vals = insert_values(entry, {"object_id", "object_repr", "data"})
     a_data = AuditEntry._meta.get_field("data").get_db_prep_save(entry.data, connection)
-
-    def values(obj, skip) -> str:  # typed: the rows are INSERT ... SELECT (see insert_casts)
-        return ", ".join(insert_casts(obj, skip))
-
-    sql = (
-        f"WITH n AS (UPDATE {qn(ReferenceCounter._meta.db_table)} SET last = last + 1 "  # noqa: S608
-        "WHERE agency_id = %s AND year = %s RETURNING last), "
-        f"c AS (INSERT INTO {qn(Case._meta.db_table)} ({', '.join(c_cols)}, {qn('reference')}) "
-        f"SELECT {values(case, {'reference'})}, "
-        "%s::text || lpad(n.last::text, greatest(6, length(n.last::text)), '0') FROM n "
-        "RETURNING id, reference), "
-        f"m AS (INSERT INTO {qn(CaseMessage._meta.db_table)} ({qn('case_id')}, "
-        f"{', '.join(m_cols)}) SELECT c.id, {values(message, {'case_id'})} FROM c RETURNING id), "
-        f"e AS (INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, "
-        f"{', '.join(e_cols)}) SELECT c.id, {values(event, {'case_id'})} FROM c RETURNING id), "
-        f"a AS (INSERT INTO {qn(AuditEntry._meta.db_table)} ({', '.join(a_cols)}, "
-        f"{qn('object_id')}, {qn('object_repr')}, {qn('data')}) "
-        f"SELECT {values(entry, {'object_id', 'object_repr', 'data'})}, c.id::text, "
-        "left(c.reference || %s::text, 200), "
-        "%s::jsonb || jsonb_build_object('reference', c.reference) FROM c RETURNING id) "
-        "SELECT c.id, c.reference, m.id, e.id, a.id FROM c, m, e, a"
-    )
+    sql = _numbered_insert_sql(connection.vendor)
     params = [case.agency_id, year, *c_vals, f"{case.agency.code}-{year}-", *m_vals, *e_vals,
               *a_vals, f" {case.subject}", a_data]  # fmt: skip
     with bound_cursor() as cursor:
@@ -145,6 +135,41 @@ def _insert_numbered_at_once(
     _entry_names_case(entry, case)
     mark_saved(entry, entry_pk)
     return True
+
+
+@functools.cache
+def _numbered_insert_sql(vendor: str) -> str:
+    """The statement of `_insert_numbered_at_once` (`vendor`: PostgreSQL's): the same text for
+    every case, only its parameters change, so built once per process."""
+    qn = connection.ops.quote_name
+
+    def columns(model, skip) -> str:
+        return ", ".join(insert_columns(model, skip))
+
+    def values(model, skip) -> str:  # typed: the rows are INSERT ... SELECT (see insert_casts)
+        return ", ".join(insert_casts(model, skip))
+
+    return (
+        f"WITH n AS (UPDATE {qn(ReferenceCounter._meta.db_table)} SET last = last + 1 "  # noqa: S608
+        "WHERE agency_id = %s AND year = %s RETURNING last), "
+        f"c AS (INSERT INTO {qn(Case._meta.db_table)} ({columns(Case, {'reference'})}, "
+        f"{qn('reference')}) SELECT {values(Case, {'reference'})}, "
+        "%s::text || lpad(n.last::text, greatest(6, length(n.last::text)), '0') FROM n "
+        "RETURNING id, reference), "
+        f"m AS (INSERT INTO {qn(CaseMessage._meta.db_table)} ({qn('case_id')}, "
+        f"{columns(CaseMessage, {'case_id'})}) SELECT c.id, {values(CaseMessage, {'case_id'})} "
+        "FROM c RETURNING id), "
+        f"e AS (INSERT INTO {qn(CaseEvent._meta.db_table)} ({qn('case_id')}, "
+        f"{columns(CaseEvent, {'case_id'})}) SELECT c.id, {values(CaseEvent, {'case_id'})} "
+        "FROM c RETURNING id), "
+        f"a AS (INSERT INTO {qn(AuditEntry._meta.db_table)} "
+        f"({columns(AuditEntry, {'object_id', 'object_repr', 'data'})}, "
+        f"{qn('object_id')}, {qn('object_repr')}, {qn('data')}) "
+        f"SELECT {values(AuditEntry, {'object_id', 'object_repr', 'data'})}, c.id::text, "
+        "left(c.reference || %s::text, 200), "
+        "%s::jsonb || jsonb_build_object('reference', c.reference) FROM c RETURNING id) "
+        "SELECT c.id, c.reference, m.id, e.id, a.id FROM c, m, e, a"
+    )
 
 
 def _entry_names_case(entry: AuditEntry, case: Case) -> None:
@@ -310,9 +335,10 @@ def _nearby_open_cases(*, case: Case, since: datetime) -> list[tuple]:
     """
     field = Case._meta.get_field
     d = DUPLICATE_DISTANCE_DEGREES
+    db = connections[DEFAULT_DB_ALIAS]  # `connection`, without its proxy's look-up per use
 
     def prep(name, value):
-        return field(name).get_db_prep_value(value, connection)
+        return field(name).get_db_prep_value(value, db)
 
     statuses = list(OPEN_STATUSES)
     params = [
@@ -362,7 +388,7 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def name_check(value: str) -> str:
     """A person's name as given, trimmed; refused if it holds a control character."""
-    value = _check_text(value, _("Name"), 200)
+    value = _check_text(value, _LABELS["name"], 200)
     if CONTROL_CHARACTERS.search(value):
         raise ValidationFailed(
             _("Enter the name without tabs, line breaks or other control characters."),
@@ -375,6 +401,18 @@ def name_without_controls(value: str) -> str:
     """A name another system wrote (an email's From header): each run of control characters
     and spaces becomes one space."""
     return re.sub(r"\s+", " ", CONTROL_CHARACTERS.sub(" ", value or "")).strip()
+
+
+# What _check_text calls each text in its messages: translated only when one is shown (six
+# translations looked up on every intake cost more than the checks themselves).
+_LABELS = {
+    "name": gettext_lazy("Name"),
+    "description": gettext_lazy("Description"),
+    "subject": gettext_lazy("Subject"),
+    "email": gettext_lazy("Email"),
+    "phone": gettext_lazy("Phone"),
+    "address": gettext_lazy("Address"),
+}
 
 
 def _check_text(value: str, label: str, limit: int) -> str:
@@ -535,13 +573,13 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
                  contact_name, contact_email, contact_phone, address, latitude, longitude,
                  priority, site, attachments, idempotency_key, email_message_id, received_at,
                  actor, acknowledge) -> Case:  # fmt: skip
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise ValidationFailed(_("Choose what kind of feedback this is."), code="kind")
-    if channel not in IntakeChannel.values:
+    if channel not in _CHANNELS:
         raise ValidationFailed(_("Unknown channel."), code="channel")
-    if priority not in Priority.values:
+    if priority not in _PRIORITIES:
         raise ValidationFailed(_("Priority must be 1 to 4."), code="priority")
-    description = _check_text(description, _("Description"), 10000)
+    description = _check_text(description, _LABELS["description"], 10000)
     if not description:
         raise ValidationFailed(_("Tell us what happened."), code="description")
     if category is not None and (category.agency_id != agency.id or not category.is_active):
@@ -568,7 +606,7 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
     checked = attachments_check(attachments)
     at = received_at or now()
     given_subject = subject
-    subject = _check_text(subject, _("Subject"), 200) or subject_from_description(description)
+    subject = _check_text(subject, _LABELS["subject"], 200) or subject_from_description(description)
     routed = None
     if category is None:
         # A category the citizen picked wins; without one a sure model beats the keyword rules.
@@ -591,9 +629,9 @@ def _case_create(*, agency, kind, channel, description, subject, category, langu
         subject=subject,
         description=description,
         contact_name=name_check(contact_name),
-        contact_email=_check_text(contact_email, _("Email"), 254).lower(),
-        contact_phone=_check_text(contact_phone, _("Phone"), 30),
-        address=_check_text(address, _("Address"), 300),
+        contact_email=_check_text(contact_email, _LABELS["email"], 254).lower(),
+        contact_phone=_check_text(contact_phone, _LABELS["phone"], 30),
+        address=_check_text(address, _LABELS["address"], 300),
         latitude=round(Decimal(str(latitude)), 6) if latitude is not None else None,
         longitude=round(Decimal(str(longitude)), 6) if longitude is not None else None,
         priority=priority,
