@@ -8,12 +8,15 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from civicdesk.pledges.periods import AxisLabel
+
 WIDTH, HEIGHT = 640, 240
 # Room for the axis figures and period labels when a phone draws them at twice the size.
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
 # On a phone pledges.css draws chart text larger (up to this, in the chart's own units) so that
 # it stays readable when the chart shrinks; period labels that would then overlap are marked
-# `data-minor` and give way there, the last one always shown. The table beside has them all.
+# `data-minor` and give way there, the last one always shown, and the year some labels carry
+# ("Jan 2027") is not drawn. The table beside has them all.
 PHONE_FONT = 30
 
 
@@ -26,8 +29,10 @@ def trend_svg(
     lower_is_better: bool,
     description: str | None = None,
     target_text: str | None = None,
+    labels: list[AxisLabel] | None = None,
 ) -> SafeString:
-    """Bars per period and a dashed target line; bars that met the target are green."""
+    """Bars per period and a dashed target line; bars that met the target are green. `labels`:
+    the periods under the bars (periods.axis_labels); without them each result's `label`."""
     known = [r.value for r in results if r.value is not None]
     top = max([*known, float(target), 1.0])
     bottom = min([*known, float(target), 0.0])
@@ -38,7 +43,9 @@ def trend_svg(
         return TOP + plot_h * (1 - (v - bottom) / span)
 
     slot = plot_w / max(len(results), 1)
-    step = _label_step([_short(r.label) for r in results], slot)
+    if labels is None:
+        labels = [AxisLabel(_short(r.label)) for r in results]
+    step = _label_step([label.short for label in labels], slot)
     parts = []
     for i, r in enumerate(results):
         x = LEFT + i * slot + slot * 0.15
@@ -53,7 +60,7 @@ def trend_svg(
         minor = ' data-minor=""' if (len(results) - 1 - i) % step else ""
         parts.append(
             f'<text class="pledge-chart__label"{minor} x="{LEFT + i * slot + slot / 2:.1f}" '
-            f'y="{HEIGHT - 10}" text-anchor="middle">{escape(_short(r.label))}</text>'
+            f'y="{HEIGHT - 10}" text-anchor="middle">{_label_text(labels[i])}</text>'
         )
     for v in sorted({round(bottom, 1), round(top, 1)}):
         parts.append(
@@ -85,8 +92,21 @@ def _short(label: str) -> str:
     return label[2:] if len(label) > 4 else label
 
 
+def _label_text(label: AxisLabel) -> str:
+    if not label.year:
+        return escape(label.short)
+    year = f'<tspan class="pledge-chart__year">{escape(label.year)}</tspan>'
+    return year + escape(label.short) if label.year_first else escape(label.short) + year
+
+
+def _em(text: str) -> float:
+    """Roughly how wide `text` is drawn, in em: a Chinese character is a whole em, a Latin
+    letter or a digit about 0.55."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
+
+
 def _label_step(labels: list[str], slot: float) -> int:
-    """Show every n-th period label on a phone: labels at PHONE_FONT (about 0.55 em a
-    character, and a gap of 0.3 em) must not run into each other."""
-    widest = max((len(label) for label in labels), default=0)
-    return max(1, ceil((widest * 0.55 + 0.3) * PHONE_FONT / slot))
+    """Show every n-th period label on a phone: labels at PHONE_FONT (and a gap of 0.3 em)
+    must not run into each other."""
+    widest = max((_em(label) for label in labels), default=0)
+    return max(1, ceil((widest + 0.3) * PHONE_FONT / slot))

@@ -18,8 +18,15 @@ from civicdesk.core.zones import local_today
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.metrics import SPECS, Kind, figure, is_met, lower_is_better
 from civicdesk.pledges.models import DailyFigure, Pledge
-from civicdesk.pledges.periods import parse_month, period_end, period_label, period_start
+from civicdesk.pledges.periods import (
+    axis_labels,
+    parse_month,
+    period_end,
+    period_name,
+    period_start,
+)
 from civicdesk.pledges.selectors import Standing, standing
+from civicdesk.pledges.sentences import report_summary
 
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -29,7 +36,7 @@ TREND_MONTHS = 6
 
 @dataclass
 class MonthFigure:
-    label: str
+    label: str  # as people read it: "November 2026"
     value: float | None
     count: int
     met: bool | None
@@ -92,7 +99,7 @@ def build_monthly(agency, month: date) -> dict:
             value, count = _figure(pledge, [r for r in rows if m <= r.day <= end])
             trend.append(
                 MonthFigure(
-                    label=period_label(m, "month"),
+                    label=period_name(m, "month"),
                     value=value,
                     count=count,
                     met=is_met(pledge.metric, value, float(pledge.target)),
@@ -105,7 +112,7 @@ def build_monthly(agency, month: date) -> dict:
             window = period_start(month, pledge.period)
             value, count = _figure(pledge, [r for r in rows if window <= r.day <= last])
             complete = month_over and last >= period_end(window, pledge.period)
-            label = period_label(window, pledge.period)
+            label = period_name(window, pledge.period)
             this = MonthFigure(
                 label=label if complete else _("%(period)s so far") % {"period": label},
                 value=value,
@@ -140,20 +147,26 @@ def build_monthly(agency, month: date) -> dict:
                     chart_id=f"r{pledge.pk}",
                     title=pledge.sentence,
                     lower_is_better=lower_is_better(pledge.metric),
+                    labels=axis_labels(months, "month"),
                 ),
             }
         )
     site_gaps.sort(key=lambda g: -g["gap"])
+    label = period_name(month, "month")
+    # Met and missed only over a finished period: in a month not over, and for a quarterly
+    # or yearly pledge in a month that ends no quarter (year), on track or behind so far.
+    # The transparency page counts the same way (selectors.standing).
+    by_standing = _by_standing(lines)
     return {
         "agency": agency,
         "month": month,
-        "label": period_label(month, "month"),
+        "label": label,
         "lines": lines,
         "month_over": month_over,
-        # Met and missed only over a finished period: in a month not over, and for a quarterly
-        # or yearly pledge in a month that ends no quarter (year), on track or behind so far.
-        # The transparency page counts the same way (selectors.standing).
-        **_by_standing(lines),
+        **by_standing,
+        "summary": report_summary(
+            month=label, total=len(lines), by_standing=by_standing, month_over=month_over
+        ),
         "worst_sites": site_gaps[:8],
         **_worst_categories(agency, month, last),
         "survey": _survey(agency, month, last),

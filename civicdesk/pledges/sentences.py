@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from civicdesk.core.text import sentences
 from civicdesk.pledges.metrics import Metric
 from civicdesk.pledges.metrics import channel_label as metrics_channel_label
 from civicdesk.pledges.models import Exclusion, Period
@@ -231,3 +232,50 @@ def figure_words(pledge, value) -> str:
     if pledge.metric != Metric.NPS:
         return f"{v}%"
     return v
+
+
+def report_summary(
+    *, month: str, total: int, by_standing: dict[str, list], month_over: bool
+) -> str:
+    """The monthly report's summary: the counts first, then how a quarterly or yearly pledge is
+    judged; for a month without any data, that there is none (not "0 of 6 pledges met")."""
+    met, on_track, missed, behind, no_data = (
+        len(by_standing[str(s)]) for s in ("met", "on_track", "missed", "behind", "no_data")
+    )
+    if total and no_data == total:
+        return _("There is no data for %(month)s.") % {"month": month}
+    if month_over:
+        parts = [
+            ngettext(
+                "%(met)s of %(total)s pledges met this month.",
+                "%(met)s of %(total)s pledges met this month.",
+                met,
+            )
+            % {"met": met, "total": total}
+        ]
+        if on_track:
+            parts.append(
+                ngettext("%(n)s on track so far.", "%(n)s on track so far.", on_track)
+                % {"n": on_track}
+            )
+    else:
+        parts = [
+            ngettext(
+                "%(n)s of %(total)s pledges on track so far.",
+                "%(n)s of %(total)s pledges on track so far.",
+                on_track,
+            )
+            % {"n": on_track, "total": total}
+        ]
+    if missed:
+        parts.append(ngettext("%(n)s missed.", "%(n)s missed.", missed) % {"n": missed})
+    if behind:
+        parts.append(
+            ngettext("%(n)s behind so far.", "%(n)s behind so far.", behind) % {"n": behind}
+        )
+    if no_data:
+        parts.append(
+            ngettext("%(n)s with no data yet.", "%(n)s with no data yet.", no_data) % {"n": no_data}
+        )
+    parts.append(_("A quarterly or yearly pledge is judged over its quarter or year so far."))
+    return sentences(*parts)

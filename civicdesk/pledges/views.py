@@ -27,6 +27,7 @@ from civicdesk.pledges import opendata, selectors, sentences
 from civicdesk.pledges.charts import trend_svg
 from civicdesk.pledges.forms import PledgeForm
 from civicdesk.pledges.models import PeriodResult, Pledge
+from civicdesk.pledges.periods import axis_labels
 from civicdesk.pledges.selectors import Standing
 from civicdesk.pledges.services import pledge_create, pledge_retire, pledge_update
 from civicdesk.queues.models import Service
@@ -48,6 +49,7 @@ def _with_charts(items):
             chart_id=f"chart-{item.pledge.pk}",
             title=item.chart_title,
             lower_is_better=item.lower_is_better,
+            labels=axis_labels([r.period_start for r in item.trend], item.pledge.period),
         )
     return items
 

@@ -29,4 +29,7 @@ CHINESE_PATTERNS = {
     "j M H:i": "n月j日 H:i",
     "j M": "n月j日",
     "j F": "n月j日",
+    # A chart's period labels (pledges.periods.axis_labels): "11月", "2027年1月".
+    "M": "n月",
+    "M Y": "Y年n月",
 }

@@ -51,10 +51,11 @@ def test_every_pattern_in_use_reads_year_month_day_in_chinese(language):
     for pattern in sorted(_patterns_in_use()):
         shown = _render(pattern, language)
         assert "十二月" not in shown and "Dec" not in shown, (pattern, shown)
+        day = "14日" if "j" in pattern else ""  # "M Y", a chart's month: 2026年12月
         if "Y" in pattern:
-            assert "2026年12月14日" in shown, (pattern, shown)
+            assert f"2026年12月{day}" in shown, (pattern, shown)
         elif "F" in pattern or "M" in pattern:
-            assert "12月14日" in shown, (pattern, shown)
+            assert f"12月{day}" in shown, (pattern, shown)
         if "l" in pattern:
             assert "星期一" in shown, (pattern, shown)
         if "H:i" in pattern:

@@ -80,5 +80,5 @@ def test_qsm_adds_a_pledge_by_keyboard(page, axe):
     pledge = Pledge.objects.get(metric="csat")
     assert pledge.sentence in page.inner_text("main")
     page.goto("/staff/pledges/report/?month=2026-09")
-    assert "Pledges report for 2026-09" in page.inner_text("body")
+    assert "Pledges report for September 2026" in page.inner_text("body")
     assert axe(page) == []

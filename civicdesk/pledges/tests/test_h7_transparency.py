@@ -52,11 +52,11 @@ def within_20(agency):
 
 def test_a_month_not_over_is_on_track_not_met(client, agency, within_20):
     html = _page(client, agency)
-    so_far = html.split("So far in 2026-10", 1)[1].split("</div>", 1)[0]
+    so_far = html.split("So far in October 2026", 1)[1].split("</div>", 1)[0]
     assert "On track so far" in so_far
     assert ">Met<" not in so_far
     # Nor in the trend table's row for October.
-    october = html.split("2026-10 <span", 1)[1].split("</tr>", 1)[0]
+    october = html.split("October 2026 <span", 1)[1].split("</tr>", 1)[0]
     assert "On track so far" in october and ">Met<" not in october
 
 
@@ -68,8 +68,8 @@ def test_a_percentage_comes_with_its_counts(client, agency, within_20):
 
 def test_a_figure_from_few_items_is_flagged_and_one_from_many_is_not(client, agency, within_20):
     html = _page(client, agency)
-    september = html.split("Achieved in 2026-09", 1)[1].split("</div>", 1)[0]
-    october = html.split("So far in 2026-10", 1)[1].split("</div>", 1)[0]
+    september = html.split("Achieved in September 2026", 1)[1].split("</div>", 1)[0]
+    october = html.split("So far in October 2026", 1)[1].split("</div>", 1)[0]
     assert "Too few to be sure" not in september  # 40 visitors
     assert "3 of 3 visitors were called in time. Too few to be sure" in october
 
@@ -98,9 +98,9 @@ def test_staff_alerts_give_each_figure_its_unit(client, agency):
     with time_machine.travel(NOW, tick=False):
         listed = client.get(reverse("pledges:manage")).content.decode()
         detail = client.get(reverse("pledges:staff_detail", args=[wait.pk])).content.decode()
-    assert "2026-10: 61.8% (68 items)" in listed
-    assert "2026-10: 34.0 min (68 items)" in listed
-    assert "2026-10: 34.0 min (" in detail
+    assert "October 2026: 61.8% (68 items)" in listed
+    assert "October 2026: 34.0 min (68 items)" in listed
+    assert "October 2026: 34.0 min (" in detail
 
 
 def test_report_of_a_month_not_over_says_on_track_not_met(client, agency, within_20):
@@ -108,6 +108,6 @@ def test_report_of_a_month_not_over_says_on_track_not_met(client, agency, within
     client.force_login(StaffFactory(agency=agency, role=Role.EXECUTIVE).user)
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("pledges:staff_report"), {"month": "2026-10"}).content.decode()
-    line = html.split("Pledges met and missed", 1)[1].split("</table>", 1)[0]
+    line = html.split("Pledges on track and behind so far", 1)[1].split("</table>", 1)[0]
     assert "On track so far" in line
     assert ">Met<" not in line

@@ -46,7 +46,7 @@ def test_monthly_report_html(month, tmp_path, capsys):
             "report", "monthly", "--agency", "hsg", "--month", "2026-10", "--output", str(out)
         )
     html = out.read_text()
-    assert "Pledges report for 2026-10" in html
+    assert "Pledges report for October 2026" in html
     assert "1 of 2 pledges met this month." in html
     assert (
         "Slow Street" in html

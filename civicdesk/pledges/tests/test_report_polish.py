@@ -66,7 +66,7 @@ def test_a_quarterly_pledge_is_judged_on_its_quarter_so_far(agency):
     (line,) = report["lines"]
     assert line["trend"][-1].value == 0.0 and line["trend"][-1].met is False  # November alone
     assert round(line["this"].value, 1) == 66.7 and line["this"].count == 3
-    assert line["this"].met is True and line["this"].label == "2026-Q4 so far"
+    assert line["this"].met is True and line["this"].label == "Q4 2026 so far"
     # On track over the quarter so far, not "met this month": the quarter is not over.
     assert report["on_track"] == [line] and report["met"] == []
     assert report["worst_sites"] == []

@@ -168,7 +168,7 @@ def test_monthly_report_page_and_pdf(client, city):
     client.force_login(qsm.user)
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("pledges:staff_report") + "?month=2026-09").content.decode()
-        assert "Pledges report for 2026-09" in html
+        assert "Pledges report for September 2026" in html
         assert "HSG North" in html  # the site that fell short
         pdf = client.get(reverse("pledges:staff_report") + "?month=2026-09&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"

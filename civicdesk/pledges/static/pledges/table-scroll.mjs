@@ -1,6 +1,6 @@
 // A table box is a tab stop only while its table is wider than it (so the keyboard can scroll
 // it); without JavaScript every box stays a tab stop, which is never worse than unreachable.
-const boxes = document.querySelectorAll(".pledge-table-scroll");
+const boxes = document.querySelectorAll(".civicdesk-table-scroll");
 function update() {
   for (const box of boxes) {
     if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
