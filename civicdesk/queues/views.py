@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import segno
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,13 +20,15 @@ from django.views.decorators.http import require_http_methods
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
 from civicdesk.core.zones import render_in_zone
+from civicdesk.live import bus as live_bus
+from civicdesk.live.views import service_names
 from civicdesk.organisations.calendar import site_calendar
 from civicdesk.organisations.hours import format_weekly_hours, parse_weekly_hours
 from civicdesk.queues import services
 from civicdesk.queues.estimation import estimate_join_wait
 from civicdesk.queues.forms import JoinForm
 from civicdesk.queues.lanes import NORMAL, lane_choices, lane_label
-from civicdesk.queues.models import Channel, TicketStatus
+from civicdesk.queues.models import FINAL_STATUSES, OPEN_STATUSES, Channel, TicketStatus
 from civicdesk.queues.selectors import (
     open_counter_count,
     open_counters_while_waiting,
@@ -213,6 +217,8 @@ def kiosk_ticket(request: HttpRequest, token: str):
     context = _kiosk_context(request, ticket.site)
     context.update(
         ticket=ticket,
+        # Reloaded after the call (or the visit), the page says so, not "You are next".
+        closed=ticket.status in FINAL_STATUSES,
         ahead=people_ahead(ticket),
         wait_minutes=_minutes(_wait(ticket)),
         counters_open=open_counters_while_waiting(ticket),
@@ -259,6 +265,15 @@ def ticket_page(request: HttpRequest, token: str):
             error = exc.message
         else:
             return redirect("queues:ticket", token=ticket.token)
+    # The page she lands on after joining (and from her messages) keeps itself current: the
+    # live ticket page's script follows this ticket's event stream and updates it in place
+    # (live/ticket.html). Taken before the state below, so no event in between is missed.
+    # Only where streams are served (ASGI: `civicdesk serve`); a WSGI worker would hold the
+    # endless stream, and its database connection, for ever.
+    streams = isinstance(request, ASGIRequest) and ticket.status in OPEN_STATUSES
+    last_event_id = live_bus.latest_id() if streams else None
+    called = ticket.counter_id and ticket.status == TicketStatus.CALLED
+    called_at = ticket.counter.name if called else ""
     context = {
         "ticket": ticket,
         "error": error,
@@ -266,7 +281,20 @@ def ticket_page(request: HttpRequest, token: str):
         "ahead": people_ahead(ticket),
         "wait_minutes": _minutes(_wait(ticket)),
         "counters_open": open_counters_while_waiting(ticket),
+        # The counter inside the sentence, where the script writes it when she is called.
+        "called_counter": format_html(
+            '<span data-counter data-testid="called-counter">{}</span>', called_at
+        ),
     }
+    if last_event_id is not None:
+        context["live"] = {
+            "last_event_id": last_event_id,
+            "stream_url": reverse("live:ticket_events", args=[ticket.token]),
+            "place_url": reverse("api-v1:ticket_detail", args=[ticket.token]),
+            "recount_seconds": settings.CIVICDESK_LIVE_RECOUNT_SECONDS,
+            "status_labels": {code: str(label) for code, label in TicketStatus.choices},
+            "service_names": service_names(ticket.site),
+        }
     return render_in_zone(ticket.site, request, "queues/ticket.html", context)
 
 

@@ -62,16 +62,16 @@ def test_mr_lim_kiosk_to_counter_keyboard_only(page, axe, agency, open_morning):
 
     press(page, "n")
     page.wait_for_load_state()
-    page.get_by_text("Called A001.").wait_for()
+    page.get_by_text("Called A001.").first.wait_for()  # banner, then the spoken copy
     assert page.get_by_test_id("current-number").inner_text() == "A001"
     assert axe(page) == []
     press(page, "s")
-    page.get_by_text("Serving A001.").wait_for()
+    page.get_by_text("Serving A001.").first.wait_for()
     press(page, "o")
     page.keyboard.type("Paid two months' rent")
     page.keyboard.press("Escape")
     press(page, "f")
-    page.get_by_text("Finished A001.").wait_for()
+    page.get_by_text("Finished A001.").first.wait_for()
     assert page.get_by_role("heading", name="Nobody at the counter").is_visible()
     assert axe(page) == []
 
