@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from civicdesk.core.zones import render_in_zone
 from civicdesk.live import bus
@@ -112,8 +113,18 @@ def ticket(request: HttpRequest, token: str):
             "place_url": reverse("api-v1:ticket_detail", args=[found.token]),
             "recount_seconds": settings.CIVICDESK_LIVE_RECOUNT_SECONDS,
             "refresh_seconds": settings.CIVICDESK_LIVE_NOJS_REFRESH_SECONDS,
+            **_sentence_marks(),
         },
     )
+
+
+def _sentence_marks() -> dict[str, str]:
+    """How the page's language ends a sentence and starts the next, for the sentences live.mjs
+    puts together: Chinese ends with 。 and puts no space after it (as
+    `cases.services.common.sentences` joins them on the server), the others ". "."""
+    if (get_language() or "").lower().startswith("zh"):
+        return {"sentence_end": "。", "sentence_joiner": ""}
+    return {"sentence_end": ".", "sentence_joiner": " "}
 
 
 def _ticket_channels(token: str) -> list[str] | None:

@@ -197,8 +197,23 @@ function ticket() {
     if (n === 0) return d.textWaitNone;
     return n === 1 ? d.textWaitOne : format(d.textWaitMany, { n });
   }
-  function announce(text) {
+  // Sentences one after another as the page's language writes them (ticket.html: Chinese ends
+  // each with 。 and puts no space after it), each ended unless it ends itself. A page that does
+  // not say goes by its <html lang>.
+  const chinese = document.documentElement.lang.toLowerCase().startsWith("zh");
+  const stop = d.sentenceEnd ?? (chinese ? "。" : ".");
+  const joiner = d.sentenceJoiner ?? (chinese ? "" : " ");
+  function sentences(...parts) {
+    return parts.map((part) => (part || "").trim()).filter(Boolean)
+      .map((part) => (/[.!?。！？]$/.test(part) ? part : part + stop)).join(joiner);
+  }
+  // The place last said (what the status region holds, or null once it says something else),
+  // and the minutes in it: the region never keeps a figure the page no longer shows.
+  let saidPlace = null;
+  let saidWait = state.status === "waiting" ? state.wait : null; // read with the page
+  function announce(text, place = false) {
     el("announce").textContent = text;
+    saidPlace = place ? text : null;
   }
   // What a screen reader hears when the ticket changes: a call and each recall; being served
   // or put on hold (the status itself, not "closed"); closed; moved to another service.
@@ -215,30 +230,47 @@ function ticket() {
     root.querySelectorAll("[data-closed-only]").forEach((node) => { node.hidden = !closed; });
     const changed = mine.status !== state.status;
     const recalls = Number(mine.recalls || 0);
+    const recalled = recalls > state.recalls;
     const moved = state.service !== previousService;
     if (moved && serviceNames[state.service]) el("service-name").textContent = serviceNames[state.service];
-    if (mine.status === "called" && (changed || recalls > state.recalls)) {
-      announce(format(d.textCalled, { counter: mine.counter }));
-    } else if (waiting && moved) {
-      const service = serviceNames[state.service] || "";
-      announce(`${format(d.textMoved, { service })} ${aheadText(mine.ahead)}. ${waitText(mine.wait_minutes)}.`);
-    } else if (changed && FINAL.has(mine.status)) {
-      announce(format(d.textDone, { status: label }));
-    } else if (changed && mine.status === "on_hold") {
-      announce(`${label}. ${el("hold-only").textContent.trim()}`); // what to do next, too
-    } else if (changed && !waiting) {
-      announce(label);
-    }
     state.status = mine.status;
     state.recalls = recalls;
     if (mine.counters !== undefined && mine.counters !== null) state.counters = mine.counters;
+    // The place is shown first, and a move says exactly what is shown.
     if (waiting) place(mine.ahead, mine.wait_minutes, { quiet: moved });
+    if (mine.status === "called" && (changed || recalled)) {
+      announce(format(d.textCalled, { counter: mine.counter }));
+    } else if (waiting && moved) {
+      const service = serviceNames[state.service] || "";
+      announce(sentences(format(d.textMoved, { service }), placeText()), true);
+      saidWait = state.wait;
+    } else if (changed && FINAL.has(mine.status)) {
+      announce(format(d.textDone, { status: label }));
+    } else if (changed && mine.status === "on_hold") {
+      announce(sentences(label, el("hold-only").textContent)); // what to do next, too
+    } else if (changed && !waiting) {
+      announce(label);
+    }
   }
+  function placeText() {
+    return sentences(el("ahead").textContent, el("wait").textContent);
+  }
+  // Said when the place moves, or when the wait changed a good deal since it was last said
+  // (a start or a finish at the counter; a counter closing or opening); otherwise shown only.
   function place(ahead, wait, { quiet = false } = {}) {
+    const before = el("wait").textContent;
     el("ahead").textContent = aheadText(ahead);
     el("wait").textContent = waitText(wait);
-    if (state.ahead !== null && ahead !== state.ahead && !quiet) {
-      announce(`${aheadText(ahead)}. ${waitText(wait)}.`);
+    const closedChanged = (before === d.textWaitClosed) !== (el("wait").textContent === d.textWaitClosed);
+    const waitMoved = saidWait !== null && Math.abs(wait - saidWait) >= Math.max(5, saidWait / 5);
+    const placeMoved = state.ahead !== null && ahead !== state.ahead;
+    const text = placeText();
+    if (!quiet && text !== saidPlace && (placeMoved || waitMoved || closedChanged)) {
+      announce(text, true);
+      saidWait = wait;
+    } else if (saidPlace !== null && saidPlace !== text) {
+      // Emptied, not re-read: a status region is read out when text is added, not removed.
+      announce("");
     }
     state.ahead = ahead;
     state.wait = wait;
