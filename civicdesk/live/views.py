@@ -12,8 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 
+from civicdesk.core.text import sentence_marks
 from civicdesk.core.zones import render_in_zone
 from civicdesk.live import bus
 from civicdesk.live.selectors import sites_for_overview
@@ -120,11 +120,9 @@ def ticket(request: HttpRequest, token: str):
 
 def _sentence_marks() -> dict[str, str]:
     """How the page's language ends a sentence and starts the next, for the sentences live.mjs
-    puts together: Chinese ends with 。 and puts no space after it (as
-    `cases.services.common.sentences` joins them on the server), the others ". "."""
-    if (get_language() or "").lower().startswith("zh"):
-        return {"sentence_end": "。", "sentence_joiner": ""}
-    return {"sentence_end": ".", "sentence_joiner": " "}
+    puts together, as `core.text.sentences` joins them on the server."""
+    end, joiner = sentence_marks()
+    return {"sentence_end": end, "sentence_joiner": joiner}
 
 
 def _ticket_channels(token: str) -> list[str] | None:

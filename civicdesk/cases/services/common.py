@@ -14,7 +14,6 @@ from django.utils.translation import override
 from civicdesk.cases.models import Case, CaseAttachment, CaseMessage, MessageKind
 from civicdesk.core.clock import now
 from civicdesk.core.errors import NotAllowed, ValidationFailed
-from civicdesk.core.text import sentences  # noqa: F401  (cases.services.common.sentences)
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.permissions import Access, Area, Scope, Target, require, scope_for
 

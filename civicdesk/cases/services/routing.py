@@ -22,12 +22,13 @@ from civicdesk.cases.models import (
     Category,
     ReferralBody,
 )
-from civicdesk.cases.services.common import require_case, sentences, tell_citizen
+from civicdesk.cases.services.common import require_case, tell_citizen
 from civicdesk.cases.services.intake import case_create, pick_assignee
 from civicdesk.cases.services.work import _locked, _who
 from civicdesk.cases.workflows import case_event, case_transition
 from civicdesk.core.clock import now
 from civicdesk.core.errors import Conflict, ValidationFailed
+from civicdesk.core.text import sentences
 from civicdesk.core.zones import zone_of
 from civicdesk.notify.services import notify_enqueue
 from civicdesk.organisations.calendar import agency_calendar
