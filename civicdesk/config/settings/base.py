@@ -56,8 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # django-csp's, with the policy of a response without a nonce built once per process.
-    "civicdesk.core.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Innermost, and sync-only like most above it: under ASGI every middleware inside the
     # innermost sync-only one runs in async mode, where Django's MiddlewareMixin hops to a
     # thread for each of its hooks (CSP's were two extra hops on every request).

@@ -1,6 +1,6 @@
-"""The Content-Security-Policy of a response without a nonce is built once per process
-(core.middleware.CSPMiddleware): the same header as django-csp builds, pages with a nonce still
-get theirs, and a changed setting applies at once."""
+"""The Content-Security-Policy django-csp sends: a JSON answer gets the settings' policy without
+a nonce, a page with inline script a nonce of its own each time, and a changed setting applies
+at once."""
 
 import re
 
