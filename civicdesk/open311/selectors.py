@@ -79,8 +79,10 @@ def request_list(*, agency: Agency | None = None, replies: bool = False) -> Quer
 
     Never contacts, and never staff notes: a status note may be internal, so the public list
     says only the status; the key-authenticated updates feed carries the notes.
-    `replies`: prefetch what was sent to each citizen (`case.citizen_replies`), for a client
-    with a key: a reply is a letter to one person and may name her."""
+    `replies`: prefetch the latest reply sent to each citizen (`case.citizen_replies`: a list
+    of that one reply, or empty), for a client with a key: a reply is a letter to one person
+    and may name her. Only the latest is read (status_notes), so only it is loaded: a request
+    with years of letters costs one row, not all their bodies."""
     qs = (
         Case.objects.filter(kind=Kind.SERVICE_REQUEST)
         .filter(Q(category__isnull=False) | Q(open311_submission__isnull=False))
@@ -93,7 +95,9 @@ def request_list(*, agency: Agency | None = None, replies: bool = False) -> Quer
         qs = qs.prefetch_related(
             Prefetch(
                 "messages",
-                queryset=citizen_replies().only("case_id", "at", "body"),
+                # A sliced prefetch: the database keeps each case's first row (ROW_NUMBER()
+                # over the case), newest first.
+                queryset=citizen_replies().order_by("-at", "-pk").only("case_id", "body")[:1],
                 to_attr="citizen_replies",
             )
         )

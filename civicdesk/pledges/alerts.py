@@ -15,7 +15,7 @@ from civicdesk.organisations.models import StaffProfile
 from civicdesk.organisations.roles import Role
 from civicdesk.pledges.metrics import MIN_ITEMS_FOR_ALERT
 from civicdesk.pledges.models import PeriodResult, Pledge, PledgeAlert
-from civicdesk.pledges.periods import period_start
+from civicdesk.pledges.periods import period_name, period_start
 
 # Too early in a period the run rate says little: wait until this share of it has passed.
 MIN_ELAPSED = 0.25
@@ -74,12 +74,14 @@ def alerts_raise() -> int:
                     "pledges:staff_detail", args=[pledge.pk]
                 )
                 for person in _recipients(pledge):
+                    # Staff read the period as in the app, in their own language ("November
+                    # 2026", 2026年11月); the ISO code (result.label) stays in the audit data.
                     with translation.override(person.preferred_language):
+                        name = period_name(result.period_start, pledge.period)
                         notify_enqueue(
                             channel="email",
                             to=person.user.email,
-                            subject=_("Pledge at risk this period: %(label)s")
-                            % {"label": result.label},
+                            subject=_("Pledge at risk this period: %(label)s") % {"label": name},
                             body=_(
                                 "%(sentence)s\n\nSo far in %(label)s: %(value)s against a target "
                                 "of %(target)s, from %(count)s items. At this rate the pledge "
@@ -87,7 +89,7 @@ def alerts_raise() -> int:
                             )
                             % {
                                 "sentence": pledge.sentence,
-                                "label": result.label,
+                                "label": name,
                                 "value": result.value,
                                 "target": pledge.target,
                                 "count": result.count,
