@@ -19,6 +19,7 @@ WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "text": "govuk-input",
     "email": "govuk-input",
+    "tel": "govuk-input",
     "number": "govuk-input",
 }
 
@@ -156,15 +157,30 @@ def topic_choices(language: str) -> list:
     return choices
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"  # a phone's number keypad; the value is checked as text
+
+
 class ContactFields(GovukForm):
-    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    """The citizen's own details: the browser may fill them in (autocomplete, WCAG 1.3.5)."""
+
+    contact_name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
     contact_email = forms.EmailField(
         label=_("Email address (optional)"),
         required=False,
         help_text=_("We send your reference and our reply here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     contact_phone = forms.CharField(
-        label=_("Phone number (optional)"), max_length=30, required=False
+        label=_("Phone number (optional)"),
+        max_length=30,
+        required=False,
+        widget=TelInput(attrs={"autocomplete": "tel"}),
     )
 
     def clean_contact_name(self) -> str:
@@ -253,6 +269,9 @@ class AssistedCaseForm(PublicCaseForm):
         from django.conf import settings
 
         self.fields["language"].choices = settings.LANGUAGES
+        # The officer types someone else's details: her browser must not offer her own.
+        for name in ("contact_name", "contact_email", "contact_phone"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
 
 class TrackForm(GovukForm):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override, pgettext
 
 from civicdesk.cases.models import Case, CaseAttachment, CaseMessage, MessageKind
 from civicdesk.core.clock import now
@@ -34,6 +35,34 @@ EXTENSIONS = {
     "pdf": "application/pdf",
     "txt": "text/plain",
 }
+
+
+# Notes the system writes in a case's history (actor "system"), stored in the site's language
+# (LANGUAGE_CODE), as staff of any language read the same history: each is shown in the
+# reader's language (`history_shown`), those stored before this list existed too.
+NOTE_CITIZEN_REPLIED = gettext_noop("The citizen replied.")
+NOTE_CITIZEN_WROTE_AFTER_RESOLVED = gettext_noop("The citizen wrote after the case was resolved.")
+SYSTEM_NOTES = (NOTE_CITIZEN_REPLIED, NOTE_CITIZEN_WROTE_AFTER_RESOLVED)
+SYSTEM_ACTOR = "system"  # CaseEvent.actor_label of what no person did (workflows._label)
+
+
+@cache
+def _system_notes_by_text() -> dict[str, str]:
+    """Each system note as stored in any language of the site, to its message id."""
+    known = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            known.update({_(note): note for note in SYSTEM_NOTES})
+    return known
+
+
+def history_shown(event) -> tuple[str, str]:
+    """Who did it and the note of a history event, as the reader reads them: "system" and the
+    system's own notes in her language; a person's name and words as they were written."""
+    if event.actor_label != SYSTEM_ACTOR:
+        return event.actor_label, event.text
+    note = _system_notes_by_text().get(event.text)
+    return pgettext("case history", "system"), _(note) if note else event.text
 
 
 def max_attachment_bytes() -> int:

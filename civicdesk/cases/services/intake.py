@@ -40,6 +40,8 @@ from civicdesk.cases.models import (
     ReferenceCounter,
 )
 from civicdesk.cases.services.common import (
+    NOTE_CITIZEN_REPLIED,
+    NOTE_CITIZEN_WROTE_AFTER_RESOLVED,
     AttachmentIn,
     attachments_check,
     attachments_save,
@@ -756,14 +758,14 @@ def case_citizen_add(
         # Only the citizen we are waiting for restarts the clock: another citizen of a merged
         # case writing in does not answer our question to this one.
         if case.status == CaseStatus.AWAITING_CITIZEN and own.pk == case.pk:
-            with override(settings.LANGUAGE_CODE):  # staff read the history, not the citizen
-                text = _("The citizen replied.")
+            with override(settings.LANGUAGE_CODE):  # shown in the reader's: history_shown
+                text = _(NOTE_CITIZEN_REPLIED)
             case_transition(case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=text)
         elif case.status == CaseStatus.RESOLVED:
             # Within the reopen window: news on a resolved case ("it is back") reopens it, so
             # that it is in the open queue again rather than unread on a finished case.
             with override(settings.LANGUAGE_CODE):
-                text = _("The citizen wrote after the case was resolved.")
+                text = _(NOTE_CITIZEN_WROTE_AFTER_RESOLVED)
             case_transition(case=case, target=CaseStatus.IN_PROGRESS, actor=None, text=text)
         case.save()
         audit_record(

@@ -197,38 +197,7 @@ def case_merge(*, source: Case, target: Case, actor) -> Case:
     if source.pk == target.pk:
         raise ValidationFailed(_("A case cannot be merged into itself."), code="same_case")
     source, target = _locked(source), _locked(target)
-    require_case(actor, target)
-    if source.agency_id != target.agency_id:
-        # Each agency answers for its own cases, so a merge stays within one: the holder of
-        # the duplicate hands it over first (a transfer: same reference, the citizen is told),
-        # and the receiving agency merges it. Which agency holds it is not said: the officer
-        # may not be allowed to see that case.
-        raise ValidationFailed(
-            _(
-                "%(source)s is with another agency. Ask it to transfer %(source)s to "
-                "%(target_agency)s (the citizen keeps the reference), then merge it here."
-            )
-            % {"source": source.reference, "target_agency": target.agency.name},
-            code="agency",
-        )
-    require_case(actor, source)
-    if source.merged_into_id is not None or target.merged_into_id is not None:
-        raise Conflict(_("One of these cases was already merged."), code="already_merged")
-    if not source.is_open or not target.is_open:
-        raise Conflict(_("Only open cases can be merged."), code="not_open")
-    if target.coordinating_case_id is not None:
-        # A part never replies to the citizen: the merged citizen would get no answer.
-        raise Conflict(
-            _("%(ref)s is a part of another case: merge into the coordinating case.")
-            % {"ref": target.reference},
-            code="part_case",
-        )
-    if source.parts.exists():
-        raise Conflict(
-            _("%(ref)s coordinates parts with other agencies: merge the other case into it.")
-            % {"ref": source.reference},
-            code="has_parts",
-        )
+    _merge_check(source=source, target=target, actor=actor)
     CaseMessage.objects.filter(case=source, original_reference="").update(
         original_reference=source.reference
     )
@@ -261,6 +230,49 @@ def case_merge(*, source: Case, target: Case, actor) -> Case:
     audit_record(actor=actor, action="case.merge", target=target, agency=target.agency,
                  data={"source": source.reference, "target": target.reference})  # fmt: skip
     return target
+
+
+def case_merge_check(*, source: Case, target: Case, actor) -> None:
+    """Raise what `case_merge` would refuse, without merging: the case page asks the officer to
+    confirm a merge only when it can be done (`case_merge` checks again, under the lock)."""
+    if source.pk == target.pk:
+        raise ValidationFailed(_("A case cannot be merged into itself."), code="same_case")
+    _merge_check(source=source, target=target, actor=actor)
+
+
+def _merge_check(*, source: Case, target: Case, actor) -> None:
+    require_case(actor, target)
+    if source.agency_id != target.agency_id:
+        # Each agency answers for its own cases, so a merge stays within one: the holder of
+        # the duplicate hands it over first (a transfer: same reference, the citizen is told),
+        # and the receiving agency merges it. Which agency holds it is not said: the officer
+        # may not be allowed to see that case.
+        raise ValidationFailed(
+            _(
+                "%(source)s is with another agency. Ask it to transfer %(source)s to "
+                "%(target_agency)s (the citizen keeps the reference), then merge it here."
+            )
+            % {"source": source.reference, "target_agency": target.agency.name},
+            code="agency",
+        )
+    require_case(actor, source)
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise Conflict(_("One of these cases was already merged."), code="already_merged")
+    if not source.is_open or not target.is_open:
+        raise Conflict(_("Only open cases can be merged."), code="not_open")
+    if target.coordinating_case_id is not None:
+        # A part never replies to the citizen: the merged citizen would get no answer.
+        raise Conflict(
+            _("%(ref)s is a part of another case: merge into the coordinating case.")
+            % {"ref": target.reference},
+            code="part_case",
+        )
+    if source.parts.exists():
+        raise Conflict(
+            _("%(ref)s coordinates parts with other agencies: merge the other case into it.")
+            % {"ref": source.reference},
+            code="has_parts",
+        )
 
 
 @transaction.atomic

@@ -107,6 +107,14 @@ def test_qsm_morning_merges_a_duplicate_and_reassigns(page, axe):
     merge.locator("summary").click()
     assert merge.locator("input[name=into]").input_value() == first.reference
     merge.get_by_role("button", name="Merge").click()
+    # Nothing is merged before the officer has seen both cases and what will happen.
+    confirm = page.get_by_test_id("merge-confirm")
+    expect(confirm.get_by_role("heading", level=1)).to_have_text(
+        f"Are you sure you want to merge {second.reference} into {first.reference}?"
+    )
+    assert Case.objects.get(pk=second.pk).merged_into_id is None
+    assert axe(page) == []
+    confirm.get_by_role("button", name="Yes, merge").click()
     page.wait_for_url(f"**/cases/staff/{first.reference}/")
     assert "Merged into" in page.locator(".govuk-notification-banner").inner_text()
     assign = page.get_by_test_id("action-assign")

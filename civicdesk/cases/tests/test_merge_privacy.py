@@ -29,7 +29,8 @@ def merged(monday, leak, qsm):
                  filename="bob-ceiling.jpg")  # fmt: skip
     staff = Client()
     staff.force_login(qsm.user)
-    done = staff.post(f"/cases/staff/{bob.reference}/merge/", {"into": alice.reference})
+    done = staff.post(f"/cases/staff/{bob.reference}/merge/",
+                      {"into": alice.reference, "confirmed": "yes"})  # fmt: skip
     assert done.status_code == 302, done.content.decode()[:2000]
     alice.refresh_from_db()
     bob.refresh_from_db()

@@ -58,8 +58,11 @@ def test_public_form_errors_are_actionable(client, monday, leak):
 def test_confirmation_is_not_visible_to_another_browser(client, monday, leak):
     case = case_create(agency=leak.agency, kind="complaint", channel="web", description="x",
                        contact_email="chan@example.org")  # fmt: skip
-    assert client.get(f"/cases/new/{case.reference}/").status_code == 404
-    assert client.get(f"/cases/track/{case.reference}/").status_code == 404
+    # It is sent to the tracking form, to prove the contact: nothing of the case is shown.
+    for url in (f"/cases/new/{case.reference}/", f"/cases/track/{case.reference}/"):
+        answer = client.get(url)
+        assert answer.status_code == 302
+        assert answer["Location"] == f"/cases/track/?reference={case.reference}"
 
 
 def test_tracking_shows_replies_and_citizen_adds_detail_restarting_clock(
@@ -224,7 +227,8 @@ def test_citizen_downloads_their_files_from_the_tracking_page_only(client, monda
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     # Another browser that has not proved the reference and contact sees nothing.
-    assert Client().get(url).status_code == 404
+    elsewhere = Client().get(url)
+    assert elsewhere.status_code == 302 and elsewhere["Location"].startswith("/cases/track/?")
     # A file on an internal note is never served to the citizen.
     note = case_note_add(case=case, actor=officer.user, body="Photo from the site visit")
     assert isinstance(note, CaseMessage) and note.kind == MessageKind.NOTE

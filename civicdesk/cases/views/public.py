@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -37,10 +39,11 @@ def _remember(request: HttpRequest, reference: str) -> None:
     request.session[SESSION_KEY] = sorted(tracked)[-20:]
 
 
-def _tracked_case(request: HttpRequest, reference: str) -> Case:
-    """Only a browser that proved reference + contact (or filed the case) may see it."""
+def _tracked_case(request: HttpRequest, reference: str) -> Case | None:
+    """Only a browser that proved reference + contact (or filed the case) may see it; None
+    for any other (`_prove_first` sends it to the tracking form)."""
     if reference not in request.session.get(SESSION_KEY, []):
-        raise Http404
+        return None
     case = (
         Case.objects.select_related("agency", "merged_into__agency", "category")
         .filter(reference=reference)
@@ -49,6 +52,14 @@ def _tracked_case(request: HttpRequest, reference: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def _prove_first(reference: str):
+    """A saved link to a case, opened in a browser that has not proved the contact (another
+    device, a new session): the tracking form, the reference filled in. The same answer for
+    a reference that names no case, so the link does not tell which references exist."""
+    shown = reference.strip().upper()[:30]
+    return redirect(f"{reverse('cases:track')}?{urlencode({'reference': shown})}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,6 +105,8 @@ def _form_token(request: HttpRequest) -> str | None:
 
 def submitted(request: HttpRequest, reference: str):
     case = _tracked_case(request, reference)
+    if case is None:
+        return _prove_first(reference)
     return render_in_zone(case.agency, request, "cases/submitted.html", {"case": case})
 
 
@@ -154,6 +167,8 @@ def _agencies_to_contact(reference: str) -> list:
 def tracked(request: HttpRequest, reference: str):
     """The citizen's case, or the case it was merged into: only their own part of it."""
     case = _tracked_case(request, reference)
+    if case is None:
+        return _prove_first(reference)
     shown = case_merged_root(case)
     form = CitizenAddForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -192,6 +207,8 @@ def tracked_attachment(request: HttpRequest, reference: str, attachment_id: int)
     them). Files on internal notes, and another citizen's files on a case theirs was merged
     with, are never served here; every file downloads, none opens inline."""
     case = _tracked_case(request, reference)
+    if case is None:
+        return _prove_first(reference)
     item = citizen_attachment(case=case, shown=case_merged_root(case), attachment_id=attachment_id)
     if item is None:
         raise Http404

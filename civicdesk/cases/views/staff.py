@@ -31,9 +31,11 @@ from civicdesk.cases.models import (
     CaseStatus,
     Category,
     Kind,
+    MessageKind,
     OfficerAbsence,
     staff_status_choices,
 )
+from civicdesk.cases.services.common import history_shown
 from civicdesk.cases.services.work import can_reopen, reopen_window
 from civicdesk.cases.workflows import CASE_WORKFLOW
 from civicdesk.core.clock import now
@@ -246,6 +248,9 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
     related = selectors.case_detail_related(case)
     # Not "messages": that name belongs to django.contrib.messages in the layout.
     related["conversation"] = related.pop("messages")
+    for event in related["events"]:
+        event.shown_actor, event.shown_text = history_shown(event)
+    receipt = _automatic_receipt(case, related["conversation"])
     can_write = selectors.case_can_write(request.user, case)
     forms = forms or {}
     actions = _actions_offered(case) if can_write else set()
@@ -262,6 +267,7 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
             for error in form.non_field_errors()
         ],
         "reopenable": can_reopen(case),
+        "receipt": receipt,
         "reopen_days": reopen_window().days,
         "has_errors": bool(forms),
         "now": now(),
@@ -288,6 +294,22 @@ def case_page(request: HttpRequest, reference: str, forms: dict | None = None):
         context.update(_routing_help(case))
     status = 422 if forms else 200
     return render_in_zone(case.agency, request, "cases/staff/case.html", context, status=status)
+
+
+def _automatic_receipt(case, conversation):
+    """The receipt intake sent the citizen by itself (the one message to her no person wrote).
+    It is not the standard's acknowledgement, which is personal: an officer's reply, or the
+    case moved on from New (`case_transition`). The clock panel says so beside the due time."""
+    return next(
+        (
+            m
+            for m in conversation
+            if m.kind == MessageKind.TO_CITIZEN
+            and m.author_id is None
+            and m.original_reference in ("", case.reference)
+        ),
+        None,
+    )
 
 
 def _routing_help(case) -> dict:
@@ -341,6 +363,49 @@ ACTIONS = {
 NEEDS_CASE = {"reply", "assign", "transfer", "part"}
 
 
+def _merge_target(case, user, into: str):
+    """The case `into` names, if the officer may merge `case` into it; else what to do."""
+    try:
+        target = selectors.case_get(user=user, reference=into)
+    except NotFound:
+        # Perhaps another agency holds it: the duplicate goes to them, and they merge it.
+        raise NotFound(
+            _(
+                "There is no case %(ref)s among those you can see. If another agency holds "
+                "it, transfer this case to that agency (reason: same matter as %(ref)s); "
+                "they can then merge it into theirs."
+            )
+            % {"ref": into.strip().upper()}
+        ) from None
+    if target.agency_id != case.agency_id:
+        # Readable here (this agency sent it away) but another agency's to merge into.
+        raise Conflict(
+            _(
+                "%(ref)s is with %(agency)s. Transfer this case to %(agency)s (reason: same "
+                "matter as %(ref)s); they can then merge it into theirs."
+            )
+            % {"ref": target.reference, "agency": target.agency.local_name()},
+            code="agency",
+        )
+    return target
+
+
+def _merge_confirm(request: HttpRequest, case, into: str):
+    """A merge cannot be undone and tells a citizen: the officer sees both cases and what will
+    happen, and merges with a second button (no JavaScript needed). A merge that would be
+    refused is refused here, before asking."""
+    target = _merge_target(case, request.user, into)
+    services.case_merge_check(source=case, target=target, actor=request.user)
+    context = {
+        "case": case,
+        "target": target,
+        "pair": [case, target],
+        "moving_messages": case.messages.count(),
+        "moving_files": case.attachments.count(),
+    }
+    return render_in_zone(case.agency, request, "cases/staff/merge_confirm.html", context)
+
+
 def _run(action: str, case, user, data: dict):
     if action == "reply":
         also_to = data.get("also_to") or []
@@ -382,28 +447,7 @@ def _run(action: str, case, user, data: dict):
             "agency": data["to_agency"].name
         }
     if action == "merge":
-        try:
-            target = selectors.case_get(user=user, reference=data["into"])
-        except NotFound:
-            # Perhaps another agency holds it: the duplicate goes to them, and they merge it.
-            raise NotFound(
-                _(
-                    "There is no case %(ref)s among those you can see. If another agency holds "
-                    "it, transfer this case to that agency (reason: same matter as %(ref)s); "
-                    "they can then merge it into theirs."
-                )
-                % {"ref": data["into"].strip().upper()}
-            ) from None
-        if target.agency_id != case.agency_id:
-            # Readable here (this agency sent it away) but another agency's to merge into.
-            raise Conflict(
-                _(
-                    "%(ref)s is with %(agency)s. Transfer this case to %(agency)s (reason: same "
-                    "matter as %(ref)s); they can then merge it into theirs."
-                )
-                % {"ref": target.reference, "agency": target.agency.local_name()},
-                code="agency",
-            )
+        target = _merge_target(case, user, data["into"])
         services.case_merge(source=case, target=target, actor=user)
         told = {"ref": target.reference, "source": case.reference}
         if case.contact:
@@ -446,6 +490,8 @@ def case_action(request: HttpRequest, reference: str, action: str):
         form.add_error(None, _not_offered(case).message)
     elif form.is_valid():
         try:
+            if action == "merge" and request.POST.get("confirmed") != "yes":
+                return _merge_confirm(request, case, form.cleaned_data["into"])
             text = _run(action, case, request.user, form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
