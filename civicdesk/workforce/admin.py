@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from civicdesk.core.errors import ValidationFailed
 from civicdesk.workforce.models import (
     Award,
     Behaviour,
@@ -14,6 +16,7 @@ from civicdesk.workforce.models import (
     TrainingSession,
     WorkforceProfile,
 )
+from civicdesk.workforce.opening import require_site_open
 
 
 class CompetencyInline(admin.StackedInline):
@@ -53,8 +56,38 @@ class TrainingProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["agency"]
 
 
+class TrainingSessionAdminForm(forms.ModelForm):
+    """A session added here, or moved to another site or time, is held while the site is open,
+    as one scheduled by a trainer is (a session's other details may change at any time)."""
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "training",
+            "agency",
+            "site",
+            "trainer",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "cancelled_at",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        moved = {"site", "starts_at", "ends_at"} & set(self.changed_data)
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if moved and starts_at and ends_at and ends_at > starts_at:
+            try:
+                require_site_open(site=data.get("site"), starts_at=starts_at, ends_at=ends_at)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return data
+
+
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(admin.ModelAdmin):
+    form = TrainingSessionAdminForm
     list_display = ["training", "site", "starts_at", "capacity"]
     raw_id_fields = ["trainer"]
 

@@ -27,8 +27,10 @@ from civicdesk.workforce.models import (
     TrainingProgramme,
     TrainingSession,
 )
+from civicdesk.workforce.opening import session_slot
 
 PROGRAMME_NAME = "Harbour City Service Culture Pilot"
+SESSION_LENGTH = timedelta(hours=3)
 PILOT_SITES = {"HSG": ["HCC", "NPE", "LBE"], "TRN": ["LIC1", "LIC2", "FRY"], "ENV": ["ENC", "RCY"]}
 IDEAS = [
     (
@@ -340,17 +342,17 @@ def _load_training(people, agencies, pilot_sites) -> None:
     trainer = hsg["trainer"]
     concepts = TrainingProgramme.objects.get(agency=agencies["HSG"], code="service-concepts")
     conflict = TrainingProgramme.objects.get(agency=agencies["HSG"], code="conflict-resolution")
-    start_day = timezone.localtime(now()).replace(hour=9, minute=30, second=0, microsecond=0)
+    half_past_nine = timezone.localtime(now()).replace(hour=9, minute=30, second=0, microsecond=0)
     trained: set[int] = set()  # each officer attends the concepts course once
     for i, site in enumerate(pilot_sites):
-        # A past session where everyone from the site attended, and one coming up.
+        # A past session where everyone from the site attended, and one coming up; both
+        # while the site is open (its weekly hours, public holidays and closures).
         past = services.training_session_schedule(
             actor=trainer.user,
             training=concepts,
             site=site,
             trainer=trainer,
-            starts_at=start_day + timedelta(days=1),
-            ends_at=start_day + timedelta(days=1, hours=3),
+            **_open_session(site, half_past_nine + timedelta(days=1)),
             capacity=12,
         )
         officers = [
@@ -368,10 +370,7 @@ def _load_training(people, agencies, pilot_sites) -> None:
                 staff=officer,
             )
         _backdate(
-            TrainingSession,
-            past.pk,
-            starts_at=start_day - timedelta(days=20 + i),
-            ends_at=start_day - timedelta(days=20 + i) + timedelta(hours=3),
+            TrainingSession, past.pk, **_open_session(site, half_past_nine - timedelta(days=20 + i))
         )
         past.refresh_from_db()
         for j, enrolment in enumerate(past.enrolments.all()):
@@ -382,7 +381,12 @@ def _load_training(people, agencies, pilot_sites) -> None:
             training=conflict,
             site=site,
             trainer=trainer,
-            starts_at=start_day + timedelta(days=7 + 2 * i),
-            ends_at=start_day + timedelta(days=7 + 2 * i, hours=3),
+            **_open_session(site, half_past_nine + timedelta(days=7 + 2 * i)),
             capacity=10,
         )
+
+
+def _open_session(site, after) -> dict:
+    """starts_at and ends_at of a three-hour session at the site's first open time from `after`."""
+    starts_at = session_slot(site=site, after=after, duration=SESSION_LENGTH)
+    return {"starts_at": starts_at, "ends_at": starts_at + SESSION_LENGTH}

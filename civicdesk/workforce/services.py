@@ -43,6 +43,7 @@ from civicdesk.workforce.models import (
     TrainingSession,
     WorkforceProfile,
 )
+from civicdesk.workforce.opening import require_site_open
 from civicdesk.workforce.team import manages, profile_of, require_manages, staff_group_of
 from civicdesk.workforce.workflows import IDEA_WORKFLOW
 
@@ -497,6 +498,7 @@ def training_session_schedule(
         raise ValidationFailed(_("The session must end after it starts."), field="ends_at")
     if starts_at < now():
         raise ValidationFailed(_("A session cannot start in the past."), field="starts_at")
+    require_site_open(site=site, starts_at=starts_at, ends_at=ends_at)
     if capacity < 1 or capacity > 500:
         raise ValidationFailed(_("Capacity must be from 1 to 500."), field="capacity")
     session = TrainingSession.objects.create(

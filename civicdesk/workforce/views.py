@@ -498,6 +498,8 @@ def session_new(request: HttpRequest):
             field = {"ends_at": "ends", "starts_at": "day"}.get(
                 exc.extra.get("field"), exc.extra.get("field")
             )
+            if exc.code == "outside_opening_hours":  # the day is right, the times are not
+                field = "starts"
             form.add_error(field if field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Session scheduled."))

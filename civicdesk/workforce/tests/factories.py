@@ -9,6 +9,9 @@ from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import SiteFactory, StaffFactory
 from civicdesk.workforce import services
 from civicdesk.workforce.models import StaffGroup
+from civicdesk.workforce.opening import session_slot
+
+HOURS_3 = timedelta(hours=3)
 
 BEHAVIOURS = {
     "welcome": ["Greets each person promptly", "Listens and checks understanding"],
@@ -53,7 +56,8 @@ def training_with_session(agency, *, site, trainer=None, capacity=2, days_ahead=
         competency_codes=training.pop("competency_codes", ["difficult"]),
         required_for=training.pop("required_for", []),
     )
-    start = now() + timedelta(days=days_ahead)
+    # Sessions are held while the site is open: the first open three hours from that day on.
+    start = session_slot(site=site, after=now() + timedelta(days=days_ahead), duration=HOURS_3)
     session = services.training_session_schedule(
         actor=trainer.user,
         training=course,

@@ -12,6 +12,7 @@ from civicdesk.organisations.tests.factories import StaffFactory
 from civicdesk.organisations.tests.pages import sign_in
 from civicdesk.workforce import services
 from civicdesk.workforce.models import TrainingSession
+from civicdesk.workforce.opening import session_slot
 from civicdesk.workforce.tests.factories import team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +49,7 @@ def test_officer_reads_profile_and_training_in_chinese(page, axe, agency):
         title="Service concepts",
         titles={"zh-hant": "服務概念"},
     )
-    start = now() + timedelta(days=2)
+    start = session_slot(site=site, after=now() + timedelta(days=2), duration=timedelta(hours=3))
     past = services.training_session_schedule(
         actor=trainer.user,
         training=course,

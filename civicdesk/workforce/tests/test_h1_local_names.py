@@ -19,6 +19,7 @@ from civicdesk.organisations.tests.factories import StaffFactory
 from civicdesk.workforce import services
 from civicdesk.workforce.forms import SessionForm, assessment_form_class
 from civicdesk.workforce.models import Behaviour, Competency, CompetencyProfile, TrainingProgramme
+from civicdesk.workforce.opening import session_slot
 from civicdesk.workforce.report import render_report_html
 from civicdesk.workforce.tests.factories import team
 
@@ -69,7 +70,7 @@ def _chinese_training(agency, trainer, site, *, days=3):
         competency_codes=["welcome"],
         required_for=["frontline"],
     )
-    start = now() + timedelta(days=days)
+    start = session_slot(site=site, after=now() + timedelta(days=days), duration=timedelta(hours=3))
     session = services.training_session_schedule(
         actor=trainer.user,
         training=course,

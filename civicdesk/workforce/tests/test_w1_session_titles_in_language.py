@@ -9,6 +9,7 @@ from civicdesk.core.clock import now
 from civicdesk.organisations.roles import Role
 from civicdesk.organisations.tests.factories import StaffFactory
 from civicdesk.workforce import services
+from civicdesk.workforce.opening import session_slot
 from civicdesk.workforce.tests.factories import team
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def _session(agency, site, *, code: str, title: str, titles=None):
     course = services.training_programme_create(
         actor=trainer.user, agency=agency, code=code, title=title, titles=titles
     )
-    start = now() + timedelta(days=3)
+    start = session_slot(site=site, after=now() + timedelta(days=3), duration=timedelta(hours=3))
     return services.training_session_schedule(
         actor=trainer.user,
         training=course,
