@@ -2,8 +2,9 @@
 
 Staff are moved for a block of a day (morning before 13:00, afternoon after), not per 15
 minutes: nobody crosses the city for a quarter of an hour. In a block, a service is short by
-the largest shortfall of any of its intervals (required − planned) and can spare the smallest
-surplus (planned − required) it has in all of them, so a move never opens a new gap.
+the largest shortfall of any of its intervals (required − planned, no more than its free
+counters seat) and can spare the smallest surplus (planned − required, and staff without a
+counter) it has in all of them, so a move never opens a new gap nor sends staff to a full site.
 
 Moves are chosen greedily, biggest shortage first, from sources that may serve the short
 service: staff of a service may serve the services that share a counter with it at their site
@@ -59,18 +60,35 @@ class Plan:
 def block_needs(rows: list[dict], site: int) -> dict[tuple[str, str], list[Need]]:
     """Per (day, block): the short and spare staff of each service of one site's advice rows.
     Rows without a plan are skipped (no roster, nothing to compare)."""
-    worst: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    worst: dict[tuple[str, str, int], list[tuple[int, int]]] = defaultdict(list)
     for row in rows:
-        if row.get("planned") is None:
+        planned = row.get("planned")
+        if planned is None:
             continue
         block = "pm" if row["time"] >= AFTERNOON_FROM else "am"
-        worst[(row["day"], block, row["service"])].append(row["planned"] - row["required"])
+        worst[(row["day"], block, row["service"])].append(_short_and_spare(row, planned))
     needs: dict[tuple[str, str], list[Need]] = defaultdict(list)
-    for (day, block, service), gaps in worst.items():
+    for (day, block, service), pairs in worst.items():
         needs[(day, block)].append(
-            Need(site=site, service=service, short=max(0, -min(gaps)), spare=max(0, min(gaps)))
+            Need(
+                site=site,
+                service=service,
+                short=max(short for short, _spare in pairs),
+                spare=min(spare for _short, spare in pairs),
+            )
         )
     return needs
+
+
+def _short_and_spare(row: dict, planned: int) -> tuple[int, int]:
+    """In one interval: the staff that would close the service's gap if they came (no more than
+    its free counters seat, counters.py), and the staff who can leave without opening one
+    (those without a counter, and those seated beyond the need)."""
+    seated = row.get("on_counters", planned)
+    short = max(0, row["required"] - seated)
+    if row.get("room") is not None:
+        short = min(short, row["room"])
+    return short, planned - min(seated, row["required"])
 
 
 def greedy_moves(
@@ -173,12 +191,27 @@ def agency_plan(agency, week: str) -> dict:
                 "to_service": labels.get(m.to_service, ("?", "?"))[1],
                 "staff": m.staff,
                 "same_site": m.from_site == m.to_site,
+                "from_site_id": m.from_site,
+                "to_site_id": m.to_site,
                 "from_service_id": m.from_service,
                 "to_service_id": m.to_service,
             }
             for m in plan.moves
         ],
     }
+
+
+def accept_target(agency, to_service: int):
+    """What accepting a move is checked against: the site that receives the staff."""
+    from civicdesk.organisations.permissions import Target
+    from civicdesk.queues.models import Service
+
+    site_id = (
+        Service.objects.filter(pk=to_service, site__agency=agency)
+        .values_list("site_id", flat=True)
+        .first()
+    )
+    return Target(agency_id=agency.pk, site_id=site_id)
 
 
 def _in_block(time: str, block: str) -> bool:
@@ -199,7 +232,9 @@ def move_accept(
     """Put a suggested move into the roster: `staff` fewer planned on `from_service` and as many
     more on `to_service` in every 15-minute interval of the block that the advice covers; the
     stored advice of both sites is brought up to date. Only a move the current suggestion makes
-    (and no more staff than it says) is accepted; the change is audited."""
+    (and no more staff than it says) is accepted; the change is audited. Who accepts: anyone
+    who may change the advice of the receiving site (agency admins: any; team leads: a move
+    into a site of theirs)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -210,10 +245,10 @@ def move_accept(
     from civicdesk.core.errors import Conflict, ValidationFailed
     from civicdesk.insights.models import PlannedStaffing, RunStatus, StaffingRun
     from civicdesk.insights.staffing import run_apply_plan
-    from civicdesk.organisations.permissions import Access, Area, Target, require
+    from civicdesk.organisations.permissions import Access, Area, require
     from civicdesk.queues.models import Service
 
-    require(actor, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))
+    require(actor, Area.INSIGHTS, Access.WRITE, accept_target(agency, to_service))
     if block not in ("am", "pm"):
         raise ValidationFailed(_("Choose the morning or the afternoon."), code="block")
     if staff < 1:

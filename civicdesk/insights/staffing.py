@@ -10,7 +10,8 @@ For each active service and each open 15-minute interval of the week:
 - patience: the StaffingTarget's, else estimated from no-shows (mean wait / no-show share),
   used by Erlang A and the simulation when no-shows are 1% or more;
 - required: recommend.recommend (Erlang, checked and corrected by simulation);
-- planned: the roster (PlannedStaffing); gap = planned − required.
+- planned: the roster (PlannedStaffing), seated at the counters that serve each service
+  (counters.py): gap = staff at counters − required, so a need beyond the counters is short.
 
 The result is stored on a StaffingRun (pages and the CLI read it, never recompute).
 """
@@ -31,6 +32,7 @@ from civicdesk.core.clock import now
 from civicdesk.core.dates import EARLIEST, LATEST
 from civicdesk.core.errors import ApplicationError
 from civicdesk.insights import demand, forecast
+from civicdesk.insights.counters import apply_counters, site_counters
 from civicdesk.insights.models import PlannedStaffing, RunStatus, StaffingRun, StaffingTarget
 from civicdesk.insights.recommend import recommend
 from civicdesk.insights.simulate import ServiceTime
@@ -257,6 +259,8 @@ def compute_site_week(site, week: str, *, progress=None) -> dict:
                     "gap": None if planned is None else planned - advice.agents,
                 }
             )
+    counters = site_counters(site)
+    apply_counters(rows, counters)
     backtest = None
     if total_history is not None:
         mask = demand.open_mask(calendar, first_day, HISTORY_DAYS)
@@ -274,6 +278,7 @@ def compute_site_week(site, week: str, *, progress=None) -> dict:
         "history_to": history_end.isoformat(),
         "services": service_info,
         "rows": rows,
+        "counters": counters,
         "backtest": backtest,
         "computed_at": now().isoformat(),
     }
@@ -388,7 +393,7 @@ def run_compute(run: StaffingRun, *, progress=None) -> StaffingRun:
 
 
 def run_apply_plan(run: StaffingRun) -> StaffingRun:
-    """Re-read the roster into stored advice (planned and gap per row) without recomputing."""
+    """Re-read the roster (and the counters) into stored advice without recomputing."""
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(run.site.timezone)
@@ -400,10 +405,12 @@ def run_apply_plan(run: StaffingRun) -> StaffingRun:
             site=run.site, starts_at__gte=week_start, starts_at__lt=week_start + timedelta(days=7)
         )
     }
-    for row in run.result.get("rows", []):
-        planned = plans.get((row["service"], f"{row['day']} {row['time']}"))
-        row["planned"] = planned
-        row["gap"] = None if planned is None else planned - row["required"]
+    rows = run.result.get("rows", [])
+    for row in rows:
+        row["planned"] = plans.get((row["service"], f"{row['day']} {row['time']}"))
+    # The counters as they are now: one added since the advice seats more of the plan.
+    run.result["counters"] = site_counters(run.site)
+    apply_counters(rows, run.result["counters"])
     run.save(update_fields=["result"])
     return run
 

@@ -75,7 +75,7 @@ _TABLE: dict[Role, dict[Area, tuple[Scope, Scope]]] = {
         Area.QUEUES: (U, U),
         Area.SURVEYS: (U, N),
         Area.PLEDGES: (A, N),
-        Area.INSIGHTS: (U, N),
+        Area.INSIGHTS: (U, U),  # write: accept a redeployment into a site of theirs
         Area.PERFORMANCE: (U, N),
         Area.WORKFORCE: (U, U),
         Area.TRAINING: (A, N),

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # 2026-06-02 is a Tuesday in the week of the stored advice (2026-W23).
 CAPTIONS = {
-    "zh-hant": "2026年6月2日（星期二） 所需及已編排的人手",
-    "zh-hans": "2026年6月2日（星期二） 所需及计划人员",
+    "zh-hant": "2026年6月2日（星期二）所需及已編排的人手",
+    "zh-hans": "2026年6月2日（星期二）所需及计划人员",
     "ms": "Kakitangan diperlukan dan dirancang pada Selasa 2 Jun 2026",
     "en": "Required and planned staff on Tuesday 2 June 2026",
 }

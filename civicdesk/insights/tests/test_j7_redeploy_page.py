@@ -53,7 +53,7 @@ def test_a_manager_who_may_not_accept_is_told_who_does(client, agency, offices):
     client.force_login(StaffFactory(agency=agency, role=Role.QSM).user)
     html = _page(client, agency)
     assert 'data-testid="who-accepts"' in html
-    assert "An agency admin accepts a move" in html
+    assert "by the team lead of the site that receives the staff, or by an agency admin" in html
     assert _admin_client(client, agency) and 'data-testid="who-accepts"' not in _page(
         client, agency
     )

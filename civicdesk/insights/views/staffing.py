@@ -138,6 +138,7 @@ def _summary(result: dict) -> dict:
     return {
         "forecast": round(sum(r["forecast"] for r in rows)),
         "peak": _peak_staff(rows),
+        "counters": len(result.get("counters") or []) or None,
         "short": sum(1 for r in planned if r["gap"] < 0),
         "spare": sum(1 for r in planned if r["gap"] > 0),
         "intervals": len(rows),
@@ -160,9 +161,15 @@ def _site_or_404(user, pk: int) -> Site:
     return get_object_or_404(_sites(user), pk=pk)
 
 
-def _gap_label(gap) -> tuple[str, str]:
+def _gap_label(gap, room=None) -> tuple[str, str]:
     if gap is None:
         return "", _("No plan")
+    if gap < 0 and room is not None and room < -gap:
+        # More than the counters seat: staff alone cannot close this part of the gap.
+        return "govuk-tag--red", _("Short by %(n)s (%(beyond)s beyond the counters)") % {
+            "n": -gap,
+            "beyond": -gap - room,
+        }
     if gap < 0:
         return "govuk-tag--red", _("Short by %(n)s") % {"n": -gap}
     if gap > 0:
@@ -174,7 +181,9 @@ def _plan_level(row: dict) -> str:
     """The simulated service level with the planned staff: known at the required number and one
     fewer; beyond those, the bound the simulations give (more counters do no worse, fewer no
     better)."""
-    planned, gap = row["planned"], row["gap"]
+    # Staff without a counter serve nobody: the level is that of the staff seated.
+    seated = row.get("on_counters")
+    planned, gap = (row["planned"] if seated is None else seated), row["gap"]
     at_required, one_fewer = row["simulated_level"], row["simulated_one_fewer"]
 
     def shown(level: float) -> str:
@@ -223,7 +232,7 @@ def _site_context(request, result: dict) -> dict:
     rows_of_day = [r for r in result["rows"] if r["day"] == day]
     by_time: dict[str, list] = {}
     for row in rows_of_day:
-        css, label = _gap_label(row["gap"])
+        css, label = _gap_label(row["gap"], row.get("room"))
         by_time.setdefault(row["time"], []).append(
             {
                 **row,
@@ -233,6 +242,9 @@ def _site_context(request, result: dict) -> dict:
                 "simulated_percent": _percent(row["simulated_level"]),
                 "one_fewer_percent": _percent(row["simulated_one_fewer"]),
                 "plan_level": _plan_level(row),
+                "off_counters": (row["planned"] or 0) - (row.get("on_counters") or 0)
+                if row["planned"] is not None and row.get("on_counters") is not None
+                else 0,
             }
         )
     demand = result.get("demand") or {}
@@ -335,6 +347,7 @@ def _site_context(request, result: dict) -> dict:
         "coverage_chart": coverage_chart,
         "forecast_by_day": forecast_by_day,
         "backtest": result.get("backtest") or {},
+        "counters": len(result.get("counters") or []) or None,
         "computed_at": result.get("computed_at"),
         # ISO dates stored; shown as the reader writes a date ("9 Jun 2026", "2026年6月9日").
         "history_from": _date_label(result.get("history_from")),
@@ -419,19 +432,38 @@ def site_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _sees_agency_moves(user, agency: Agency) -> bool:
+    """Agency-wide readers see its moves; a team lead those touching their sites in it."""
+    if scope_for(user, Area.INSIGHTS, Access.READ) >= Scope.AGENCY:
+        return can(user, Area.INSIGHTS, Access.READ, Target(agency_id=agency.pk))
+    return _sites(user).filter(agency=agency).exists()
+
+
 @login_required
 @require_GET
 def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency, pk=pk)
-    # Moving staff between sites is an agency-wide view: unit-scoped roles do not see it.
-    require(request.user, Area.INSIGHTS, Access.READ, Target(agency_id=agency.pk))
-    if scope_for(request.user, Area.INSIGHTS, Access.READ) < Scope.AGENCY:
+    if not _sees_agency_moves(request.user, agency):
+        require(request.user, Area.INSIGHTS, Access.READ, Target(agency_id=agency.pk))  # 403
         raise Http404
     week = _week(request)
     plan = redeploy.agency_plan(agency, week)
+    if scope_for(request.user, Area.INSIGHTS, Access.READ) < Scope.AGENCY:
+        # A team lead: the moves into and out of their own sites.
+        own = set(_sites(request.user).filter(agency=agency).values_list("pk", flat=True))
+        plan["moves"] = [
+            m for m in plan["moves"] if m["to_site_id"] in own or m["from_site_id"] in own
+        ]
+        plan["own_sites_only"] = True
+    may_write = scope_for(request.user, Area.INSIGHTS, Access.WRITE) is not Scope.NONE
     for move in plan["moves"]:
         move["day_label"] = _day_label(move["day"])  # "Mon 14 Dec", as on the site pages
-    can_accept = can(request.user, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))
+        move["can_accept"] = may_write and can(
+            request.user,
+            Area.INSIGHTS,
+            Access.WRITE,
+            Target(agency_id=agency.pk, site_id=move["to_site_id"]),
+        )
     return render(
         request,
         "insights/redeploy.html",
@@ -440,7 +472,8 @@ def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
             "week": week,
             "monday": staffing.parse_week(week),
             "plan": plan,
-            "can_accept": can_accept,
+            "can_accept": any(m["can_accept"] for m in plan["moves"]),
+            "may_write": may_write,
         },
     )
 
@@ -448,11 +481,15 @@ def agency_redeploy(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agency_redeploy_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    """Put one suggested move into the roster (agency admins)."""
+    """Put one suggested move into the roster: an agency admin any move, a team lead a move
+    into a site of theirs (redeploy.move_accept checks it again, with the audit)."""
     agency = get_object_or_404(Agency, pk=pk)
-    if not can(request.user, Area.INSIGHTS, Access.READ, Target(agency_id=agency.pk)):
+    if not _sees_agency_moves(request.user, agency):
         raise Http404
-    require(request.user, Area.INSIGHTS, Access.WRITE, Target(agency_id=agency.pk))  # else 403
+    to_service = _int(request.POST.get("to_service"))
+    require(
+        request.user, Area.INSIGHTS, Access.WRITE, redeploy.accept_target(agency, to_service)
+    )  # else 403
     week = request.POST.get("week") or staffing.next_week()
     staffing.parse_week(week)  # a BadWeek becomes a 400 with its message
     try:
@@ -463,7 +500,7 @@ def agency_redeploy_accept(request: HttpRequest, pk: int) -> HttpResponse:
             day=request.POST.get("day", "")[:10],
             block=request.POST.get("block", ""),
             from_service=_int(request.POST.get("from_service")),
-            to_service=_int(request.POST.get("to_service")),
+            to_service=to_service,
             staff=_int(request.POST.get("staff")),
         )
     except ApplicationError as exc:

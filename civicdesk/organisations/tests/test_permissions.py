@@ -44,7 +44,7 @@ AREAS = [
 MATRIX = {
     #                organ.  staff   cases   queues  surveys pledges insight perform workf.  train.  audit
     Role.FRONTLINE: "Y--- ---- YY-- YY-- ---- Y--- ---- Y--- YY-- Y--- ----",
-    Role.TEAM_LEAD: "Y--- Y--- YY-- YY-- Y--- Y--- Y--- Y--- YY-- Y--- ----",
+    Role.TEAM_LEAD: "Y--- Y--- YY-- YY-- Y--- Y--- YY-- Y--- YY-- Y--- ----",
     Role.QSM: "Y--- Y--- YY-- Y--- YY-- YY-- Y--- Y--- Y--- Y--- Y---",
     Role.AGENCY_ADMIN: "YY-- YY-- YY-- YY-- YY-- YY-- YY-- Y--- YY-- YY-- Y---",
     Role.TRAINER: "Y--- Y--- ---- ---- ---- Y--- ---- ---- Y--- YY-- ----",
