@@ -3,16 +3,15 @@ one ticket's state. Built by the publisher once per change, not by each of the s
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from civicdesk.core.clock import now
-from civicdesk.queues.estimation import estimate_horizon, estimate_waits
 from civicdesk.queues.models import Counter, Ticket, TicketStatus
 from civicdesk.queues.selectors import people_ahead
 from civicdesk.queues.state_cache import (
-    delay_history_reusing,
-    site_state_reusing_history,
-    ticket_wait,
+    shown_head,
+    shown_history_seconds,
+    shown_state,
+    shown_wait,
+    snapshot_estimates,
 )
 
 CALLING = (TicketStatus.CALLED, TicketStatus.SERVING)
@@ -25,28 +24,18 @@ def _minutes(delta) -> int:
 def site_snapshot(site_id: int) -> dict:
     """Now calling, next numbers, and each waiting ticket's place and estimate, by service."""
     at = now()
-    order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
-    horizon = estimate_horizon()
-    # Only the first `order_limit` of each service are listed: nobody behind them needs an
-    # estimate here, so only the head of each lane is read (with the horizon at 0, the
+    # Only the first CIVICDESK_LIVE_ORDER_LIMIT of each service are listed: nobody behind them
+    # needs an estimate here, so only the head of each lane is read (with the horizon at 0, the
     # estimator plays everyone out and reads everyone).
-    head = max(order_limit, horizon) if horizon > 0 else None
-    # The estimator's history (service times, give-ups) is re-read about every
-    # CIVICDESK_LIVE_HISTORY_SECONDS, in the background; the queues themselves every time.
-    state = site_state_reusing_history(
-        site_id,
-        at=at,
-        max_age=settings.CIVICDESK_LIVE_HISTORY_SECONDS,
-        refresh_later=True,
-        waiting_limit=head,
-    )
+    head, order_limit = shown_head()
+    # The queues are read every time, the estimator's history about every
+    # CIVICDESK_LIVE_HISTORY_SECONDS (in the background); the estimates are made as the ticket
+    # API and the ticket page make theirs, and kept for them (queues/state_cache.py).
+    state = shown_state(site_id, at=at, history_max_age=shown_history_seconds(), waiting_limit=head)
     counts = state.waiting_counts
     if counts is None:
         counts = {sid: (len(jobs), 0) for sid, jobs in state.waiting.items()}
-    delays = delay_history_reusing(
-        site_id, at=at, max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS
-    )
-    waits = estimate_waits(site_id, state=state, answer=order_limit, delays=delays)
+    waits = snapshot_estimates(state, site_id, answer=order_limit)
     calling = [
         {
             "number": t.number,
@@ -132,9 +121,4 @@ def _beyond_listed(ticket: Ticket) -> tuple[int, int]:
     """People ahead (counted) and minutes (the site's estimates, as the API gives them) of a
     waiting ticket the site snapshot does not list (it lists CIVICDESK_LIVE_ORDER_LIMIT)."""
     ahead = people_ahead(ticket)
-    wait = ticket_wait(
-        ticket,
-        max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
-        history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
-    )
-    return ahead, _minutes(wait)
+    return ahead, _minutes(shown_wait(ticket))

@@ -24,7 +24,7 @@ from civicdesk.queues.selectors import (
     site_for_codes,
     ticket_by_token,
 )
-from civicdesk.queues.state_cache import ticket_wait
+from civicdesk.queues.state_cache import shown_wait
 
 router = Router(tags=["queues"])
 MAX_ID = 2**31 - 1
@@ -145,11 +145,7 @@ def ticket_out(
     if ahead is None:
         ahead = people_ahead(ticket)
     if wait is None:
-        wait = ticket_wait(
-            ticket,
-            max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
-            history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
-        )
+        wait = shown_wait(ticket)
     return TicketOut(
         token=ticket.token,
         number=ticket.number,

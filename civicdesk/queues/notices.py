@@ -64,8 +64,8 @@ def check_near(service) -> int:
     pending = near_pending(service)
     if not pending.exists():
         return 0
-    from civicdesk.queues.estimation import estimate_waits
     from civicdesk.queues.selectors import people_ahead, waiting_in_call_order
+    from civicdesk.queues.state_cache import shown_estimates_now
 
     order = waiting_in_call_order(service)
     waits = None  # the whole site's estimates, read once if a minutes threshold needs them
@@ -76,7 +76,7 @@ def check_near(service) -> int:
         minutes = None
         if not near and ticket.notify_minutes is not None:
             if waits is None:
-                waits = estimate_waits(service.site_id)
+                waits = shown_estimates_now(service.site_id)
             minutes = int(waits.get(ticket.pk, timedelta(0)).total_seconds() // 60)
             near = minutes <= ticket.notify_minutes
         if not near:

@@ -5,8 +5,11 @@ hours of joins and give-ups; those barely move from one second to the next but c
 reading. Live pages and public joins reuse them for up to `max_age` seconds of the clock; the
 queues themselves (who waits, which counters are open and busy) are read every time.
 
-`site_estimates`: every waiting ticket's estimate at a site, from one run of the estimator, kept
-for `max_age` seconds (ticket pages and the ticket API poll; "your turn is near" checks).
+`site_estimates`: the waiting tickets' estimates at a site, from one run of the estimator, kept
+for `max_age` seconds (ticket pages and the ticket API poll). Every estimate a visitor is shown
+(`shown_wait`: the ticket API and page; `snapshot_estimates`: the live pages and their stream;
+`shown_estimates_now`: "your turn is near" by minutes) is made under one rule, below, and a live
+snapshot keeps its estimates as the site's: at one instant she reads one figure everywhere.
 
 `join_estimate`: the wait told to someone who just joined. At a quiet site (one join every few
 seconds) it is the estimator's answer for that ticket, as before. At a busy one (many joins a
@@ -33,6 +36,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, connections
 
 from civicdesk.core.clock import now
@@ -114,67 +118,218 @@ def delay_history_reusing(site_id: int, *, at: datetime, max_age: float):
 
 
 # --- every waiting ticket's estimate ------------------------------------------------------------
+# One rule for every estimate a waiting visitor is shown (the ticket API, the ticket page, the
+# live page and its stream, "your turn is near" by minutes): the queue as it stands; the slow
+# history reused for CIVICDESK_LIVE_HISTORY_SECONDS (once more while a thread re-reads it); the
+# delay history and the site's estimates themselves reused for CIVICDESK_QUEUES_ESTIMATE_SECONDS.
+# The site's estimates are the latest made by any of them: a live snapshot (made after every
+# change) replaces them, so an API read or a ticket page in the next moment gives its figures.
+def shown_history_seconds() -> float:
+    return settings.CIVICDESK_LIVE_HISTORY_SECONDS
+
+
+def shown_estimate_seconds() -> float:
+    return settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS
+
+
+def shown_state(
+    site_id: int, *, at: datetime, history_max_age: float, waiting_limit: int | None = None
+) -> SiteState:
+    """The site's state as every shown estimate reads it (the rule above)."""
+    return site_state_reusing_history(
+        site_id, at=at, max_age=history_max_age, refresh_later=True, waiting_limit=waiting_limit
+    )
+
+
 @dataclass
 class _Estimates:
     made: float  # time.monotonic()
     at: datetime  # the clock time they were made for
     waits: dict[int, timedelta]
+    answer: int | None = None  # None: every waiting ticket; N: the first N of each service
+    queue: tuple = ()  # `_queue_key` of the state they were made from
+
+
+def _queue_key(state: SiteState) -> tuple:
+    """What of `state` moves only when the queue does (not with the clock): who waits, in which
+    lane since when, which counters are open, and the visit each busy one is in (by its start)."""
+    at = state.at.timestamp()
+    return (
+        tuple((sid, tuple(jobs)) for sid, jobs in sorted(state.waiting.items())),
+        tuple(state.open_counters),
+        tuple(None if v is None else (v[0], round(at - v[1], 3)) for v in state.busy),
+        state.waiting_counts and tuple(sorted(state.waiting_counts.items())),
+    )
 
 
 _estimates: dict[int, _Estimates] = {}
 _estimate_locks: dict[int, threading.Lock] = {}
 
 
-def site_estimates(
-    site_id: int, *, max_age: float, history_max_age: float = 0, made_after: datetime | None = None
-) -> dict:
-    """{ticket id: estimated wait} for every waiting ticket of the site, at most `max_age` old
-    (and, with `made_after`, made for a later time than that). One thread per site makes them
-    again when they run out; the others in that moment wait for its answer instead of all
-    replaying the whole site at once (ticket pages and API reads arrive in bursts after a call)."""
+def _young(cached: _Estimates | None, max_age: float) -> bool:
+    """Made less than `max_age` seconds ago, by the process's time and by the clock."""
+    return (
+        cached is not None
+        and time.monotonic() - cached.made < max_age
+        and 0 <= (now() - cached.at).total_seconds() < max_age
+    )
+
+
+def shown_head() -> tuple[int | None, int]:
+    """(waiting read per lane, estimates given per service) for the site's estimates: the first
+    CIVICDESK_LIVE_ORDER_LIMIT of each service, what live pages list (with the horizon at 0, the
+    estimator plays everyone out and reads everyone). A ticket further back has them made for
+    the whole queue (`ticket_wait`)."""
+    from civicdesk.queues.estimation import estimate_horizon
+
+    order_limit = settings.CIVICDESK_LIVE_ORDER_LIMIT
+    horizon = estimate_horizon()
+    return (max(order_limit, horizon) if horizon > 0 else None), order_limit
+
+
+def _make_estimates(
+    site_id: int,
+    *,
+    max_age: float,
+    history_max_age: float,
+    complete: bool = False,
+    state: SiteState | None = None,
+    answer: int | None = None,
+) -> _Estimates:
+    """The site's estimates now: for the head of each service (`shown_head`), or with
+    `complete` for everyone; from `state` (read by `shown_state`) with `answer` if given."""
     from civicdesk.queues.estimation import estimate_waits
+
+    made = time.monotonic()
+    if state is None:
+        waiting_limit, answer = (None, None) if complete else shown_head()
+        state = shown_state(
+            site_id, at=now(), history_max_age=history_max_age, waiting_limit=waiting_limit
+        )
+    delays = delay_history_reusing(site_id, at=state.at, max_age=max_age)
+    waits = estimate_waits(site_id, state=state, answer=answer, delays=delays)
+    return _Estimates(made, state.at, waits, answer, _queue_key(state))
+
+
+def site_estimates(
+    site_id: int,
+    *,
+    max_age: float,
+    history_max_age: float = 0,
+    made_after: datetime | None = None,
+    complete: bool = False,
+) -> dict:
+    """{ticket id: estimated wait} for the head of each service of the site (`shown_head`; with
+    `complete`, for every waiting ticket), at most `max_age` old (and, with `made_after`, made
+    for a later time than that). One thread per site makes them again when they run out; the
+    others in that moment wait for its answer instead of all replaying the whole site at once
+    (ticket pages and API reads arrive in bursts after a call)."""
 
     def usable(cached: _Estimates | None) -> bool:
         return (
-            cached is not None
-            and time.monotonic() - cached.made < max_age
+            _young(cached, max_age)
             and (made_after is None or cached.at > made_after)
+            and (not complete or cached.answer is None)
         )
 
-    if max_age > 0 and usable(_estimates.get(site_id)):
-        return _estimates[site_id].waits
+    if max_age <= 0:
+        return _make_estimates(
+            site_id, max_age=0, history_max_age=history_max_age, complete=complete
+        ).waits
+    if usable(cached := _estimates.get(site_id)):
+        return cached.waits
     lock = _estimate_locks.setdefault(site_id, threading.Lock())
     with lock:
-        if max_age > 0 and usable(cached := _estimates.get(site_id)):
+        if usable(cached := _estimates.get(site_id)):
             return cached.waits
-        made, at = time.monotonic(), now()
-        state = site_state_reusing_history(site_id, at=at, max_age=history_max_age)
-        waits = estimate_waits(site_id, state=state)
-        if max_age > 0:
-            _estimates[site_id] = _Estimates(made, at, waits)
-    return waits
+        made = _make_estimates(
+            site_id, max_age=max_age, history_max_age=history_max_age, complete=complete
+        )
+        _estimates[site_id] = made
+    return made.waits
+
+
+def snapshot_estimates(state: SiteState, site_id: int, *, answer: int | None) -> dict:
+    """The estimates of a live snapshot, from `state` (read by `shown_state`), for the first
+    `answer` of each service: the site's estimates while they are younger than
+    CIVICDESK_QUEUES_ESTIMATE_SECONDS and the queue has not moved since they were made (a page
+    opened just after an event shows what the event said), else made now and kept as the site's
+    estimates, which the ticket API and the ticket page read next."""
+    max_age = shown_estimate_seconds()
+    kept = _estimates.get(site_id)
+    if (
+        _young(kept, max_age)
+        and (kept.answer is None or (answer is not None and kept.answer >= answer))
+        and kept.queue == _queue_key(state)
+    ):
+        return kept.waits
+    made = _make_estimates(
+        site_id,
+        max_age=max_age,
+        history_max_age=shown_history_seconds(),
+        answer=answer,
+        state=state,
+    )
+    kept = _estimates.get(site_id)
+    if max_age > 0 and (kept is None or kept.at <= made.at):  # not over newer ones
+        _estimates[site_id] = made
+    return made.waits
 
 
 def ticket_wait(ticket, *, max_age: float, history_max_age: float = 0) -> timedelta:
     """The wait shown to `ticket` now, from the site's estimates at most `max_age` old (a ticket
-    that joined after they were made has them made again; one they leave out, at a service that
-    closed say, does not). Zero once called."""
-    from civicdesk.queues.estimation import estimate_wait
+    that joined after they were made, or further back than a live snapshot lists, has them made
+    again; one they leave out, at a service that closed say, does not). Zero once called."""
     from civicdesk.queues.models import TicketStatus
 
     if ticket.status != TicketStatus.WAITING:
         return timedelta(0)
-    if max_age <= 0:
-        return estimate_wait(ticket)
+    if max_age <= 0:  # nothing kept: made for the whole queue, as she is anywhere in it
+        waits = site_estimates(
+            ticket.site_id, max_age=0, history_max_age=history_max_age, complete=True
+        )
+        return waits.get(ticket.pk, timedelta(0))
     waits = site_estimates(ticket.site_id, max_age=max_age, history_max_age=history_max_age)
+    if ticket.pk in waits:
+        return waits[ticket.pk]
     made = _estimates.get(ticket.site_id)
     # Its last move into the queue: joining, or coming back (a transfer keeps its queued_at).
     moved = max(t for t in (ticket.queued_at, ticket.last_called_at, ticket.started_at) if t)
+    if made is not None and made.answer is not None:  # a snapshot's head only
+        waits = site_estimates(
+            ticket.site_id, max_age=max_age, history_max_age=history_max_age, complete=True
+        )
+    made = _estimates.get(ticket.site_id)
     if ticket.pk not in waits and made is not None and made.at <= moved:
         waits = site_estimates(
-            ticket.site_id, max_age=max_age, history_max_age=history_max_age, made_after=moved
+            ticket.site_id,
+            max_age=max_age,
+            history_max_age=history_max_age,
+            made_after=moved,
+            complete=True,
         )
     return waits.get(ticket.pk, timedelta(0))
+
+
+def shown_estimates_now(site_id: int) -> dict:
+    """Every waiting ticket's estimate, made now from the queue as it stands (inside the
+    transaction that just moved it: "your turn is near" by minutes) under the rule above, and
+    not kept (the change may not commit)."""
+    made = _make_estimates(
+        site_id,
+        max_age=shown_estimate_seconds(),
+        history_max_age=shown_history_seconds(),
+        complete=True,
+    )
+    return made.waits
+
+
+def shown_wait(ticket) -> timedelta:
+    """The wait shown to `ticket` now, wherever she reads it (the ticket API, the ticket page, a
+    live page that does not list her): `ticket_wait` under the rule above."""
+    return ticket_wait(
+        ticket, max_age=shown_estimate_seconds(), history_max_age=shown_history_seconds()
+    )
 
 
 # --- the wait told at join ----------------------------------------------------------------------

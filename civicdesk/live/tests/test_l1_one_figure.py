@@ -88,7 +88,7 @@ def test_a_chinese_announcement_joins_its_sentences_as_chinese_does(
     wait_js(page, "document.querySelector('[data-live]').dataset.lastEventId !== undefined")
     services.ticket_call_next(actor=officer, counter=counter)
     announce = page.get_by_test_id("announce")
-    expect(announce).to_contain_text("您前面有 1 人")
+    expect(announce).to_contain_text("您前面有1人")
     said = announce.text_content()
     assert ". " not in said and not said.endswith(".")
     assert (
