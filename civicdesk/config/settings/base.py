@@ -231,7 +231,8 @@ CIVICDESK_LIVE_NOJS_REFRESH_SECONDS = 30  # meta refresh when JavaScript is off
 CIVICDESK_LIVE_ORDER_LIMIT = 300  # waiting tickets per service sent to live pages
 # a live ticket page further back than that list asks for its own place at most this often
 CIVICDESK_LIVE_RECOUNT_SECONDS = env.float("CIVICDESK_LIVE_RECOUNT_SECONDS", default=15)
-# live pages re-read the estimator's history (service times, abandonment) at most this often
+# every wait shown (live pages, the ticket page, the API, "your turn is near") re-reads the
+# estimator's history (service times, abandonment) at most this often (queues/state_cache.py)
 CIVICDESK_LIVE_HISTORY_SECONDS = env.int("CIVICDESK_LIVE_HISTORY_SECONDS", default=30)
 # public joins over the API reuse the estimator's history that long (queues/state_cache.py)
 CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS = env.int("CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS", default=30)
