@@ -26,9 +26,9 @@ from civicdesk.cases.services.common import (
     max_attachments,
     phone_is_valid,
 )
-from civicdesk.cases.services.intake import CONTROL_CHARACTERS
+from civicdesk.cases.services.intake import name_check
 from civicdesk.core.clock import now
-from civicdesk.core.errors import ApplicationError
+from civicdesk.core.errors import ApplicationError, ValidationFailed
 from civicdesk.core.middleware import nul_parameter
 from civicdesk.open311 import selectors
 from civicdesk.open311.models import ApiKey, Submission, Update
@@ -201,14 +201,19 @@ def _location(request) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _person_name(request, name: str) -> str:
-    value = _param(request, name)
-    if CONTROL_CHARACTERS.search(value):
+    """first_name or last_name under the rule for a person's name that every channel's intake
+    keeps (no control characters), refused in Open311's words: the parameter and a 400."""
+    value = _param(request, name)  # its NUL and its length are checked as every parameter's
+    try:
+        return name_check(value)
+    except ValidationFailed as exc:
+        if exc.code != "contact_name":  # not the control characters: the decorator's 400
+            raise
         raise Open311Error(
             400,
             _("%(name)s must not contain tabs, line breaks or other control characters.")
             % {"name": name},
-        )
-    return value
+        ) from exc
 
 
 def _phone(value: str) -> str:

@@ -264,9 +264,17 @@ def _survey(agency, first: date, last: date) -> dict:
     }
 
 
-def render_monthly_html(agency, month: date, *, request=None, agencies=()) -> str:
-    """The report; on the staff page (`request` given) with a month chooser that is not printed."""
-    context = {**build_monthly(agency, month), "agencies": agencies}
+def render_monthly_html(
+    agency, month: date, *, request=None, agencies=(), month_error=None, month_typed=None
+) -> str:
+    """The report; on the staff page (`request` given) with a month chooser that is not printed
+    (`month_error`: why the month typed, `month_typed`, was not shown)."""
+    context = {
+        **build_monthly(agency, month),
+        "agencies": agencies,
+        "month_error": month_error,
+        "month_typed": month_typed,
+    }
     return render_to_string("pledges/report_document.html", context, request=request)
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from civicdesk.cases.models import Category
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.spreadsheets import csv_response
 from civicdesk.organisations.models import Agency, Site
 from civicdesk.organisations.permissions import Access, Area, Target, can, require
 from civicdesk.pledges import opendata, selectors, sentences
@@ -151,22 +152,17 @@ def _agency_or_none(code: str | None) -> Agency | None:
     return agency
 
 
-EXCEL_BOM = "\ufeff"
-
-
 def _for_excel(request, fmt: str) -> bool:
     """`?excel=1` on a CSV address: the same file led by a byte order mark, without which
-    Excel reads UTF-8 as the computer's legacy code page and garbles Chinese names. The plain
-    file stays as documented (no BOM) for programs."""
+    Excel garbles Chinese names (core.spreadsheets). The plain file stays as documented (no
+    BOM) for programs."""
     return fmt == "csv" and request.GET.get("excel") == "1"
 
 
 def _csv(rows, columns: list[str], filename: str, *, for_excel: bool = False) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     if for_excel:
         filename = filename.removesuffix(".csv") + "-excel.csv"
-        response.write(EXCEL_BOM)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csv_response(filename, for_excel=for_excel)
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
     for row in rows:
@@ -352,17 +348,33 @@ def staff_report(request: HttpRequest):
     if agency is None:
         raise Http404
     require(request.user, Area.PLEDGES, Access.READ, Target(agency_id=agency.pk))
+    typed = request.GET.get("month", "").strip()
+    error = None
     try:
-        month = month_or_last(request.GET.get("month", "").strip() or None, agency)
+        month = month_or_last(typed or None, agency)
     except ValueError:
         # Never a report of another month than the one asked for, nor a 500 for a far year.
-        raise ApplicationError(_("Enter the month as a year and month, like 2026-10.")) from None
-    if month > local_today(agency):
-        # A month not begun has no figures: its report would say every site met every pledge.
-        raise ApplicationError(
-            _("%(month)s has not begun yet: choose this month or an earlier one.")
-            % {"month": f"{month:%Y-%m}"}
+        error = _("Enter the month as a year and month, like 2026-10.")
+    else:
+        if month > local_today(agency):
+            # A month not begun has no figures: its report would say every site met every pledge.
+            error = _("%(month)s has not begun yet: choose this month or an earlier one.") % {
+                "month": f"{month:%Y-%m}"
+            }
+    if error:
+        if request.GET.get("format") == "pdf":
+            raise ApplicationError(error)
+        # The chooser again, with what was typed and what to change, above the last month's
+        # report (a person who mistyped is not left on an error page).
+        html = render_monthly_html(
+            agency,
+            month_or_last(None, agency),
+            request=request,
+            agencies=list(agencies),
+            month_error=error,
+            month_typed=typed,
         )
+        return HttpResponse(html, status=400)
     if request.GET.get("format") == "pdf":
         response = HttpResponse(render_monthly_pdf(agency, month), content_type="application/pdf")
         response["Content-Disposition"] = (

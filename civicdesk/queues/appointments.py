@@ -190,24 +190,30 @@ def _when(slot: AppointmentSlot) -> str:
     return date_format(local, "l j F Y, H:i")  # in the language active for the message
 
 
+def _slot_words(slot: AppointmentSlot, *, name: str) -> dict[str, str]:
+    """What a notice says of its slot, in the active language (call it inside the person's
+    translation.override): the service, the site, the time and the person's name."""
+    return {
+        "service": slot.service.display_name,
+        "site": slot.service.site.display_name,
+        "when": _when(slot),
+        "name": name,
+    }
+
+
 def _confirm(appointment: Appointment) -> None:
     slot = appointment.slot
     with translation.override(appointment.language):
-        subject = _("Appointment booked: %(service)s, %(when)s") % {
-            "service": slot.service.display_name,
-            "when": _when(slot),
-        }
+        words = _slot_words(slot, name=appointment.name)
+        subject = _("Appointment booked: %(service)s, %(when)s") % words
         body = _(
             "Dear %(name)s,\n\nYour appointment for %(service)s at %(site)s (%(address)s) is "
             "booked for %(when)s. Your reference is %(ref)s.\n\nCheck in at the kiosk with your "
             "reference, or on this page from 30 minutes before: %(link)s\nYou can cancel there "
             "too.\n\nThe calendar invite is attached."
         ) % {
-            "name": appointment.name,
-            "service": slot.service.display_name,
-            "site": slot.service.site.display_name,
+            **words,
             "address": slot.service.site.address,
-            "when": _when(slot),
             "ref": appointment.reference,
             "link": public_url("queues:appointment", appointment.token),
         }
@@ -217,9 +223,9 @@ def _confirm(appointment: Appointment) -> None:
             "queue as a walk-in."
         ) % {"grace": slot.service.late_grace_minutes}
         invite = appointment_ics(appointment)
-    _email_with_invite(to=appointment.email, subject=subject, body=body, invite=invite,
-                       filename="appointment.ics", related=appointment, agency=slot.service.site.agency,
-                       dedupe_key=f"queues:appointment:{appointment.pk}:booked")  # fmt: skip
+    _email(to=appointment.email, subject=subject, body=body, slot=slot, related=appointment,
+           dedupe_key=f"queues:appointment:{appointment.pk}:booked",
+           invite=invite, filename="appointment.ics")  # fmt: skip
 
 
 # --- booking --------------------------------------------------------------------------------------
@@ -277,17 +283,14 @@ def appointment_cancel(*, appointment: Appointment) -> Appointment:
             "(reference %(ref)s) is cancelled. The calendar update attached removes it from your "
             "calendar.\n\nYou can book another time here: %(link)s"
         ) % {
-            "name": appointment.name,
-            "service": slot.service.display_name,
-            "site": slot.service.site.display_name,
-            "when": _when(slot),
+            **_slot_words(slot, name=appointment.name),
             "ref": appointment.reference,
             "link": _appointments_url(slot),
         }
         invite = appointment_ics(appointment, cancelled=True)
-    _email_with_invite(to=appointment.email, subject=subject, body=body, invite=invite,
-                       filename="appointment.ics", related=appointment, agency=slot.service.site.agency,
-                       dedupe_key=f"queues:appointment:{appointment.pk}:cancelled")  # fmt: skip
+    _email(to=appointment.email, subject=subject, body=body, slot=slot, related=appointment,
+           dedupe_key=f"queues:appointment:{appointment.pk}:cancelled",
+           invite=invite, filename="appointment.ics")  # fmt: skip
     _offer_free_places(slot)
     return appointment
 
@@ -343,30 +346,18 @@ def _confirm_waitlist(entry: WaitlistEntry) -> None:
         return
     slot = entry.slot
     with translation.override(entry.language):
-        subject = _("On the waitlist: %(service)s, %(when)s") % {
-            "service": slot.service.display_name,
-            "when": _when(slot),
-        }
+        words = _slot_words(slot, name=entry.name)
+        subject = _("On the waitlist: %(service)s, %(when)s") % words
         body = _(
             "Dear %(name)s,\n\nYou are on the waitlist for %(service)s at %(site)s on "
             "%(when)s.\n\n%(offer)s\n\nTo leave the waitlist, use this page: %(link)s"
         ) % {
-            "name": entry.name,
-            "service": slot.service.display_name,
-            "site": slot.service.site.display_name,
-            "when": _when(slot),
+            **words,
             "offer": offer_hold_text(phone=bool(entry.phone)),
             "link": public_url("queues:offer", entry.token),
         }
-    notify_enqueue(
-        channel="email",
-        to=entry.email,
-        subject=subject,
-        body=body,
-        dedupe_key=f"queues:waitlist:{entry.pk}:joined:email",
-        agency=slot.service.site.agency,
-        related=entry,
-    )
+    _email(to=entry.email, subject=subject, body=body, slot=slot, related=entry,
+           dedupe_key=f"queues:waitlist:{entry.pk}:joined:email")  # fmt: skip
 
 
 def offer_expiry(slot: AppointmentSlot, *, at: datetime) -> datetime:
@@ -396,22 +387,12 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
         link = public_url("queues:offer", entry.token)
         with translation.override(entry.language):
-            until_text = offer_until_text(entry, at=at)
-            subject = _("A place is free: %(service)s, %(when)s") % {
-                "service": slot.service.display_name,
-                "when": _when(slot),
-            }
+            words = _slot_words(slot, name=entry.name)
+            subject = _("A place is free: %(service)s, %(when)s") % words
             body = _(
                 "Dear %(name)s,\n\nA place has come free for %(service)s at %(site)s on "
                 "%(when)s. It is held for you until %(until)s. Accept or decline here: %(link)s"
-            ) % {
-                "name": entry.name,
-                "service": slot.service.display_name,
-                "site": slot.service.site.display_name,
-                "when": _when(slot),
-                "until": until_text,
-                "link": link,
-            }
+            ) % {**words, "until": offer_until_text(entry, at=at), "link": link}
             invite = offer_ics(entry)
             email_body = (
                 body
@@ -421,17 +402,17 @@ def _offer_free_places(slot: AppointmentSlot) -> int:
                     "once you accept."
                 )
             )
-        common = {"agency": slot.service.site.agency, "related": entry}
-        _email_with_invite(to=entry.email, subject=subject, body=email_body, invite=invite,
-                           filename="offer.ics", dedupe_key=f"queues:waitlist:{entry.pk}:offer:email",
-                           **common)  # fmt: skip
+        _email(to=entry.email, subject=subject, body=email_body, slot=slot, related=entry,
+               dedupe_key=f"queues:waitlist:{entry.pk}:offer:email",
+               invite=invite, filename="offer.ics")  # fmt: skip
         if entry.phone:
             notify_enqueue(
                 channel="sms",
                 to=entry.phone,
                 body=body,
                 dedupe_key=f"queues:waitlist:{entry.pk}:offer:sms",
-                **common,
+                agency=slot.service.site.agency,
+                related=entry,
             )
         offers += 1
     return offers
@@ -526,8 +507,7 @@ def _withdraw_offer(entry: WaitlistEntry) -> None:
     tentative event the offer put in their calendar."""
     slot = entry.slot
     with translation.override(entry.language):
-        details = {"service": slot.service.display_name, "site": slot.service.site.display_name,
-                   "when": _when(slot), "name": entry.name}  # fmt: skip
+        details = _slot_words(slot, name=entry.name)
         if entry.status == WaitlistStatus.DECLINED:
             subject = _("Place declined: %(service)s, %(when)s") % details
             body = (
@@ -545,22 +525,26 @@ def _withdraw_offer(entry: WaitlistEntry) -> None:
                 "attached removes the tentative entry. You can book another time here: %(link)s"
             ) % {**details, "link": _appointments_url(slot)}
         invite = offer_ics(entry, withdrawn=True)
-    _email_with_invite(to=entry.email, subject=subject, body=body, invite=invite,
-                       filename="offer.ics", related=entry, agency=slot.service.site.agency,
-                       dedupe_key=f"queues:waitlist:{entry.pk}:withdrawn:email")  # fmt: skip
+    _email(to=entry.email, subject=subject, body=body, slot=slot, related=entry,
+           dedupe_key=f"queues:waitlist:{entry.pk}:withdrawn:email",
+           invite=invite, filename="offer.ics")  # fmt: skip
 
 
-def _email_with_invite(*, to, subject, body, invite: str, filename: str, dedupe_key: str,
-                       agency, related) -> None:  # fmt: skip
-    """An email through the outbox with its calendar invite (or update) attached."""
+def _email(*, to: str, subject: str, body: str, slot: AppointmentSlot, related, dedupe_key: str,
+           invite: str | None = None, filename: str = "") -> None:  # fmt: skip
+    """An email about a slot through the outbox, from the slot's agency, with its calendar
+    invite (or update) attached when there is one."""
+    attachments = None
+    if invite is not None:
+        attachments = [{"filename": filename, "mimetype": "text/calendar", "content": invite}]
     notify_enqueue(
         channel="email",
         to=to,
         subject=subject,
         body=body,
-        attachments=[{"filename": filename, "mimetype": "text/calendar", "content": invite}],
+        attachments=attachments,
         dedupe_key=dedupe_key,
-        agency=agency,
+        agency=slot.service.site.agency,
         related=related,
     )
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.core.clock import now
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.spreadsheets import csv_response, formula_safe
 from civicdesk.organisations.models import Agency, Site
 from civicdesk.organisations.permissions import Access, Area, can, require
 from civicdesk.surveys import selectors, services
@@ -297,9 +298,7 @@ def export_csv(request: HttpRequest):
         .prefetch_related("answers__question")
         .order_by("answered_at")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="survey-responses.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 (Chinese comments) correctly with a BOM
+    response = csv_response("survey-responses.csv", for_excel=True)  # Chinese comments
     writer = csv.writer(response)
     writer.writerow(
         [
@@ -337,15 +336,10 @@ def export_csv(request: HttpRequest):
                 "" if r.csat is None else r.csat,
                 "" if r.nps is None else r.nps,
                 "" if r.ces is None else r.ces,
-                _csv_safe(answers),
+                formula_safe(answers),
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; free text must not."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _scope_choices(user, scope_type: str) -> list[tuple[str, str]]:

@@ -240,10 +240,6 @@ class PersonAssessmentOut(Schema):
     training_needed: list[str]
 
 
-def _profile_words(profile) -> str | None:
-    return f"{profile.display_title} v{profile.version}" if profile else None
-
-
 @router.get("/people/{staff_id}/assessment", response=PersonAssessmentOut)
 def person_assessment(request: HttpRequest, staff_id: int):
     """Latest self and supervisor ratings, the gap, the trend and training still needed."""
@@ -258,7 +254,7 @@ def person_assessment(request: HttpRequest, staff_id: int):
         staff_id=subject.pk,
         name=subject.display_name,
         staff_group=staff_group_of(subject),
-        profile=_profile_words(summary.profile),
+        profile=summary.profile.display_label if summary.profile else None,
         profile_en=str(summary.profile) if summary.profile else None,
         self_period=summary.self_assessment.period if summary.self_assessment else None,
         supervisor_period=(

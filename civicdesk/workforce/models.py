@@ -95,11 +95,19 @@ class CompetencyProfile(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
+        return self._with_version(self.title)
 
     @property
     def display_title(self) -> str:
         return in_language(self.titles, self.title)
+
+    @property
+    def display_label(self) -> str:
+        """The title in the reader's language with the version, as str() gives it in English."""
+        return self._with_version(self.display_title)
+
+    def _with_version(self, title: str) -> str:
+        return f"{title} v{self.version}"
 
     @property
     def display_introduction(self) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from civicdesk.core.dates import InRangeDateField
 from civicdesk.core.errors import ValidationFailed
+from civicdesk.core.spreadsheets import csv_response, formula_safe
 from civicdesk.core.zones import local_today
 from civicdesk.insights import performance as perf
 from civicdesk.organisations.models import Site
@@ -350,9 +351,7 @@ def _csv(report: perf.Report, table: str) -> HttpResponse:
     }[table]
     q = report.query
     filename = f"performance-{table}-{q.agency.code}-{q.date_from}-{q.date_to}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 names correctly with a BOM
+    response = csv_response(filename, for_excel=True)  # officers' names in Chinese
     writer = csv.writer(response)
     # Survey answers and cases are counted per officer, not per day: no such columns by period.
     width = 15 if table == "periods" else 21
@@ -374,7 +373,7 @@ def _csv(report: perf.Report, table: str) -> HttpResponse:
         # A week is the date of its Monday, as days are: a spreadsheet sorts and reads it.
         label = row.key.isoformat() if table == "periods" and report.bucket == "week" else row.label
         values = [
-            _csv_safe(label),
+            formula_safe(label),
             row.visits,
             row.served,
             num(row.hours, 2),
@@ -398,8 +397,3 @@ def _csv(report: perf.Report, table: str) -> HttpResponse:
         ]
         writer.writerow(values[:width])
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; names must not."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

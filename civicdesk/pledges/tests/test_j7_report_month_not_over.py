@@ -82,3 +82,25 @@ def test_the_summary_counts_the_pledges_with_no_data_too(executive, slow_waits, 
     summary = html[html.index("<h2>") : html.index("<table>")]
     assert "0 of 2 pledges met this month." in summary
     assert "1 missed." in summary and "1 with no data yet." in summary
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"), [("2026-13", "like 2026-10"), ("2027-01", "has not begun yet")]
+)
+def test_a_month_that_cannot_be_shown_gives_the_chooser_back_not_a_dead_end(
+    executive, slow_waits, typed, why
+):
+    """The committee secretary who mistypes the month sees what to change beside the month she
+    typed (kept in the box, the box marked invalid) and the last month's report under it."""
+    response = _report(executive, typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = html[html.index('data-testid="month-error"') :]
+    assert why in error[:400]
+    assert "Below is the report for September 2026." in error[:400]
+    assert f'value="{typed}"' in html and 'aria-invalid="true"' in html
+    assert 'aria-describedby="report-month-hint report-month-error"' in html
+    assert "<tbody>" in html  # the report itself is there
+    # The PDF cannot be "the form again": it stays a plain 400 with the reason.
+    pdf = executive.get(reverse("pledges:staff_report"), {"month": typed, "format": "pdf"})
+    assert pdf.status_code == 400 and pdf["Content-Type"].startswith("text/html")

@@ -251,4 +251,4 @@ def test_the_count_of_responses_ends_as_the_language_ends_a_sentence(client, age
     english = client.get(reverse("surveys:results"), HTTP_ACCEPT_LANGUAGE="en")
     assert "5 responses. Figures in brackets" in english.content.decode()
     chinese = client.get(reverse("surveys:results"), HTTP_ACCEPT_LANGUAGE="zh-hant")
-    assert "5 個回應。" in chinese.content.decode() and "個回應." not in chinese.content.decode()
+    assert "5個回應。" in chinese.content.decode() and "個回應." not in chinese.content.decode()
