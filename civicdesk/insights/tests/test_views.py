@@ -82,7 +82,8 @@ def test_site_page_shows_demand_forecast_staffing_and_csv(client, city, agency):
         client, qsm.user, f"/staff/insights/sites/{city['north'].pk}/staffing.csv?week={WEEK}"
     )
     assert csv.status_code == 200
-    lines = csv.content.decode().splitlines()
+    assert csv.content.startswith("\ufeff".encode())  # Excel reads the Chinese names right
+    lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("day,time,service,forecast_arrivals,required")
     assert any(line.startswith("2026-06-01,10:00,A Rent,2") for line in lines)
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from civicdesk.audit.services import audit_record
 from civicdesk.cases.models import IntakeChannel
 from civicdesk.core.errors import ApplicationError
+from civicdesk.core.spreadsheets import csv_response
 from civicdesk.core.zones import local_time, render_in_zone
 from civicdesk.insights import redeploy, staffing
 from civicdesk.insights.models import StaffingRun
@@ -423,8 +424,8 @@ def site_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run = StaffingRun.objects.filter(site=site, week=week).first()
     if run is None or not run.result:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="staffing-{site.code}-{week}.csv"'
+    # For the manager's spreadsheet, as the performance export: service names in Chinese.
+    response = csv_response(f"staffing-{site.code}-{week}.csv", for_excel=True)
     header, rows = advice_rows(run.result)
     writer = csv.writer(response)
     writer.writerow(header)
