@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from civicdesk.audit.models import AuditEntry
 
@@ -42,7 +42,7 @@ KEY_LABELS = {
     "message": gettext_lazy("Message"),
     "name": gettext_lazy("Name"),
     "note": gettext_lazy("Note"),
-    "number": gettext_lazy("Model number"),
+    "number": pgettext_lazy("a record's number", "Number"),
     "owner": gettext_lazy("Owner"),
     "period": gettext_lazy("Period"),
     "previous": gettext_lazy("Previous model"),
@@ -83,6 +83,15 @@ ACTION_KEY_LABELS = {
     ("case.breach", "promise"): gettext_lazy("Missed deadline"),
     ("routing.trained", "n_train"): gettext_lazy("Training cases"),
 }
+
+# Where the kind of object gives a key its meaning: a ticket's number (B001) is not a routing
+# model's number (3), and both are stored as "number".
+OBJECT_KEY_LABELS = {
+    ("queues.ticket", "number"): gettext_lazy("Ticket number"),
+    ("routing.modelversion", "number"): gettext_lazy("Model number"),
+}
+# The kind of object an entry written without a target is about, by its action's first word.
+ACTION_OBJECT_TYPES = {"ticket": "queues.ticket", "routing": "routing.modelversion"}
 
 # case.assign stores {"before": {...}, "after": {...}} of these ids.
 ASSIGN_LABELS = {
@@ -142,7 +151,7 @@ def _details(entry: AuditEntry, names: dict) -> list[tuple[str, str]]:
             text = _case_status(value)
         else:
             text = _text(value)
-        rows.append((_label(entry.action, key), text))
+        rows.append((_label(entry, key), text))
     return rows
 
 
@@ -245,11 +254,19 @@ def _name(names: dict, field: str, pk) -> str:
     return names.get((field, pk), f"#{pk}")
 
 
-def _label(action: str, key: str) -> str:
-    label = ACTION_KEY_LABELS.get((action, key)) or KEY_LABELS.get(key)
+def _label(entry: AuditEntry, key: str) -> str:
+    label = (
+        ACTION_KEY_LABELS.get((entry.action, key))
+        or OBJECT_KEY_LABELS.get((_object_type(entry), key))
+        or KEY_LABELS.get(key)
+    )
     if label is not None:
         return str(label)
     return str(key).replace("_", " ").strip().capitalize() or _("Data")
+
+
+def _object_type(entry: AuditEntry) -> str:
+    return entry.object_type or ACTION_OBJECT_TYPES.get(entry.action.partition(".")[0], "")
 
 
 def _text(value) -> str:

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from civicdesk.config.api import api
 from civicdesk.core import views as core_views
+from civicdesk.queues import views as queues_views
 
 admin.site.site_header = "civicdesk administration"
 admin.site.site_title = "civicdesk"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("staff/audit/", include("civicdesk.audit.urls")),
     path("cases/", include("civicdesk.cases.urls")),
     path("queues/", include("civicdesk.queues.urls")),
+    path("kiosk/", queues_views.kiosk_sites, name="kiosk_sites"),
     path("staff/workforce/", include("civicdesk.workforce.urls")),
     path("", include("civicdesk.surveys.urls")),
     path("staff/routing/", include("civicdesk.routing.urls")),

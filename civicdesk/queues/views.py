@@ -22,7 +22,7 @@ from civicdesk.core.errors import ApplicationError
 from civicdesk.core.zones import render_in_zone
 from civicdesk.live import bus as live_bus
 from civicdesk.live.views import service_names
-from civicdesk.organisations.calendar import site_calendar
+from civicdesk.organisations.calendar import NeverOpen, site_calendar
 from civicdesk.organisations.hours import format_weekly_hours, parse_weekly_hours
 from civicdesk.queues import services
 from civicdesk.queues.estimation import estimate_join_wait
@@ -37,7 +37,7 @@ from civicdesk.queues.selectors import (
     site_for_codes,
     ticket_by_token,
 )
-from civicdesk.queues.state_cache import ticket_wait
+from civicdesk.queues.state_cache import shown_wait
 
 WEEKDAYS = [
     gettext_lazy("Monday"),
@@ -79,13 +79,16 @@ def _opening(site):
     calendar = site_calendar(site)
     at = now()
     is_open = calendar.is_open(at)
+    hours = dict(format_weekly_hours(parse_weekly_hours(site.opening_hours)))
+    try:
+        next_open = None if is_open else calendar.next_open(at)
+    except NeverOpen:  # no opening hours at all: closed, with no day to name
+        next_open = None
     return {
         "is_open": is_open,
-        "next_open": None if is_open else calendar.next_open(at),
-        "hours": [
-            (WEEKDAYS[day], text)
-            for day, text in format_weekly_hours(parse_weekly_hours(site.opening_hours))
-        ],
+        "next_open": next_open,
+        # Every day of the week, Monday first; a closed day's text is "" (said "Closed").
+        "hours": [(WEEKDAYS[day], hours.get(day, "")) for day in range(7)],
     }
 
 
@@ -199,6 +202,16 @@ def kiosk(request: HttpRequest, agency_code: str, site_code: str):
     return render_in_zone(site, request, "queues/kiosk.html", context)
 
 
+def kiosk_sites(request: HttpRequest):
+    """/kiosk/: whoever sets up a kiosk picks the office it stands in, then opens its kiosk."""
+    from civicdesk.organisations.selectors import site_list_public
+
+    sites = site_list_public().filter(services__is_active=True).distinct()
+    return render(
+        request, "queues/kiosk_sites.html", {"sites": sites.order_by("agency__code", "code")}
+    )
+
+
 def _kiosk_reset(site) -> HttpResponse:
     response = redirect("queues:kiosk", agency_code=site.agency.code, site_code=site.code)
     response.delete_cookie(
@@ -241,11 +254,7 @@ def kiosk_ticket_qr(request: HttpRequest, token: str):
 
 
 def _wait(ticket) -> timedelta:
-    return ticket_wait(
-        ticket,
-        max_age=settings.CIVICDESK_QUEUES_ESTIMATE_SECONDS,
-        history_max_age=settings.CIVICDESK_QUEUES_JOIN_HISTORY_SECONDS,
-    )
+    return shown_wait(ticket)
 
 
 # --- the ticket -----------------------------------------------------------------------------------
