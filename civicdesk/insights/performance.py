@@ -15,9 +15,9 @@ From the visits:
   of the agency in the period; index = Σ observed ÷ Σ expected. With the mean (not the median)
   the agency as a whole is exactly 1.0, so above 1 is slower than colleagues on the same mix.
 - working hours: no counter sign-in history is kept (a counter stores only when it was opened
-  last), so time at a counter is, per officer and counter, the officer's `called` and
-  `serving` periods joined across gaps of at most IDLE_GAP (waiting for the next visitor is
-  work; a longer gap is a break or other duties). Visits per working hour = served visits ÷
+  last), so time at a counter is, per officer, the officer's `called` and `serving` periods at
+  any counter joined across gaps of at most IDLE_GAP (waiting for the next visitor is work; a
+  longer gap is a break or other duties). Overlapping periods (two counters at once) count once. Visits per working hour = served visits ÷
   those hours.
 - CSAT: survey responses naming the officer (surveys.Response.officer), share scoring 4 or 5.
 - cases: cases the officer resolved in the period, and the share replied to by the reply
@@ -488,27 +488,29 @@ def service_means(visits: Iterable[Visit]) -> dict[int, float]:
 def counter_sessions(
     query: PerformanceQuery, officer_ids: set[int]
 ) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Per officer, spans of time at a counter: their called and serving periods (any service at
-    the filtered site) at each counter, merged when at most IDLE_GAP apart."""
+    """Per officer, spans of time at a counter: their called and serving periods (any service,
+    any counter, any site in the filter) merged when at most IDLE_GAP apart. One person is at one
+    desk at a time: periods at two counters (or two sites) at once count once, so an officer's
+    hours never exceed the time they span."""
     if not officer_ids:
         return {}
     periods = (
         _periods(query)
         .filter(officer_id__in=officer_ids, status__in=[S.CALLED, S.SERVING])
-        .values_list("officer_id", "counter_id", "started_at", "ended_at")
-        .order_by("officer_id", "counter_id", "started_at", "pk")
+        .values_list("officer_id", "started_at", "ended_at")
+        .order_by("officer_id", "started_at", "pk")
     )
     sessions: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    desk, opened, closed = None, None, None
-    for officer_id, counter_id, start, end in periods.iterator(chunk_size=5000):
-        if desk == (officer_id, counter_id) and start - closed <= IDLE_GAP:
+    person, opened, closed = None, None, None
+    for officer_id, start, end in periods.iterator(chunk_size=5000):
+        if person == officer_id and start - closed <= IDLE_GAP:
             closed = max(closed, end)
             continue
-        if desk is not None:
-            sessions[desk[0]].append((opened, closed))
-        desk, opened, closed = (officer_id, counter_id), start, end
-    if desk is not None:
-        sessions[desk[0]].append((opened, closed))
+        if person is not None:
+            sessions[person].append((opened, closed))
+        person, opened, closed = officer_id, start, end
+    if person is not None:
+        sessions[person].append((opened, closed))
     return dict(sessions)
 
 

@@ -179,6 +179,13 @@ STAFF_ROLES = [
 COUNTER_OFFICERS = 4
 
 
+def _one_team(departments, number: int) -> list:
+    """Counter officers belong to one of the first two teams in turn, so the teams' figures
+    on the performance page are their own members' (everyone in both made them identical)."""
+    teams = departments[:2]
+    return [teams[(number - 1) % len(teams)]] if teams else []
+
+
 def _password() -> str:
     return secrets.token_urlsafe(12)
 
@@ -257,11 +264,30 @@ def load_organisations() -> list[tuple[str, str, str]]:
                 role=Role.FRONTLINE,
                 agency=agency,
                 email=f"{username}@staff.harbour.example",
-                departments=departments[:2],
+                departments=_one_team(departments, number),
                 sites=[sites[(number - 1) % len(sites)]],
                 supervisor=lead,
             )
             created.append((username, Role.FRONTLINE.label, password))
+        # Two officers of each site's own, made here (the workforce demo assesses them) so the
+        # queues' history has one officer per staffed counter: nobody at two desks at once.
+        for site in sorted(sites, key=lambda s: s.code):
+            for n in (1, 2):
+                username = f"{agency.code.lower()}.officer.{site.code.lower()}{n}"
+                if StaffProfile.objects.filter(user__username=username).exists():
+                    continue
+                staff_create(
+                    actor=None,
+                    username=username,
+                    password=None,
+                    display_name=f"Officer {site.code}-{n} ({agency.code})",
+                    role=Role.FRONTLINE,
+                    agency=agency,
+                    email=f"{username}@staff.harbour.example",
+                    departments=_one_team(departments, n),
+                    sites=[site],
+                    supervisor=lead,
+                )
     if not get_user_model().objects.filter(username="sysadmin").exists():
         password = _password()
         staff_create(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections import deque
+from collections import defaultdict, deque
 from datetime import date, timedelta
 
 from civicdesk.core.clock import now
@@ -76,11 +76,14 @@ def _hour_weight(local_hour: float) -> float:
 
 
 def load(*, stdout, stderr) -> None:
-    sites = list(Site.objects.select_related("agency").filter(agency__code__in=SERVICES))
+    sites = list(
+        Site.objects.select_related("agency").filter(agency__code__in=SERVICES).order_by("pk")
+    )
     made = 0
+    on_duty: dict[date, set[int]] = defaultdict(set)  # who is at a desk somewhere that day
     for site in sites:
         services, counters = _ensure_site(site)
-        made += _history(site, services, counters)
+        made += _history(site, services, counters, on_duty=on_duty)
         if site.agency.code == "HSG" and site.code == "HCC":
             _full_tuesday_morning(services[0])
     if made:
@@ -139,7 +142,10 @@ def _ensure_site(site: Site):
     return services, counters
 
 
-def _history(site: Site, services, counters) -> int:
+def _history(site: Site, services, counters, *, on_duty=None) -> int:
+    """`on_duty`: day -> officers already at a desk that day (at another site); they are not
+    put at one here too. An officer works at one counter of one site a day."""
+    on_duty = defaultdict(set) if on_duty is None else on_duty
     calendar = site_calendar(site)
     today = now().astimezone(calendar.tz).date()
     if Ticket.objects.filter(site=site, day__lt=today).exists():
@@ -167,6 +173,7 @@ def _history(site: Site, services, counters) -> int:
                 size,
                 tickets,
                 periods,
+                on_duty[day],
             )
     _write(tickets, periods)
     _appointments_behind(tickets, services, calendar.tz)
@@ -295,7 +302,9 @@ def _officer_pace(officer) -> float:
     return random.Random(f"pace-{officer.pk}").uniform(0.8, 1.25)  # noqa: S311
 
 
-def _simulate_day(day, intervals, tz, services, counters, officers, rng, size, tickets, periods):
+def _simulate_day(
+    day, intervals, tz, services, counters, officers, rng, size, tickets, periods, taken=None
+):
     arrivals = _arrivals(day, intervals, tz, services, rng, size)
     if not arrivals:
         return
@@ -330,6 +339,16 @@ def _simulate_day(day, intervals, tz, services, counters, officers, rng, size, t
         records.append(item)
 
     staffed = len(counters) if day.weekday() in BUSY_DAYS else min(2, len(counters))
+    # One officer per staffed counter, none already at a desk elsewhere that day: a person is
+    # at one desk at a time (the same officer at two counters doubled their hours at a counter).
+    taken = set() if taken is None else taken
+    free = [o for o in officers if o is not None and o.pk not in taken]
+    if free:
+        staffed = min(staffed, len(free))
+        desk_officers = [free[(index + day.toordinal()) % len(free)] for index in range(staffed)]
+        taken.update(o.pk for o in desk_officers)
+    else:  # nobody named to serve (a site without staff): the visits have no officer
+        desk_officers = [None] * staffed
     heap = [(arrivals[0]["at"], index) for index in range(staffed)]
     heapq.heapify(heap)
     next_arrival = 0
@@ -346,8 +365,7 @@ def _simulate_day(day, intervals, tz, services, counters, officers, rng, size, t
                 heapq.heappush(heap, (records[next_arrival]["at"], index))
             continue
         item, service = choice
-        # Officers take the counters in turn, a different desk each day.
-        officer = officers[(index + day.toordinal()) % len(officers)]
+        officer = desk_officers[index]  # officers take the counters in turn, a new desk daily
         done_at = _serve(item, service, counter, officer, at, rng, periods)
         heapq.heappush(heap, (done_at, index))
 

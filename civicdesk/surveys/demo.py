@@ -9,7 +9,8 @@ Idempotent: an agency that already has demo answers is left alone.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import random
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -104,6 +105,29 @@ def _demo_invitation(stdout) -> None:
         stdout.write(f"Surveys: try the answering page at {invitation_url(invitation)}")
 
 
+def _served_visits(sites, first: date, last: date) -> dict[tuple[int, date], list[tuple]]:
+    """(site, day) -> (officer, service, finished at) of each visit an officer served there: a
+    demo answer names the officer of a real visit, as an invitation after a ticket does (answers
+    named officers at random, some of whom had served nobody)."""
+    from civicdesk.queues.models import Ticket, TicketStatus
+
+    visits: dict[tuple[int, date], list[tuple]] = {}
+    rows = (
+        Ticket.objects.filter(
+            site__in=sites,
+            status=TicketStatus.DONE,
+            officer__isnull=False,
+            day__gte=first,
+            day__lt=last,
+        )
+        .values_list("site_id", "day", "officer_id", "service_id", "finished_at")
+        .order_by("site_id", "day", "pk")
+    )
+    for site_id, day, officer_id, service_id, finished_at in rows.iterator(chunk_size=5000):
+        visits.setdefault((site_id, day), []).append((officer_id, service_id, finished_at))
+    return visits
+
+
 def _load_agency(agency: Agency) -> int:
     version = survey_create_default(agency=agency).current_version
     questions = {q.key: q for q in version.questions.all()}
@@ -117,13 +141,18 @@ def _load_agency(agency: Agency) -> int:
     # Answers name the site's own queue services as a real invitation after a ticket does
     # (surveys.integration), so the performance page and the dashboards can join them.
     services_at: dict[int, list[tuple[str, str]]] = {}
+    service_names: dict[int, str] = {}
     for service in Service.objects.filter(site__in=sites).order_by("site_id", "prefix", "pk"):
+        service_names[service.pk] = service.name
         services_at.setdefault(service.site_id, []).append(
             (f"queues.service:{service.pk}", service.name)
         )
     rng = np.random.default_rng(sum(map(ord, agency.code)))
     zone = ZoneInfo(agency.timezone)
     today = now().astimezone(zone).date()
+    visits = _served_visits(sites, today - timedelta(days=DAYS), today)
+    # Its own stream picks the visit an answer is about: the scores' stream stays as it was.
+    pick = random.Random(f"civicdesk-survey-visits-{agency.code}")  # noqa: S311
     change = today - timedelta(days=IMPROVEMENT_DAYS_AGO)
     responses: list[Response] = []
     answers: list[tuple[int, dict[str, int], tuple[str, str] | None]] = []
@@ -141,19 +170,28 @@ def _load_agency(agency: Agency) -> int:
                 at = datetime.combine(day, time(9), tzinfo=zone) + timedelta(
                     minutes=int(rng.integers(0, 8 * 60))
                 )
+                officer_id = None
+                served = visits.get((site.pk, day))
+                if served:  # an answer is about a visit: its officer and service, after it ended
+                    officer_id, service_id, finished_at = pick.choice(served)
+                    key, name = f"queues.service:{service_id}", service_names[service_id]
+                    at = max(at, finished_at + timedelta(minutes=pick.randint(5, 90)))
                 scores = _scores(rng, quality)
                 comment = None
                 if rng.random() < 0.3:
                     pool = GOOD_COMMENTS if scores["satisfied"] >= 4 else BAD_COMMENTS
                     comment = pool[int(rng.integers(0, len(pool)))]
                 language = comment[0] if comment else "en"
+                # The draw that once picked an officer at random, kept so the scores that follow
+                # are the same; the officer is now the one who served the visit.
+                _unused = rng.integers(0, len(officers)) if officers else None
                 responses.append(
                     Response(
                         agency=agency,
                         version=version,
                         site=site,
                         department=departments[index % len(departments)] if departments else None,
-                        officer=officers[int(rng.integers(0, len(officers)))] if officers else None,
+                        officer_id=officer_id,
                         service_key=key,
                         service_name=name,
                         channel=CHANNELS[int(rng.integers(0, len(CHANNELS)))],

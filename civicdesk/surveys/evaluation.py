@@ -44,8 +44,26 @@ class Comparison:
     did_p_value: float | None = None
     n_comparison_before: int = 0
     n_comparison_after: int = 0
+    mean_comparison_before: float | None = None
+    mean_comparison_after: float | None = None
     verdict: str = "too_few"
     explanation: str = ""
+
+    @property
+    def shown_difference(self) -> float | None:
+        """The change as a reader sees it: after minus before, each shown to one decimal."""
+        if self.mean_before is None or self.mean_after is None:
+            return None
+        return shown(self.mean_after) - shown(self.mean_before)
+
+    @property
+    def shown_did(self) -> float | None:
+        """The difference in differences of the four means as shown (the OLS estimate is exactly
+        that of the unrounded means), so it adds up with the figures a reader sees."""
+        if self.did is None or self.shown_difference is None:
+            return None
+        trend = shown(self.mean_comparison_after) - shown(self.mean_comparison_before)
+        return self.shown_difference - trend
 
 
 @dataclass
@@ -115,6 +133,20 @@ METRIC_NAMES = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}
 UNITS = {"csat": " %", "nps": "", "ces": ""}
 
 
+def shown(value: float | None) -> float | None:
+    """A score as every page and report prints it: one decimal. A change a reader is told is
+    the difference of the two shown figures (54.6 to 57.6 is +3.0, whatever the third decimals)."""
+    return None if value is None else round(value, 1)
+
+
+def score_mean(metric: str, raw: list[int]) -> float | None:
+    """The headline score of raw answers: the mean of the per-person values (CSAT: share
+    satisfied, NPS: promoters minus detractors, CES: mean effort); None without answers."""
+    if not raw:
+        return None
+    return float(np.array([per_person(metric, v) for v in raw], dtype=float).mean())
+
+
 def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
@@ -126,13 +158,14 @@ def _explain(c: Comparison) -> str:
             "Too few answers to say: %(name)s had %(before)d answers before and %(after)d after; "
             "at least %(min)d in each period are needed."
         ) % {"name": name, "before": c.n_before, "after": c.n_after, "min": MIN_ANSWERS}
+    before, after = shown(c.mean_before), shown(c.mean_after)
     direction = _("rose") if c.difference > 0 else _("fell")
     text = _("%(name)s %(direction)s from %(before).1f to %(after).1f (%(diff)+.1f).") % {
         "name": name,
         "direction": direction,
-        "before": c.mean_before,
-        "after": c.mean_after,
-        "diff": c.difference,
+        "before": before,
+        "after": after,
+        "diff": c.shown_difference,
     }
     if c.verdict == "significant":
         size = abs(c.cohens_d or 0)
@@ -163,12 +196,12 @@ def _explain(c: Comparison) -> str:
             text += " " + _(
                 "Compared with scopes that did not change, the difference is %(did)+.1f "
                 "(%(p)s), so the change is more than the general trend."
-            ) % {"did": c.did, "p": _p(c.did_p_value)}
+            ) % {"did": c.shown_did, "p": _p(c.did_p_value)}
         else:
             text += " " + _(
                 "Compared with scopes that did not change, the difference is %(did)+.1f "
                 "(%(p)s): it may be the general trend rather than this change."
-            ) % {"did": c.did, "p": _p(c.did_p_value)}
+            ) % {"did": c.shown_did, "p": _p(c.did_p_value)}
     return text
 
 
@@ -196,6 +229,10 @@ def evaluate(
                 ca = np.array([per_person(metric, v) for v in ca_raw], dtype=float)
                 for key, value in difference_in_differences(before, after, cb, ca).items():
                     setattr(c, key, value)
+                c.mean_comparison_before, c.mean_comparison_after = (
+                    float(cb.mean()),
+                    float(ca.mean()),
+                )
         c.explanation = _explain(c)
         result.comparisons.append(c)
     return result

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from civicdesk.organisations.permissions import Access, Area, scope_queryset
 from civicdesk.pledges.metrics import channel_label
-from civicdesk.surveys.evaluation import Evaluation, evaluate
+from civicdesk.surveys.evaluation import Evaluation, evaluate, score_mean, shown
 from civicdesk.surveys.models import (
     Answer,
     Invitation,
@@ -118,17 +118,42 @@ def scores_in(queryset: QuerySet[Response]) -> ResultRow:
     return _row(None, "", queryset.aggregate(**_aggregates()))
 
 
+@dataclass(frozen=True)
+class SiteAnswers:
+    """The raw scores of the responses at some sites in [start, end): one sample, from which a
+    report's table figures and its before/after tests are both computed."""
+
+    responses: int
+    raw: dict[str, list[int]]  # metric -> the answers' scores (csat 1-5, nps 0-10, ces 1-7)
+
+    def scores(self) -> dict:
+        """CSAT (% satisfied, 4 or 5 of 5) and NPS (-100..100) as shown, to one decimal."""
+        return {
+            "responses": self.responses,
+            "csat": shown(score_mean("csat", self.raw["csat"])),
+            "nps": shown(score_mean("nps", self.raw["nps"])),
+        }
+
+
+def site_answers(*, site_ids: list[int], start: datetime, end: datetime) -> SiteAnswers:
+    rows = list(
+        Response.objects.filter(
+            site_id__in=site_ids, answered_at__gte=start, answered_at__lt=end
+        ).values_list("csat", "nps", "ces")
+    )
+    return SiteAnswers(
+        responses=len(rows),
+        raw={
+            metric: [row[i] for row in rows if row[i] is not None]
+            for i, metric in enumerate(("csat", "nps", "ces"))
+        },
+    )
+
+
 def survey_site_scores(*, site_ids: list[int], start: datetime, end: datetime) -> dict:
     """Responses at `site_ids` answered in [start, end), with CSAT (% satisfied, 4 or 5 of 5)
     and NPS (-100..100) as the dashboards and pledges give them, rounded to one decimal."""
-    row = scores_in(
-        Response.objects.filter(site_id__in=site_ids, answered_at__gte=start, answered_at__lt=end)
-    )
-
-    def rounded(estimate):
-        return None if estimate.value is None else round(estimate.value, 1)
-
-    return {"responses": row.n, "csat": rounded(row.csat), "nps": rounded(row.nps)}
+    return site_answers(site_ids=site_ids, start=start, end=end).scores()
 
 
 def results_by(user, filters: Filters, dimension: str) -> list[ResultRow]:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.core.clock import now
 from civicdesk.organisations.models import Site, StaffProfile
-from civicdesk.surveys.selectors import survey_site_scores
+from civicdesk.surveys.evaluation import evaluate
+from civicdesk.surveys.selectors import site_answers
 from civicdesk.workforce.charts import bar_chart
 from civicdesk.workforce.models import (
     AssessmentRating,
@@ -38,52 +39,53 @@ def _start_of(day: date) -> datetime:
 def programme_survey_comparison(programme: PilotProgramme) -> dict:
     """Customer survey scores before and after the programme start, pilot sites vs the rest:
     CSAT as the share satisfied and NPS, as the surveys dashboards and pledges give them
-    (`surveys.selectors.survey_site_scores`). Asked four times: pilot and other sites, in the
-    window of the programme's length before its start ("before") and from its start to today
-    or its end ("after"). All agencies' responses count: a pilot spans agencies. Without any
-    response in those windows: {"available": False, "message": "no survey data yet"}."""
+    (`surveys.selectors.site_answers`). Asked four times: pilot and other sites, in the window
+    of the programme's length in whole days before its start ("before") and from its start to
+    today or its end ("after"). All agencies' responses count: a pilot spans agencies. The
+    table's figures and the sentences under it (whether the change is real) come from the same
+    answers, shown to the same decimal. Without any response in those windows:
+    {"available": False, "message": "no survey data yet"}."""
     pilot_ids, other_ids = _site_split(programme)
+    last = min(programme.ends_on, timezone.localdate(now()))
+    days = max((last - programme.starts_on).days + 1, 1)
     start = _start_of(programme.starts_on)
-    end = min(_start_of(programme.ends_on + timedelta(days=1)), now())
-    length = max(end - start, timedelta(days=1))
-    windows = {"before": (start - length, start), "after": (start, max(end, start))}
-    rows = []
-    for group, ids in (("pilot", pilot_ids), ("other", other_ids)):
-        row = {"group": group}
-        for name, (a, b) in windows.items():
-            row[name] = survey_site_scores(site_ids=ids, start=a, end=b)
-        rows.append(row)
-    if not any(r[w]["responses"] for r in rows for w in windows):
+    windows = {
+        "before": (_start_of(programme.starts_on - timedelta(days=days)), start),
+        "after": (start, max(_start_of(last + timedelta(days=1)), start)),
+    }
+    answers = {
+        (group, name): site_answers(site_ids=ids, start=a, end=b)
+        for group, ids in (("pilot", pilot_ids), ("other", other_ids))
+        for name, (a, b) in windows.items()
+    }
+    if not any(found.responses for found in answers.values()):
         return {"available": False, "message": NO_SURVEY_DATA}
+    rows = [
+        {"group": group} | {name: answers[group, name].scores() for name in windows}
+        for group in ("pilot", "other")
+    ]
     # The days each window covers, first and last, so a reader knows what is compared.
-    days = {
+    shown_days = {
         name: (timezone.localdate(a), timezone.localdate(max(a, b - timedelta(microseconds=1))))
         for name, (a, b) in windows.items()
     }
     return {
         "available": True,
         "rows": rows,
-        "windows": days,
-        "tests": _survey_tests(pilot_ids, days),
+        "windows": shown_days,
+        "tests": _survey_tests(answers) if pilot_ids else [],
     }
 
 
-def _survey_tests(pilot_ids: list[int], days: dict) -> list[dict]:
+def _survey_tests(answers: dict) -> list[dict]:
     """Whether the change at the pilot sites is more than chance (Welch's t-test, before against
     after) and more than the trend at the other sites (difference-in-differences), for CSAT and
-    NPS, as the surveys evaluation page words it (`surveys.evaluation`). Every agency's
-    responses count, as in the table."""
-    from civicdesk.surveys.models import Response
-    from civicdesk.surveys.selectors import evaluation_in
-
-    if not pilot_ids:
-        return []
-    evaluation = evaluation_in(
-        Response.objects.all(),
-        scope_field="site_id",
-        scope_values=pilot_ids,
-        before=days["before"],
-        after=days["after"],
+    NPS, as the surveys evaluation page words it (`surveys.evaluation`), on the very answers the
+    table counts."""
+    metrics = ("csat", "nps", "ces")
+    evaluation = evaluate(
+        {m: (answers["pilot", "before"].raw[m], answers["pilot", "after"].raw[m]) for m in metrics},
+        {m: (answers["other", "before"].raw[m], answers["other", "after"].raw[m]) for m in metrics},
     )
     return [
         {"metric": c.metric, "verdict": c.verdict, "explanation": c.explanation}
